@@ -1,0 +1,167 @@
+package dev.apium;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+/**
+ * Settings under Celery's names ({@code broker_url}, {@code result_backend}, {@code
+ * task_default_queue}, {@code worker_prefetch_multiplier}, {@code task_acks_late}, {@code
+ * result_expires}, {@code visibility_timeout}...). Sources, strongest first: values set in code,
+ * then {@code APIUM_*} environment variables ({@code APIUM_BROKER_URL} is {@code broker_url}), then
+ * {@code apium.properties} in the working directory, then on the classpath, then the defaults.
+ * Immutable and thread-safe.
+ */
+public final class ApiumConfig {
+  public static final String BROKER_URL = "broker_url";
+  public static final String RESULT_BACKEND = "result_backend";
+  public static final String DEFAULT_QUEUE = "task_default_queue";
+  public static final String PREFETCH_MULTIPLIER = "worker_prefetch_multiplier";
+  public static final String ACKS_LATE = "task_acks_late";
+  public static final String RESULT_EXPIRES = "result_expires";
+  public static final String RESULT_EXTENDED = "result_extended";
+  public static final String TRACK_STARTED = "task_track_started";
+  public static final String IGNORE_RESULT = "task_ignore_result";
+  public static final String VISIBILITY_TIMEOUT = "visibility_timeout";
+  public static final String CONCURRENCY = "worker_concurrency";
+  public static final String GLOBAL_KEYPREFIX = "global_keyprefix";
+
+  private static final Map<String, String> DEFAULTS =
+      Map.ofEntries(
+          Map.entry(DEFAULT_QUEUE, "celery"),
+          Map.entry(PREFETCH_MULTIPLIER, "4"),
+          Map.entry(ACKS_LATE, "false"),
+          Map.entry(RESULT_EXPIRES, "86400"),
+          Map.entry(RESULT_EXTENDED, "false"),
+          Map.entry(TRACK_STARTED, "false"),
+          Map.entry(IGNORE_RESULT, "false"),
+          Map.entry(VISIBILITY_TIMEOUT, "3600"));
+
+  private final Map<String, String> values;
+
+  private ApiumConfig(Map<String, String> values) {
+    this.values = Collections.unmodifiableMap(values);
+  }
+
+  /** Only the given values and the defaults: no environment, no files. For tests and tools. */
+  public static ApiumConfig of(Map<String, String> explicit) {
+    Map<String, String> merged = new LinkedHashMap<>(DEFAULTS);
+    merged.putAll(explicit);
+    return new ApiumConfig(merged);
+  }
+
+  /** Defaults, then files, then environment, then the explicit values. */
+  public static ApiumConfig load(Map<String, String> explicit) {
+    return load(explicit, System.getenv(), Path.of("apium.properties"));
+  }
+
+  static ApiumConfig load(Map<String, String> explicit, Map<String, String> env, Path file) {
+    Map<String, String> merged = new LinkedHashMap<>(DEFAULTS);
+    merged.putAll(classpathProperties());
+    if (Files.isRegularFile(file)) {
+      try (InputStream in = Files.newInputStream(file)) {
+        merged.putAll(read(in));
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read " + file.toAbsolutePath(), e);
+      }
+    }
+    env.forEach(
+        (name, value) -> {
+          if (name.startsWith("APIUM_") && name.length() > 6) {
+            merged.put(name.substring(6).toLowerCase(Locale.ROOT), value);
+          }
+        });
+    merged.putAll(explicit);
+    return new ApiumConfig(merged);
+  }
+
+  private static Map<String, String> classpathProperties() {
+    try (InputStream in =
+        Thread.currentThread().getContextClassLoader().getResourceAsStream("apium.properties")) {
+      return in == null ? Map.of() : read(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read apium.properties from the classpath", e);
+    }
+  }
+
+  private static Map<String, String> read(InputStream in) throws IOException {
+    Properties props = new Properties();
+    props.load(in);
+    Map<String, String> out = new LinkedHashMap<>();
+    props.stringPropertyNames().forEach(k -> out.put(k.trim(), props.getProperty(k).trim()));
+    return out;
+  }
+
+  /** A copy with one more value. */
+  public ApiumConfig with(String key, String value) {
+    Map<String, String> copy = new LinkedHashMap<>(values);
+    copy.put(key, value);
+    return new ApiumConfig(copy);
+  }
+
+  public String get(String key) {
+    return values.get(key);
+  }
+
+  public String get(String key, String fallback) {
+    return values.getOrDefault(key, fallback);
+  }
+
+  public int getInt(String key, int fallback) {
+    String value = values.get(key);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Integer.parseInt(value.trim());
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "setting " + key + "='" + value + "' is not a whole number", e);
+    }
+  }
+
+  public boolean getBoolean(String key, boolean fallback) {
+    String value = values.get(key);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    return switch (value.trim().toLowerCase(Locale.ROOT)) {
+      case "true", "1", "yes", "on" -> true;
+      case "false", "0", "no", "off" -> false;
+      default ->
+          throw new IllegalArgumentException(
+              "setting " + key + "='" + value + "' is not a boolean: use true or false");
+    };
+  }
+
+  /** A duration given in (possibly fractional) seconds, as Celery's settings are. */
+  public Duration getSeconds(String key, Duration fallback) {
+    String value = values.get(key);
+    if (value == null || value.isBlank()) {
+      return fallback;
+    }
+    try {
+      return Duration.ofMillis(Math.round(Double.parseDouble(value.trim()) * 1000));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "setting " + key + "='" + value + "' is not a number of seconds", e);
+    }
+  }
+
+  public Map<String, String> asMap() {
+    return values;
+  }
+
+  @Override
+  public String toString() {
+    return "ApiumConfig" + values;
+  }
+}

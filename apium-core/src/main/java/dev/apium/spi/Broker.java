@@ -1,0 +1,66 @@
+package dev.apium.spi;
+
+import dev.apium.protocol.WireMessage;
+import java.util.List;
+import java.util.function.Consumer;
+
+/**
+ * The message transport, reduced to the handful of primitives kombu's virtual transport has. Every
+ * rule above them (routing, ETA, retries, prefetch policy, canvas) lives once, in core. One
+ * instance is shared by all threads of a process: implementations are thread-safe and bound the
+ * connections they open, whatever the number of callers. {@link #close()} stops consumers, returns
+ * every unacknowledged delivery to its queue, and releases connections.
+ */
+public interface Broker extends AutoCloseable {
+
+  /**
+   * Publishes to an exchange. The anonymous exchange {@code ""} routes to the queue named by {@code
+   * routingKey} (what Celery does for tasks); a named direct exchange routes through its bindings.
+   * Returns only when the broker has the message (AMQP publisher confirm, Redis reply, committed
+   * transaction); otherwise throws {@link BrokerException}.
+   */
+  void publish(String exchange, String routingKey, WireMessage message);
+
+  /** Publishes a task to a queue through the anonymous exchange. */
+  default void publish(String queue, WireMessage message) {
+    publish("", queue, message);
+  }
+
+  /**
+   * Starts delivering messages from the queues to the handler. At most {@code prefetch} deliveries
+   * are outstanding (handed over and neither acked nor rejected) at any time; {@link
+   * Subscription#setPrefetch(int)} changes the bound. With several queues, none is starved. The
+   * handler is called from a transport thread and must not block.
+   */
+  Subscription consume(List<String> queues, int prefetch, Consumer<Delivery> handler);
+
+  /** Creates the queue (and, for AMQP, Celery's direct exchange and binding) if missing. */
+  void declareQueue(String queue);
+
+  /** Routes messages published to {@code exchange} with {@code routingKey} to {@code queue}. */
+  void bindQueue(String queue, String exchange, String routingKey);
+
+  /** Deletes every ready message of the queue; returns how many. */
+  long purge(String queue);
+
+  /** Number of ready (not yet delivered) messages in the queue. */
+  long size(String queue);
+
+  /**
+   * Broadcasts on a fan-out exchange ({@code celeryev}, {@code celery.pidbox}). Nothing is stored:
+   * a message sent while nobody listens is lost, as in kombu.
+   */
+  void publishFanout(String exchange, String routingKey, WireMessage message);
+
+  /**
+   * Listens on a fan-out exchange. {@code bindingKey} is a topic pattern ({@code worker.#}, {@code
+   * #}) or empty for all. The listener runs on a transport thread.
+   */
+  Subscription subscribeFanout(String exchange, String bindingKey, Consumer<WireMessage> listener);
+
+  /** A short description for banners and logs, with any password masked. */
+  String describe();
+
+  @Override
+  void close();
+}

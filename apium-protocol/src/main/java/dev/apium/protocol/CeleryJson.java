@@ -1,0 +1,135 @@
+package dev.apium.protocol;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Instant;
+import java.time.LocalDateTime;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+
+/**
+ * The one JSON configuration Apium shares with kombu 5.2: a Jackson mapper without type markers,
+ * and the three date formats Celery writes (Python {@code isoformat()} with {@code +00:00} for the
+ * {@code eta}/{@code expires} headers, {@code Z} for datetimes inside payloads, and a naive UTC
+ * timestamp for {@code date_done}). Stateless and thread-safe; called from any thread.
+ */
+public final class CeleryJson {
+  /** The shared mapper: plain JSON, ISO dates as strings with {@code Z}, unknown fields ignored. */
+  public static final ObjectMapper MAPPER =
+      JsonMapper.builder()
+          .addModule(new JavaTimeModule())
+          .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+          .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+          .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
+          .build();
+
+  private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
+  private static final DateTimeFormatter SECONDS =
+      DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
+
+  private CeleryJson() {}
+
+  public static ObjectNode object() {
+    return NODES.objectNode();
+  }
+
+  public static ArrayNode array() {
+    return NODES.arrayNode();
+  }
+
+  /**
+   * Parses JSON text, wrapping Jackson's checked exception in a {@link MalformedMessageException}.
+   */
+  public static JsonNode parse(byte[] json) {
+    try {
+      return MAPPER.readTree(json);
+    } catch (IOException e) {
+      throw new MalformedMessageException("body is not valid JSON: " + e.getMessage(), e);
+    }
+  }
+
+  public static JsonNode parse(String json) {
+    try {
+      return MAPPER.readTree(json);
+    } catch (IOException e) {
+      throw new MalformedMessageException("not valid JSON: " + e.getMessage(), e);
+    }
+  }
+
+  public static byte[] writeBytes(Object value) {
+    try {
+      return MAPPER.writeValueAsBytes(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  public static String write(Object value) {
+    try {
+      return MAPPER.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Any Java value as a JSON tree (records, POJOs, collections, primitives). */
+  public static JsonNode toTree(Object value) {
+    return value == null ? NODES.nullNode() : MAPPER.valueToTree(value);
+  }
+
+  /**
+   * Python's {@code datetime.isoformat()} of an aware UTC datetime, as Celery writes the {@code
+   * eta} and {@code expires} headers: microseconds only when non-zero, offset {@code +00:00}.
+   */
+  public static String isoformat(Instant instant) {
+    return pythonLocal(LocalDateTime.ofInstant(instant, ZoneOffset.UTC)) + "+00:00";
+  }
+
+  /**
+   * The naive UTC form Celery stores as {@code date_done}, e.g. {@code 2026-11-24T10:13:08.951568}.
+   */
+  public static String naiveUtc(Instant instant) {
+    return pythonLocal(LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
+  }
+
+  private static String pythonLocal(LocalDateTime time) {
+    LocalDateTime micros = time.truncatedTo(ChronoUnit.MICROS);
+    String base = SECONDS.format(micros);
+    int micro = micros.getNano() / 1000;
+    return micro == 0 ? base : base + String.format(".%06d", micro);
+  }
+
+  /**
+   * Reads every timestamp form Celery and its peers send: with an offset ({@code +00:00}), with
+   * {@code Z}, or naive (taken as UTC; Celery would use the worker's zone, UTC here).
+   *
+   * @throws MalformedMessageException naming the text when it is not ISO-8601
+   */
+  public static Instant parseInstant(String text) {
+    if (text == null || text.isEmpty()) {
+      return null;
+    }
+    try {
+      return OffsetDateTime.parse(text).toInstant();
+    } catch (DateTimeParseException withoutOffset) {
+      try {
+        return LocalDateTime.parse(text).toInstant(ZoneOffset.UTC);
+      } catch (DateTimeParseException e) {
+        throw new MalformedMessageException("not an ISO-8601 timestamp: '" + text + "'", e);
+      }
+    }
+  }
+}

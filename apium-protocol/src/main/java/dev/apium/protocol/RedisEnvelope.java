@@ -1,0 +1,92 @@
+package dev.apium.protocol;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * kombu's virtual-transport envelope, the JSON document stored in Redis lists, the {@code unacked}
+ * hash and PUBLISHed on fan-out channels: {@code {"body": base64, "content-encoding",
+ * "content-type", "headers", "properties"}}. Stateless; called from any thread.
+ */
+public final class RedisEnvelope {
+  private RedisEnvelope() {}
+
+  /**
+   * The envelope text. The message's properties are written as given, plus {@code body_encoding:
+   * base64}; callers add {@code delivery_info} and {@code delivery_tag} before encoding.
+   */
+  public static String encode(WireMessage message) {
+    ObjectNode envelope = CeleryJson.object();
+    envelope.put("body", Base64.getEncoder().encodeToString(message.body()));
+    envelope.put("content-encoding", message.contentEncoding());
+    envelope.put("content-type", message.contentType());
+    envelope.set("headers", CeleryJson.toTree(message.headers()));
+    ObjectNode properties = (ObjectNode) CeleryJson.toTree(message.properties());
+    properties.put("body_encoding", "base64");
+    envelope.set("properties", properties);
+    return CeleryJson.write(envelope);
+  }
+
+  /**
+   * Reads an envelope. A missing or null {@code body_encoding} means the body is the raw text, as
+   * kombu accepts; any other encoding than base64 is rejected (it crashes Celery's consumer).
+   *
+   * @throws MalformedMessageException naming the fault: bad JSON, bad base64, unknown encoding
+   */
+  public static WireMessage decode(String text) {
+    JsonNode envelope = CeleryJson.parse(text);
+    return decode(envelope);
+  }
+
+  public static WireMessage decode(JsonNode envelope) {
+    if (!envelope.isObject() || !envelope.has("body")) {
+      throw new MalformedMessageException(
+          "not a kombu envelope (no 'body'): " + abbreviate(envelope));
+    }
+    JsonNode properties = envelope.path("properties");
+    String encoding =
+        properties.hasNonNull("body_encoding") ? properties.get("body_encoding").asText() : null;
+    String bodyText = envelope.get("body").asText();
+    byte[] body;
+    if (encoding == null) {
+      body = bodyText.getBytes(StandardCharsets.UTF_8);
+    } else if (encoding.equals("base64")) {
+      try {
+        body = Base64.getMimeDecoder().decode(bodyText);
+      } catch (IllegalArgumentException e) {
+        throw new MalformedMessageException(
+            "envelope body is not valid base64: " + e.getMessage(), e);
+      }
+    } else {
+      throw new MalformedMessageException(
+          "unknown body_encoding '" + encoding + "': send 'base64' or leave the key out");
+    }
+    return new WireMessage(
+        map(envelope.get("headers")),
+        map(properties),
+        text(envelope, "content-type"),
+        text(envelope, "content-encoding"),
+        body);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> map(JsonNode node) {
+    if (node == null || !node.isObject()) {
+      return new LinkedHashMap<>();
+    }
+    return CeleryJson.MAPPER.convertValue(node, LinkedHashMap.class);
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? null : value.asText();
+  }
+
+  private static String abbreviate(JsonNode node) {
+    return TaskMessageCodec.abbreviate(node);
+  }
+}
