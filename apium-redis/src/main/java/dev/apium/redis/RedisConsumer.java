@@ -257,6 +257,7 @@ final class RedisConsumer implements Subscription {
     } finally {
       lock.unlock();
     }
+    blocking.closeAsync();
     if (Thread.currentThread() != thread) {
       try {
         thread.join(3000);
@@ -264,7 +265,6 @@ final class RedisConsumer implements Subscription {
         Thread.currentThread().interrupt();
       }
     }
-    blocking.closeAsync();
     broker.consumerClosed(this);
   }
 
