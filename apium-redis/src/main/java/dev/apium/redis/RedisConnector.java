@@ -102,6 +102,10 @@ final class RedisConnector implements AutoCloseable {
     }
   }
 
+  void addListener(io.lettuce.core.RedisConnectionStateListener listener) {
+    client.addListener(listener);
+  }
+
   BrokerException unreachable(RuntimeException e) {
     String cause = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
     return new BrokerException(

@@ -71,7 +71,9 @@ public final class RedisResultBackend implements ResultBackend {
               t.setDaemon(true);
               return t;
             });
-    this.waiters = new ResultWaiters(connector::connectPubSub, connection.async(), completer);
+    this.waiters =
+        new ResultWaiters(
+            connector::connectPubSub, connector::addListener, connection.async(), completer);
   }
 
   private RedisCommands<String, String> redis() {
