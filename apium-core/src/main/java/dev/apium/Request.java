@@ -1,0 +1,55 @@
+package dev.apium;
+
+import dev.apium.protocol.TaskMessage;
+import dev.apium.spi.Delivery;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A received task: the decoded message, the delivery that carries its acknowledgement, and the
+ * registered task that will run it. Created on the transport thread, then handed to the ETA timer
+ * or the pool; settled exactly once (the flag guards double settling across threads).
+ */
+final class Request {
+  final TaskMessage message;
+  final Delivery delivery;
+  final RegisteredTask task;
+  private final AtomicBoolean settled = new AtomicBoolean();
+
+  Request(TaskMessage message, Delivery delivery, RegisteredTask task) {
+    this.message = message;
+    this.delivery = delivery;
+    this.task = task;
+  }
+
+  String id() {
+    return message.id();
+  }
+
+  void ack() {
+    if (settled.compareAndSet(false, true)) {
+      delivery.ack();
+    }
+  }
+
+  /** Returns the message to the broker so another worker (or this one, later) runs it. */
+  void requeue() {
+    if (settled.compareAndSet(false, true)) {
+      delivery.reject(true);
+    }
+  }
+
+  void deadLetter(String reason) {
+    if (settled.compareAndSet(false, true)) {
+      delivery.deadLetter(reason);
+    }
+  }
+
+  boolean settled() {
+    return settled.get();
+  }
+
+  @Override
+  public String toString() {
+    return message.toString();
+  }
+}
