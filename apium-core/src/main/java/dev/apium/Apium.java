@@ -61,6 +61,11 @@ public final class Apium implements AutoCloseable {
     return oid;
   }
 
+  /** The reply_to sent with tasks: the backend's reply queue (rpc://) or else {@link #oid()}. */
+  String replyTo() {
+    return backend().replyTo().orElse(oid);
+  }
+
   /** The client nodename written as {@code origin}, e.g. {@code gen1234@host}. */
   public String clientNodename() {
     return clientNodename;

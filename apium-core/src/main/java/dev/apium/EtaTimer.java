@@ -45,18 +45,28 @@ final class EtaTimer {
   }
 
   void hold(Request request, Instant eta) {
-    long delay = Math.max(0, Duration.between(clock.instant(), eta).toMillis());
     synchronized (held) {
-      held.put(request, scheduler.schedule(() -> fire(request), delay, TimeUnit.MILLISECONDS));
+      held.put(request, schedule(request, eta));
       heldChanged.accept(held.size());
     }
   }
 
-  private void fire(Request request) {
+  private ScheduledFuture<?> schedule(Request request, Instant eta) {
+    long delay = Math.max(0, Duration.between(clock.instant(), eta).toNanos());
+    return scheduler.schedule(() -> fire(request, eta), delay, TimeUnit.NANOSECONDS);
+  }
+
+  /** Releases the request at its ETA; the wall clock is checked again so it never runs early. */
+  private void fire(Request request, Instant eta) {
     synchronized (held) {
-      if (held.remove(request) == null) {
+      if (!held.containsKey(request)) {
         return;
       }
+      if (clock.instant().isBefore(eta)) {
+        held.put(request, schedule(request, eta));
+        return;
+      }
+      held.remove(request);
       heldChanged.accept(held.size());
     }
     release.accept(request);

@@ -74,7 +74,7 @@ final class Publisher {
                 o.linkError.isEmpty() ? null : o.linkError,
                 o.chain,
                 o.chord))
-        .replyTo(app.oid())
+        .replyTo(app.replyTo())
         .priority(o.priority == null ? 0 : o.priority)
         .build();
   }

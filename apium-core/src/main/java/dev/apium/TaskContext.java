@@ -147,7 +147,7 @@ public final class TaskContext {
    */
   public void updateState(String state, Object meta) {
     JsonNode json = CeleryJson.toTree(meta);
-    app.backend().store(ResultMeta.state(id(), state, json));
+    app.backend().storeFor(ResultMeta.state(id(), state, json), message.replyTo());
   }
 
   /**

@@ -127,7 +127,7 @@ final class TaskRunner {
       extended.put("queue", r.delivery.queue());
       full = full.withExtended(extended);
     }
-    app.backend().store(full);
+    app.backend().storeFor(full, r.message.replyTo());
   }
 
   private boolean autoRetries(Request r, Throwable cause) {

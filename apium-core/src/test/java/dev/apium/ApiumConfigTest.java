@@ -24,7 +24,8 @@ class ApiumConfigTest {
             file);
     assertThat(config.get("broker_url")).isEqualTo("memory://code");
     assertThat(config.get("result_backend")).isEqualTo("rpc://");
-    assertThat(config.getSeconds("result_expires", Duration.ZERO)).isEqualTo(Duration.ofSeconds(60));
+    assertThat(config.getSeconds("result_expires", Duration.ZERO))
+        .isEqualTo(Duration.ofSeconds(60));
     assertThat(config.get("task_default_queue")).isEqualTo("celery");
     assertThat(config.getInt("worker_prefetch_multiplier", 0)).isEqualTo(4);
     assertThat(config.get("path")).isNull();
@@ -32,7 +33,8 @@ class ApiumConfigTest {
 
   @Test
   void badValuesNameTheSetting() {
-    ApiumConfig config = ApiumConfig.of(Map.of("task_acks_late", "maybe", "worker_concurrency", "x"));
+    ApiumConfig config =
+        ApiumConfig.of(Map.of("task_acks_late", "maybe", "worker_concurrency", "x"));
     assertThatThrownBy(() -> config.getBoolean("task_acks_late", false))
         .hasMessage("setting task_acks_late='maybe' is not a boolean: use true or false");
     assertThatThrownBy(() -> config.getInt("worker_concurrency", 1))

@@ -13,7 +13,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The foundation's end-to-end check: both task styles, 10,000 tasks from 4 threads, all back once. */
+/**
+ * The foundation's end-to-end check: both task styles, 10,000 tasks from 4 threads, all back once.
+ */
 class TenThousandTasksTest {
   @Test
   void everyTaskRunsOnceAndEveryResultComesBack() throws Exception {

@@ -33,7 +33,8 @@ class WorkerBehaviourTest {
     try (Worker worker = app.worker().concurrency(2).start()) {
       Instant sentAt = Instant.now();
       AsyncResult<Object> r =
-          app.signature("t.stamp").applyAsync(CallOptions.create().countdown(Duration.ofMillis(800)));
+          app.signature("t.stamp")
+              .applyAsync(CallOptions.create().countdown(Duration.ofMillis(800)));
       AsyncResult<Object> eta =
           app.signature("t.stamp").applyAsync(CallOptions.create().eta(sentAt.plusMillis(500)));
       AsyncResult<Object> now = app.signature("t.stamp").delay();
@@ -172,7 +173,9 @@ class WorkerBehaviourTest {
         });
     Worker first = app.worker().concurrency(1).prefetchMultiplier(4).nodename("first@test").start();
     List<AsyncResult<Object>> results =
-        java.util.stream.IntStream.range(0, 12).mapToObj(i -> app.signature("t.gate", i).delay()).toList();
+        java.util.stream.IntStream.range(0, 12)
+            .mapToObj(i -> app.signature("t.gate", i).delay())
+            .toList();
     await().atMost(Duration.ofSeconds(5)).until(() -> first.active() == 1);
     Thread stopper = new Thread(() -> first.stop(Duration.ofSeconds(10)));
     stopper.start();
