@@ -59,6 +59,14 @@ public abstract class BrokerContract {
     return 9;
   }
 
+  /**
+   * True when {@code reject(true)} puts the message at the front of its queue (memory, AMQP); false
+   * where the transport requeues at the back (kombu's Redis reject).
+   */
+  protected boolean requeuesToFront() {
+    return true;
+  }
+
   /** How long to wait for something that must happen. */
   protected Duration timeout() {
     return Duration.ofSeconds(10);
@@ -227,7 +235,7 @@ public abstract class BrokerContract {
   }
 
   @Test
-  void rejectWithRequeueRedeliversFirstAndMarksRedelivered() {
+  void rejectWithRequeueRedeliversAndMarksRedelivered() {
     String queue = uniqueQueue();
     broker.declareQueue(queue);
     broker.publish(queue, message("a"));
@@ -239,14 +247,23 @@ public abstract class BrokerContract {
     assertThat(first.redelivered()).isFalse();
     first.reject(true);
     Delivery again = inbox.take();
+    if (!requeuesToFront()) {
+      assertThat(idOf(again)).isEqualTo("b");
+      assertThat(again.redelivered()).isFalse();
+      again.ack();
+      again = inbox.take();
+    }
     assertThat(idOf(again)).isEqualTo("a");
     assertThat(again.redelivered()).isTrue();
     assertThat(again.message().body()).isEqualTo(first.message().body());
     again.ack();
-    Delivery second = inbox.take();
-    assertThat(idOf(second)).isEqualTo("b");
-    assertThat(second.redelivered()).isFalse();
-    second.ack();
+    if (requeuesToFront()) {
+      Delivery second = inbox.take();
+      assertThat(idOf(second)).isEqualTo("b");
+      assertThat(second.redelivered()).isFalse();
+      second.ack();
+    }
+    inbox.assertStays(3, quietWindow());
   }
 
   @Test
