@@ -251,6 +251,12 @@ public final class Worker implements AutoCloseable {
     processed.incrementAndGet();
   }
 
+  /** How long result writes, acks and re-publishes are retried while the servers are away. */
+  java.time.Duration transientRetryBudget() {
+    return app.config()
+        .getSeconds("result_backend_retry_timeout", java.time.Duration.ofSeconds(120));
+  }
+
   TaskOutcomeHook hook() {
     return hook;
   }
