@@ -33,8 +33,8 @@ public interface ResultBackend extends AutoCloseable {
   }
 
   /**
-   * The {@code reply_to} a client must put on the tasks it sends so that their results come back
-   * to this process (the RPC backend's reply queue); empty when the backend does not care.
+   * The {@code reply_to} a client must put on the tasks it sends so that their results come back to
+   * this process (the RPC backend's reply queue); empty when the backend does not care.
    */
   default Optional<String> replyTo() {
     return Optional.empty();
