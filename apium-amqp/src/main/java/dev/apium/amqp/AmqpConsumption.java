@@ -66,7 +66,7 @@ final class AmqpConsumption implements Subscription {
         outstanding.incrementAndGet();
         String exchange = envelope.getExchange();
         String routingKey = envelope.getRoutingKey();
-        if (DelayLadder.DELIVER.equals(exchange)) {
+        if (DelayLadder.isLadder(exchange)) {
           exchange = "";
           routingKey = DelayLadder.target(routingKey);
         }

@@ -46,6 +46,14 @@ final class DelayLadder {
     return key.append(queue).toString();
   }
 
+  /**
+   * True for the exchanges of the ladder: RabbitMQ reports one of them as the exchange of a message
+   * that came back from it.
+   */
+  static boolean isLadder(String exchange) {
+    return exchange.startsWith(LEVEL);
+  }
+
   /** The queue a message came back for, when it arrived through {@link #DELIVER}. */
   static String target(String routingKey) {
     int cut = 0;
