@@ -54,18 +54,11 @@ public final class AmqpBroker implements Broker {
   public void publish(String exchange, String routingKey, WireMessage message) {
     if (exchange.isEmpty()) {
       topology.ensureQueue(routingKey);
+    } else {
+      topology.ensureExchange(exchange);
     }
-    try {
-      publisher.publish(
-          exchange, routingKey, AmqpMessages.properties(message, 2, true), message.body());
-    } catch (BrokerException e) {
-      if (Amqp.replyCode(e) == Amqp.NOT_FOUND || e.getMessage().contains("NOT_FOUND")) {
-        throw new BrokerException(
-            "exchange '" + exchange + "' does not exist: declare it (bindQueue) before publishing",
-            e);
-      }
-      throw e;
-    }
+    publisher.publish(
+        exchange, routingKey, AmqpMessages.properties(message, 2, true), message.body());
   }
 
   @Override

@@ -100,6 +100,27 @@ final class Topology {
     }
   }
 
+  /**
+   * Checks that a named exchange exists before the first publish to it, so that a missing one is a
+   * clear error here rather than a server close of a shared publishing channel.
+   */
+  void ensureExchange(String exchange) {
+    if (declared.contains("x:" + exchange)) {
+      return;
+    }
+    try {
+      run("exchange '" + exchange + "'", ch -> ch.exchangeDeclarePassive(exchange));
+    } catch (BrokerException e) {
+      if (Amqp.replyCode(e) == Amqp.NOT_FOUND) {
+        throw new BrokerException(
+            "exchange '" + exchange + "' does not exist: declare it (bindQueue) before publishing",
+            e);
+      }
+      throw e;
+    }
+    declared.add("x:" + exchange);
+  }
+
   void bind(String queue, String exchange, String routingKey) {
     run("binding of '" + queue + "'", ch -> ch.queueBind(queue, exchange, routingKey));
   }
