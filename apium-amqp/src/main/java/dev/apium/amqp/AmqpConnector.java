@@ -4,6 +4,10 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.PossibleAuthenticationFailureException;
 import com.rabbitmq.client.ShutdownSignalException;
+import com.rabbitmq.client.impl.recovery.RecordedBinding;
+import com.rabbitmq.client.impl.recovery.RecordedExchange;
+import com.rabbitmq.client.impl.recovery.RecordedQueue;
+import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
 import dev.apium.spi.BrokerException;
 import java.io.IOException;
 import java.security.NoSuchAlgorithmException;
@@ -29,6 +33,7 @@ final class AmqpConnector {
     factory.setVirtualHost(url.vhost());
     factory.setAutomaticRecoveryEnabled(true);
     factory.setTopologyRecoveryEnabled(true);
+    factory.setTopologyRecoveryFilter(new LiveChannelsOnly());
     factory.setNetworkRecoveryInterval(1000);
     factory.setConnectionTimeout(5000);
     factory.setRequestedHeartbeat(30);
@@ -39,6 +44,28 @@ final class AmqpConnector {
         throw new IllegalStateException("this JVM has no default TLS context for amqps://", e);
       }
       factory.enableHostnameVerification();
+    }
+  }
+
+  /**
+   * Recovers only what was declared on channels still in use (consumers, their private queues and
+   * bindings). Declarations made on the throwaway channels of {@link Topology} are of durable
+   * objects, or are redone because its cache is cleared on recovery.
+   */
+  private static final class LiveChannelsOnly implements TopologyRecoveryFilter {
+    @Override
+    public boolean filterExchange(RecordedExchange recorded) {
+      return recorded.getChannel().isOpen();
+    }
+
+    @Override
+    public boolean filterQueue(RecordedQueue recorded) {
+      return recorded.getChannel().isOpen();
+    }
+
+    @Override
+    public boolean filterBinding(RecordedBinding recorded) {
+      return recorded.getChannel().isOpen();
     }
   }
 

@@ -61,6 +61,7 @@ final class FanoutListener implements Subscription {
         };
     FanoutListener subscription = new FanoutListener(channel);
     try {
+      channel.exchangeDeclare(exchange, type, exchange.equals("celeryev"));
       channel.queueDeclare(plan.name(), false, false, true, plan.arguments());
       channel.queueBind(plan.name(), exchange, key);
       channel.basicConsume(

@@ -3,6 +3,8 @@ package dev.apium.amqp;
 import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.Recoverable;
+import com.rabbitmq.client.RecoveryListener;
 import dev.apium.spi.BrokerException;
 import java.io.IOException;
 import java.util.Map;
@@ -14,8 +16,9 @@ import java.util.concurrent.TimeoutException;
  * Declares Celery's AMQP topology (a durable task queue with a direct exchange of the same name and
  * a binding; the events and pidbox exchanges) and answers size/purge questions. Each call uses a
  * throwaway channel, so a server refusal (PRECONDITION_FAILED, NOT_FOUND) closes only that channel
- * and becomes a one-line {@link BrokerException}. Declared names are cached; amqp-client
- * re-declares them after a connection recovery. Thread-safe; owns nothing that needs closing.
+ * and becomes a one-line {@link BrokerException}. Declared names are cached; the cache is cleared
+ * when the connection recovers, so a restarted broker gets them declared again. Thread-safe; owns
+ * nothing that needs closing.
  */
 final class Topology {
   /** One AMQP operation on a throwaway channel. */
@@ -30,6 +33,18 @@ final class Topology {
   Topology(Connection connection, Map<String, Object> taskQueueArgs) {
     this.connection = connection;
     this.taskQueueArgs = taskQueueArgs;
+    if (connection instanceof Recoverable recoverable) {
+      recoverable.addRecoveryListener(
+          new RecoveryListener() {
+            @Override
+            public void handleRecovery(Recoverable recovered) {
+              declared.clear();
+            }
+
+            @Override
+            public void handleRecoveryStarted(Recoverable recovering) {}
+          });
+    }
   }
 
   /** Celery's task queue: durable, not auto-delete, its direct exchange and binding. */
