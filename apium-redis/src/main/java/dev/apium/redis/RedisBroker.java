@@ -81,6 +81,7 @@ public final class RedisBroker implements Broker {
     this.fanout =
         new FanoutHub(
             connector,
+            keys,
             (reason, raw) ->
                 connection
                     .async()
@@ -199,9 +200,7 @@ public final class RedisBroker implements Broker {
   public Subscription subscribeFanout(
       String exchange, String bindingKey, Consumer<WireMessage> listener) {
     checkOpen();
-    return run(
-        "subscribe to " + exchange,
-        () -> fanout.subscribe(keys.patterns(exchange, bindingKey), listener));
+    return run("subscribe to " + exchange, () -> fanout.subscribe(exchange, bindingKey, listener));
   }
 
   @Override
