@@ -12,17 +12,24 @@ import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Owns one Lettuce {@link RedisClient} for a {@code redis://} or {@code rediss://} URL and opens
  * its connections (RESP2, automatic reconnect, bounded command timeout), turning a failure to
- * connect into a {@link BrokerException} that names host, port and the fix. Called by the broker or
- * backend that owns it, from any thread; {@link #close()} shuts the client and its threads down.
+ * connect into a {@link BrokerException} that names host, port and the fix. All connectors of a
+ * process share one set of event-loop threads. Called by the broker or backend that owns it, from
+ * any thread; {@link #close()} shuts the client down, and the threads with the last connector.
  */
 final class RedisConnector implements AutoCloseable {
   static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
+
+  private static ClientResources shared;
+  private static int users;
 
   private final RedisURI uri;
   private final RedisClient client;
@@ -37,7 +44,7 @@ final class RedisConnector implements AutoCloseable {
     this.url = url;
     this.setting = setting;
     this.uri = parse(url, setting);
-    this.client = RedisClient.create(uri);
+    this.client = RedisClient.create(acquire(), uri);
     client.setOptions(
         ClientOptions.builder()
             .protocolVersion(ProtocolVersion.RESP2)
@@ -127,8 +134,30 @@ final class RedisConnector implements AutoCloseable {
         "Redis at " + where() + " failed to " + what + ": " + e.getMessage(), e);
   }
 
+  /** Event-loop threads shared by every Redis broker and backend of the process. */
+  private static synchronized ClientResources acquire() {
+    if (shared == null) {
+      shared =
+          DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+    }
+    users++;
+    return shared;
+  }
+
+  private static synchronized void release() {
+    users--;
+    if (users == 0 && shared != null) {
+      shared.shutdown(0, 2, TimeUnit.SECONDS);
+      shared = null;
+    }
+  }
+
   @Override
   public void close() {
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    try {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    } finally {
+      release();
+    }
   }
 }
