@@ -148,8 +148,10 @@ public final class RedisBroker implements Broker {
       return ledger.restoreStale();
     } catch (RedisException e) {
       LOG.warn("restore of stale unacked messages failed, will retry: {}", e.getMessage());
-      return 0;
+    } catch (RuntimeException e) {
+      LOG.error("restore of stale unacked messages failed, will retry", e);
     }
+    return 0;
   }
 
   @Override
