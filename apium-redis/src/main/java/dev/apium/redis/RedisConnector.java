@@ -7,6 +7,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
@@ -37,7 +38,9 @@ final class RedisConnector implements AutoCloseable {
   private final String setting;
 
   /**
-   * @param url {@code redis://[[user]:password@]host[:port][/db]} or {@code rediss://...}
+   * @param url {@code redis://[[user]:password@]host[:port][/db]} or {@code rediss://...}, where
+   *     Celery's {@code ?ssl_cert_reqs=none|optional|required} sets how the server certificate is
+   *     checked (default: fully)
    * @param setting the setting the URL came from, named in error messages ({@code broker_url})
    */
   RedisConnector(String url, String setting) {
@@ -64,9 +67,24 @@ final class RedisConnector implements AutoCloseable {
     if (text.toLowerCase(Locale.ROOT).matches("rediss?://(/.*)?")) {
       text = text.replaceFirst("://", "://localhost");
     }
+    SslVerifyMode verify = null;
+    java.util.regex.Matcher certReqs =
+        java.util.regex.Pattern.compile("([?&])ssl_cert_reqs=([^&]*)&?").matcher(text);
+    if (certReqs.find()) {
+      verify =
+          switch (certReqs.group(2).toLowerCase(Locale.ROOT)) {
+            case "none", "cert_none" -> SslVerifyMode.NONE;
+            case "optional", "cert_optional" -> SslVerifyMode.CA;
+            default -> SslVerifyMode.FULL;
+          };
+      text = certReqs.replaceFirst("$1").replaceFirst("[?&]$", "");
+    }
     try {
       RedisURI parsed = RedisURI.create(text);
       parsed.setTimeout(COMMAND_TIMEOUT);
+      if (verify != null) {
+        parsed.setVerifyPeer(verify);
+      }
       return parsed;
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(

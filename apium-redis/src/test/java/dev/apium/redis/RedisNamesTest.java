@@ -62,6 +62,12 @@ class RedisNamesTest {
     assertThat(new String(creds(acl).getPassword())).isEqualTo("pw");
     RedisURI tls = RedisConnector.parse("rediss://h3:6390/0", "broker_url");
     assertThat(tls.isSsl()).isTrue();
+    RedisURI unchecked =
+        RedisConnector.parse("rediss://:pw@h4:6390/2?ssl_cert_reqs=CERT_NONE", "broker_url");
+    assertThat(unchecked.isSsl()).isTrue();
+    assertThat(unchecked.getVerifyMode()).isEqualTo(io.lettuce.core.SslVerifyMode.NONE);
+    assertThat(unchecked.getDatabase()).isEqualTo(2);
+    assertThat(tls.getVerifyMode()).isEqualTo(io.lettuce.core.SslVerifyMode.FULL);
     RedisURI bare = RedisConnector.parse("redis://", "broker_url");
     assertThat(List.of(bare.getHost(), bare.getPort(), bare.getDatabase()))
         .containsExactly("localhost", 6379, 0);
