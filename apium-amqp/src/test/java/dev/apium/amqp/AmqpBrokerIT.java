@@ -301,4 +301,44 @@ class AmqpBrokerIT {
     assertThat(broker.size(q)).isZero();
     assertThat(broker.size("never-declared-" + q)).isZero();
   }
+
+  @Test
+  void nackFromAFullQueueIsAnErrorToTheCaller() throws Exception {
+    String q = queue();
+    try (Channel ch = raw.createChannel()) {
+      ch.queueDeclare(
+          q, true, false, false, Map.of("x-max-length", 1, "x-overflow", "reject-publish"));
+    }
+    broker.publish(q, WireMessage.json(Map.of(), Map.of(), new byte[] {'1'}));
+    assertThatThrownBy(() -> broker.publish(q, WireMessage.json(Map.of(), Map.of(), new byte[0])))
+        .isInstanceOf(BrokerException.class)
+        .hasMessageContaining("nack");
+    assertThat(broker.size(q)).isEqualTo(1);
+  }
+
+  @Test
+  void concurrentPublishersAreAllConfirmed() throws Exception {
+    String q = queue();
+    int threads = 8;
+    int each = 250;
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < each; i++) {
+                    broker.publish(q, WireMessage.json(Map.of("i", i), Map.of(), new byte[] {'1'}));
+                  }
+                }));
+      }
+      for (var f : done) {
+        f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(broker.size(q)).isEqualTo(threads * each);
+  }
 }
