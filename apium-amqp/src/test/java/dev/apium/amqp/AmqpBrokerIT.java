@@ -341,4 +341,27 @@ class AmqpBrokerIT {
     }
     assertThat(broker.size(q)).isEqualTo(threads * each);
   }
+
+  @Test
+  void aFailingHandlerDeadLettersTheMessageAndKeepsConsuming() {
+    String q = queue();
+    broker.publish(q, WireMessage.json(Map.of("n", 1), Map.of(), new byte[] {'1'}));
+    broker.publish(q, WireMessage.json(Map.of("n", 2), Map.of(), new byte[] {'2'}));
+    List<Delivery> got = new CopyOnWriteArrayList<>();
+    try (Subscription s =
+        broker.consume(
+            List.of(q),
+            1,
+            d -> {
+              if (d.message().header("n").equals(1)) {
+                throw new IllegalStateException("handler bug");
+              }
+              got.add(d);
+            })) {
+      await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 1);
+      got.get(0).ack();
+    }
+    assertThat(broker.size(q + ".dead")).isEqualTo(1);
+    assertThat(broker.size(q)).isZero();
+  }
 }
