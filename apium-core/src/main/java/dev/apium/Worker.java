@@ -43,6 +43,7 @@ public final class Worker implements AutoCloseable {
   private volatile boolean cold;
   private volatile boolean running;
   private TaskPool pool;
+  private Executions executions;
   private EtaTimer etaTimer;
   private Subscription subscription;
 
@@ -74,6 +75,7 @@ public final class Worker implements AutoCloseable {
       app.broker().declareQueue(queue);
     }
     pool = new TaskPool(poolKind, concurrency, nodename);
+    executions = new Executions(app, this, pool);
     Duration visibility =
         app.config().getSeconds(ApiumConfig.VISIBILITY_TIMEOUT, Duration.ofHours(1));
     Duration keepAlive =
@@ -259,6 +261,10 @@ public final class Worker implements AutoCloseable {
     return runner;
   }
 
+  Executions executions() {
+    return executions;
+  }
+
   boolean coldShutdown() {
     return cold;
   }
@@ -340,6 +346,7 @@ public final class Worker implements AutoCloseable {
       Thread.currentThread().interrupt();
       coldStop();
     }
+    executions.close();
     stopped.countDown();
     log.info("Worker {} stopped after {} task(s)", nodename, processed());
   }
@@ -357,9 +364,20 @@ public final class Worker implements AutoCloseable {
     }
   }
 
-  /** Cold shutdown: interrupt running tasks now. */
+  /**
+   * Cold shutdown: interrupt running tasks now, returning {@code acks_late} ones to the broker.
+   * Called during a warm shutdown (a second TERM or INT), it turns that shutdown cold.
+   */
   public void stopNow() {
-    cold = true;
+    boolean stopping;
+    synchronized (this) {
+      stopping = !running && pool != null && stopped.getCount() > 0;
+      cold = true;
+    }
+    if (stopping) {
+      coldStop();
+      return;
+    }
     stop(Duration.ZERO);
   }
 
