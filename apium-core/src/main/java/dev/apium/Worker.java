@@ -44,6 +44,8 @@ public final class Worker implements AutoCloseable {
   private volatile boolean running;
   private TaskPool pool;
   private Executions executions;
+  private RateLimits rateLimits;
+  private Mailbox mailbox;
   private EtaTimer etaTimer;
   private Subscription subscription;
 
@@ -76,25 +78,18 @@ public final class Worker implements AutoCloseable {
     }
     pool = new TaskPool(poolKind, concurrency, nodename);
     executions = new Executions(app, this, pool);
+    rateLimits = new RateLimits(app, this::runOnPool, this::updatePrefetch);
     Duration visibility =
         app.config().getSeconds(ApiumConfig.VISIBILITY_TIMEOUT, Duration.ofHours(1));
     Duration keepAlive =
         visibility.dividedBy(4).compareTo(Duration.ofMinutes(1)) > 0
             ? Duration.ofMinutes(1)
             : visibility.dividedBy(4);
-    etaTimer =
-        new EtaTimer(
-            app.clock(),
-            keepAlive,
-            this::execute,
-            held -> {
-              Subscription s = subscription;
-              if (s != null) {
-                s.setPrefetch(basePrefetch() + held);
-              }
-            });
+    etaTimer = new EtaTimer(app.clock(), keepAlive, this::execute, held -> updatePrefetch());
     running = true;
     subscription = app.broker().consume(queues, basePrefetch(), this::onDelivery);
+    mailbox = new Mailbox(app, this);
+    mailbox.start();
     log.info(
         "Worker {} ready: queues {}, concurrency {} ({} pool), prefetch {}, broker {}, backend {}, tasks {}",
         nodename,
@@ -106,6 +101,17 @@ public final class Worker implements AutoCloseable {
         app.backend().describe(),
         app.taskNames());
     return this;
+  }
+
+  /** Each ETA or rate-limited task held in memory raises the prefetch by one, as in Celery. */
+  private void updatePrefetch() {
+    Subscription s = subscription;
+    EtaTimer eta = etaTimer;
+    RateLimits limits = rateLimits;
+    if (s != null) {
+      s.setPrefetch(
+          basePrefetch() + (eta == null ? 0 : eta.size()) + (limits == null ? 0 : limits.held()));
+    }
   }
 
   private int basePrefetch() {
@@ -183,6 +189,14 @@ public final class Worker implements AutoCloseable {
   }
 
   private void execute(Request request) {
+    if (!running) {
+      request.requeue();
+      return;
+    }
+    rateLimits.submit(request);
+  }
+
+  private void runOnPool(Request request) {
     if (!running) {
       request.requeue();
       return;
@@ -265,6 +279,16 @@ public final class Worker implements AutoCloseable {
     return executions;
   }
 
+  RateLimits rateLimits() {
+    return rateLimits;
+  }
+
+  /** Tasks waiting for a rate-limit token now. */
+  public int rateLimited() {
+    RateLimits r = rateLimits;
+    return r == null ? 0 : r.held();
+  }
+
   boolean coldShutdown() {
     return cold;
   }
@@ -333,6 +357,7 @@ public final class Worker implements AutoCloseable {
         active());
     subscription.close();
     List<Request> giveBack = new ArrayList<>(etaTimer.returnAll());
+    giveBack.addAll(rateLimits.returnAll());
     giveBack.addAll(pool.drainPending());
     giveBack.forEach(Request::requeue);
     if (!giveBack.isEmpty()) {
@@ -347,6 +372,7 @@ public final class Worker implements AutoCloseable {
       coldStop();
     }
     executions.close();
+    mailbox.close();
     stopped.countDown();
     log.info("Worker {} stopped after {} task(s)", nodename, processed());
   }
