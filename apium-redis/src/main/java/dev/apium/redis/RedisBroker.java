@@ -204,6 +204,12 @@ public final class RedisBroker implements Broker {
         () -> fanout.subscribe(keys.patterns(exchange, bindingKey), listener));
   }
 
+  /** Cluster-wide rate limits: token buckets in this Redis ({@code rate_limit.lua}). */
+  @Override
+  public java.util.Optional<dev.apium.spi.RateLimitStore> rateLimitStore() {
+    return java.util.Optional.of(new RedisRateLimitStore(this));
+  }
+
   @Override
   public String describe() {
     return "redis " + connector.describe();
