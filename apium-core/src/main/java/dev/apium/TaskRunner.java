@@ -115,7 +115,7 @@ final class TaskRunner {
   private JsonNode toJson(Request r, Object value) {
     try {
       return CeleryJson.toTree(value);
-    } catch (IllegalArgumentException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       throw new TaskError(
           "apium.exceptions",
           "EncodeError",
