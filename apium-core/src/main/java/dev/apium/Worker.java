@@ -46,6 +46,9 @@ public final class Worker implements AutoCloseable {
   private Executions executions;
   private RateLimits rateLimits;
   private Mailbox mailbox;
+  private final int[] autoscale;
+  private final Duration autoscaleKeepAlive;
+  private Autoscaler autoscaler;
   private EtaTimer etaTimer;
   private Subscription subscription;
 
@@ -56,7 +59,9 @@ public final class Worker implements AutoCloseable {
             b.queues.isEmpty()
                 ? List.of(app.config().get(ApiumConfig.DEFAULT_QUEUE, "celery"))
                 : b.queues);
-    this.concurrency = b.concurrency;
+    this.autoscale = b.autoscale;
+    this.autoscaleKeepAlive = b.autoscaleKeepAlive;
+    this.concurrency = b.autoscale != null ? b.autoscale[0] : b.concurrency;
     this.prefetchMultiplier =
         b.prefetchMultiplier != null
             ? b.prefetchMultiplier
@@ -76,7 +81,12 @@ public final class Worker implements AutoCloseable {
     for (String queue : queues) {
       app.broker().declareQueue(queue);
     }
-    pool = new TaskPool(poolKind, concurrency, nodename);
+    pool = new TaskPool(poolKind, autoscale != null ? autoscale[1] : concurrency, nodename);
+    if (autoscale != null) {
+      autoscaler =
+          new Autoscaler(
+              pool, autoscale[1], autoscale[0], autoscaleKeepAlive, Duration.ofMillis(100));
+    }
     executions = new Executions(app, this, pool);
     rateLimits = new RateLimits(app, this::runOnPool, this::updatePrefetch);
     Duration visibility =
@@ -318,6 +328,12 @@ public final class Worker implements AutoCloseable {
     return failures.get();
   }
 
+  /** Threads in the pool now (changes with {@code --autoscale}). */
+  public int poolSize() {
+    TaskPool p = pool;
+    return p == null ? 0 : p.size();
+  }
+
   /** Tasks running now. */
   public int active() {
     TaskPool p = pool;
@@ -373,6 +389,9 @@ public final class Worker implements AutoCloseable {
     }
     executions.close();
     mailbox.close();
+    if (autoscaler != null) {
+      autoscaler.close();
+    }
     stopped.countDown();
     log.info("Worker {} stopped after {} task(s)", nodename, processed());
   }
@@ -420,6 +439,8 @@ public final class Worker implements AutoCloseable {
     private Integer prefetchMultiplier;
     private String nodename;
     private TaskPool.Kind poolKind = TaskPool.Kind.PLATFORM;
+    private int[] autoscale;
+    private Duration autoscaleKeepAlive = Duration.ofSeconds(30);
 
     Builder(Apium app) {
       this.app = app;
@@ -444,6 +465,24 @@ public final class Worker implements AutoCloseable {
       }
       concurrency = value;
       return this;
+    }
+
+    /**
+     * {@code --autoscale max,min}: the pool grows to {@code max} threads when busy and shrinks back
+     * to {@code min} after {@code keepAlive} (Celery: 30 s) of lower demand. Prefetch follows max.
+     */
+    public Builder autoscale(int max, int min, Duration keepAlive) {
+      if (min < 1 || max < min) {
+        throw new IllegalArgumentException(
+            "--autoscale " + max + "," + min + ": use max,min with max >= min >= 1, e.g. 10,3");
+      }
+      autoscale = new int[] {max, min};
+      autoscaleKeepAlive = keepAlive;
+      return this;
+    }
+
+    public Builder autoscale(int max, int min) {
+      return autoscale(max, min, Duration.ofSeconds(30));
     }
 
     public Builder prefetchMultiplier(int value) {
