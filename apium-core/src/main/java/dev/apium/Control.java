@@ -51,8 +51,14 @@ public final class Control {
 
   /** Revokes and collects the workers' replies ({@code "tasks <id> flagged as revoked"}). */
   public Map<String, JsonNode> revoke(String taskId, boolean terminate, Duration timeout) {
+    return revoke(taskId, terminate, null, timeout);
+  }
+
+  /** As {@link #revoke(String, boolean, Duration)}, to the named workers only (null = all). */
+  public Map<String, JsonNode> revoke(
+      String taskId, boolean terminate, List<String> destination, Duration timeout) {
     app.backend().markRevoked(taskId, KEEP_REVOKED);
-    return broadcast("revoke", revokeArguments(taskId, terminate), null, timeout);
+    return broadcast("revoke", revokeArguments(taskId, terminate), destination, timeout);
   }
 
   private static Map<String, Object> revokeArguments(String taskId, boolean terminate) {
@@ -68,11 +74,17 @@ public final class Control {
    * returns the replies.
    */
   public Map<String, JsonNode> rateLimit(String taskName, String rate, Duration timeout) {
+    return rateLimit(taskName, rate, null, timeout);
+  }
+
+  /** As {@link #rateLimit(String, String, Duration)}, to the named workers only (null = all). */
+  public Map<String, JsonNode> rateLimit(
+      String taskName, String rate, List<String> destination, Duration timeout) {
     Rates.perSecond(rate);
     Map<String, Object> args = new LinkedHashMap<>();
     args.put("task_name", taskName);
     args.put("rate_limit", rate);
-    return broadcast("rate_limit", args, null, timeout);
+    return broadcast("rate_limit", args, destination, timeout);
   }
 
   /** Sends a command without waiting for replies. */

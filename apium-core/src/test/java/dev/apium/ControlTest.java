@@ -52,7 +52,12 @@ class ControlTest {
     BlockingQueue<WireMessage> requests = new ArrayBlockingQueue<>(4);
     try (var listener = app.broker().subscribeFanout("celery.pidbox", "", requests::add);
         Worker a = app.worker().nodename("a@test").concurrency(1).start()) {
-      app.control().revoke("0f0f0f0f-0000-4000-8000-000000000001", false, Duration.ofSeconds(5));
+      app.control()
+          .revoke(
+              "0f0f0f0f-0000-4000-8000-000000000001",
+              false,
+              List.of("a@test"),
+              Duration.ofSeconds(5));
       WireMessage request = requests.poll(5, TimeUnit.SECONDS);
       assertThat(request.headers()).containsKeys("clock", "expires");
       assertThat(request.property("delivery_mode")).isEqualTo(2);
@@ -80,7 +85,8 @@ class ControlTest {
           app.signature("t.count")
               .applyAsync(CallOptions.create().countdown(Duration.ofMillis(700)));
       await().atMost(Duration.ofSeconds(5)).until(() -> a.scheduled() == 1);
-      Map<String, JsonNode> replies = app.control().revoke(held.id(), false, Duration.ofSeconds(5));
+      Map<String, JsonNode> replies =
+          app.control().revoke(held.id(), false, List.of("a@test"), Duration.ofSeconds(5));
       assertThat(replies.get("a@test").get("ok").asText())
           .isEqualTo("tasks " + held.id() + " flagged as revoked");
       assertThatThrownBy(() -> held.get(Duration.ofSeconds(5)))
@@ -129,7 +135,8 @@ class ControlTest {
     try (Worker a = app.worker().nodename("a@test").concurrency(1).start()) {
       AsyncResult<Object> r = app.signature("t.long").delay();
       assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
-      Map<String, JsonNode> replies = app.control().revoke(r.id(), true, Duration.ofSeconds(5));
+      Map<String, JsonNode> replies =
+          app.control().revoke(r.id(), true, List.of("a@test"), Duration.ofSeconds(5));
       assertThat(replies.get("a@test").get("ok").asText()).isEqualTo("terminate: " + r.id());
       assertThatThrownBy(() -> r.get(Duration.ofSeconds(5)))
           .isInstanceOfSatisfying(

@@ -43,7 +43,7 @@ class RateLimitTest {
       }
       assertThat(runs).hasValue(1);
       Map<String, JsonNode> replies =
-          app.control().rateLimit("t.limited", "1000/s", Duration.ofSeconds(5));
+          app.control().rateLimit("t.limited", "1000/s", List.of("w@test"), Duration.ofSeconds(5));
       assertThat(replies.get("w@test").get("ok").asText())
           .isEqualTo("new rate limit set successfully");
       for (AsyncResult<Object> r : limited) {
@@ -53,14 +53,14 @@ class RateLimitTest {
       assertThat(worker.rateLimited()).isZero();
       assertThat(
               app.control()
-                  .rateLimit("t.unknown", "1/s", Duration.ofSeconds(5))
+                  .rateLimit("t.unknown", "1/s", List.of("w@test"), Duration.ofSeconds(5))
                   .get("w@test")
                   .get("error")
                   .asText())
           .isEqualTo("unknown task");
       assertThat(
               app.control()
-                  .rateLimit("t.limited", null, Duration.ofSeconds(5))
+                  .rateLimit("t.limited", null, List.of("w@test"), Duration.ofSeconds(5))
                   .get("w@test")
                   .get("ok")
                   .asText())
