@@ -72,7 +72,9 @@ final class Executions {
     return own;
   }
 
+  /** The runner is done with the task: disarms its limits whatever happened. */
   void end(Execution e) {
+    e.finish();
     running.remove(e.request.id(), e);
   }
 

@@ -73,8 +73,12 @@ final class Retrier {
     // RETRY is stored before the new message exists (Celery publishes first): a retry that runs
     // and fails at once could otherwise have its FAILURE overwritten by this RETRY for good.
     worker.runner().store(r, meta);
+    CallOptions route = CallOptions.create().queue(r.delivery.queue());
     try {
-      app.publisher().publish(next, CallOptions.create().queue(r.delivery.queue()));
+      TransientRetry.run(
+          "publishing retry of " + r,
+          worker.transientRetryBudget(),
+          () -> app.publisher().publish(next, route));
     } catch (RuntimeException e) {
       log.error("Task {} could not be re-published for its retry: failing it", r, e);
       worker.runner().fail(r, Failures.info(e), Failures.traceback(e));
