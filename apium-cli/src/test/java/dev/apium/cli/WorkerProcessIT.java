@@ -17,12 +17,12 @@ import java.util.stream.IntStream;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@code apium worker} as a child JVM on Redis db 15 (own queue): one SIGTERM is a warm shutdown
+ * {@code apium worker} as a child JVM on Redis db 8 (own queue): one SIGTERM is a warm shutdown
  * that finishes running tasks and returns prefetched ones; a second SIGTERM is cold and returns the
  * running {@code acks_late} tasks. Either way no task is lost: a second worker finishes them all.
  */
 class WorkerProcessIT {
-  static final String REDIS = "redis://127.0.0.1:6379/15";
+  static final String REDIS = "redis://127.0.0.1:6379/8";
 
   private Process start(String queue, Path log) throws Exception {
     List<String> command =

@@ -17,7 +17,6 @@ import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -33,11 +32,6 @@ class ExecutionSemanticsIT {
   @BeforeAll
   static void check() {
     Assumptions.assumeTrue(PythonCelery.available(), "python3 with celery is not installed");
-  }
-
-  @AfterAll
-  static void flush() throws Exception {
-    new ProcessBuilder("redis-cli", "-n", "15", "flushdb").start().waitFor(10, TimeUnit.SECONDS);
   }
 
   private static Apium app(String queue) {

@@ -19,19 +19,17 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Cluster-wide rate limits and remote control over real Redis; db 14. */
+/** Cluster-wide rate limits and remote control over real Redis; db 10, a key prefix per test. */
 class RedisExecutionSemanticsIT {
   static RedisTestSupport redis;
 
   @BeforeAll
   static void open() {
-    redis = new RedisTestSupport(14);
-    redis.raw.flushdb();
+    redis = new RedisTestSupport(10);
   }
 
   @AfterAll
   static void close() {
-    redis.raw.flushdb();
     redis.close();
   }
 
