@@ -65,6 +65,8 @@ final class TaskRunner {
       worker.hook().onSuccess(r, result);
     } catch (RetryRequest retry) {
       new Retrier(app, worker).retry(r, retry);
+    } catch (TaskReplaced replaced) {
+      log.info("Task {}: {}", r, replaced.getMessage());
     } catch (Throwable error) {
       Throwable cause = Failures.unwrap(error);
       if (worker.coldShutdown() && acksLate) {

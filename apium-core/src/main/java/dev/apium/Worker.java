@@ -62,6 +62,7 @@ public final class Worker implements AutoCloseable {
     this.poolKind = b.poolKind;
     this.revoked = new RevokedIds(app);
     this.runner = new TaskRunner(app, this);
+    CanvasFollowUp.install(app, this);
   }
 
   /** Starts consuming. Returns once the subscription is live. */
