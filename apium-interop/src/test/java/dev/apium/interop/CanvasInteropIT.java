@@ -20,6 +20,10 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -208,22 +212,33 @@ class CanvasInteropIT {
   }
 
   @Test
-  void thousandChordsOfTwentyOnTwoApiumWorkersRunEveryBodyOnce() {
+  void thousandChordsOfTwentyOnTwoApiumWorkersRunEveryBodyOnce() throws Exception {
     registerTasks();
     apiumWorker("apium-a", queue);
     apiumWorker("apium-b", queue);
     String key = "tally-" + UUID.randomUUID();
-    List<AsyncResult<Object>> bodies = new ArrayList<>();
-    for (int c = 0; c < 1000; c++) {
-      List<dev.apium.Canvas> header = new ArrayList<>();
-      for (int i = 0; i < 20; i++) {
-        header.add(app.signature("interop.add", i, c));
+    ExecutorService senders = Executors.newFixedThreadPool(8);
+    List<Future<AsyncResult<Object>>> bodies = new ArrayList<>();
+    try {
+      for (int c = 0; c < 1000; c++) {
+        int chord = c;
+        bodies.add(
+            senders.submit(
+                () -> {
+                  List<dev.apium.Canvas> header = new ArrayList<>();
+                  for (int i = 0; i < 20; i++) {
+                    header.add(app.signature("interop.add", i, chord));
+                  }
+                  return Chord.of(header, app.signature("interop.tally", key)).delay();
+                }));
       }
-      bodies.add(Chord.of(header, app.signature("interop.tally", key)).delay());
-    }
-    for (int c = 0; c < bodies.size(); c++) {
-      assertThat(((Number) bodies.get(c).get(Duration.ofSeconds(60))).longValue())
-          .isEqualTo(190 + 20L * c);
+      for (int c = 0; c < bodies.size(); c++) {
+        AsyncResult<Object> body = bodies.get(c).get(60, TimeUnit.SECONDS);
+        assertThat(((Number) body.get(Duration.ofSeconds(60))).longValue())
+            .isEqualTo(190 + 20L * c);
+      }
+    } finally {
+      senders.shutdownNow();
     }
     List<String> runs = redis.sync().lrange(key, 0, -1);
     assertThat(runs).hasSize(1000);
