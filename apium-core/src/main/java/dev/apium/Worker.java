@@ -178,6 +178,7 @@ public final class Worker implements AutoCloseable {
             ResultMeta.failure(message.id(), info, text, app.clock().instant())
                 .withGroupAndParent(message.group(), message.parentId()));
     failures.incrementAndGet();
+    hook.onFailure(new Request(message, delivery, null), info, text);
     delivery.deadLetter("NotRegistered: " + message.task());
   }
 

@@ -191,6 +191,18 @@ class CanvasTest {
   }
 
   @Test
+  void unregisteredHeaderTaskFailsTheChordInsteadOfHangingIt() {
+    AsyncResult<Object> body =
+        Chord.of(List.of(add(1, 1), app.signature("t.nowhere").taskId("missing-1")), sum()).delay();
+    assertThatThrownBy(() -> body.get(WAIT))
+        .isInstanceOfSatisfying(
+            TaskFailedException.class,
+            e ->
+                assertThat(e.remoteMessage())
+                    .startsWith("Dependency missing-1 raised NotRegistered("));
+  }
+
+  @Test
   void failureInChainFailsTheRestAndItsChord() {
     AsyncResult<Object> last =
         Chain.of(add(1, 1), app.signature("t.fail", "x").si(), add(1)).delay();
