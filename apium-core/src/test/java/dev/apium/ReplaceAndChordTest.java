@@ -2,14 +2,18 @@ package dev.apium;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.apium.protocol.CeleryJson;
+import dev.apium.protocol.ResultMeta;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -108,6 +112,48 @@ class ReplaceAndChordTest {
         Map.of("result", tuples, "interval", 0.05),
         null);
     assertThat(app.result("unlocked-body", Integer.class).get(WAIT)).isEqualTo(10);
+  }
+
+  @Test
+  void retriedAndRedeliveredHeaderTasksAreCountedOnce() throws Exception {
+    Map<String, AtomicInteger> bodyRuns = new ConcurrentHashMap<>();
+    CountDownLatch gate = new CountDownLatch(1);
+    app.register("t.id", Integer.class, x -> x);
+    app.register(
+        "t.gated",
+        call -> {
+          if (call.context().retries() == 0) {
+            throw call.context().retry(Duration.ofMillis(50), null);
+          }
+          return gate.await(20, TimeUnit.SECONDS) ? 100 : -1;
+        });
+    app.register(
+        "t.body",
+        call -> {
+          bodyRuns.computeIfAbsent(call.context().id(), k -> new AtomicInteger()).incrementAndGet();
+          return call.arg(0, List.class);
+        });
+    start(1, 2);
+    Signature member = app.signature("t.id", 7).taskId("member-0");
+    AsyncResult<Object> body =
+        Chord.of(List.of(member, app.signature("t.gated")), app.signature("t.body")).delay();
+    assertThat(app.result("member-0").get(WAIT)).isEqualTo(7);
+    ResultMeta done = app.result("member-0").meta().orElseThrow();
+    long before = workers.get(0).processed();
+    app.send(
+        "t.id",
+        List.of(8),
+        Map.of(),
+        CallOptions.create()
+            .taskId("member-0")
+            .group(done.groupId(), 0)
+            .chord(app.signature("t.body").taskId(body.id()).data()));
+    await().atMost(WAIT).until(() -> workers.get(0).processed() > before);
+    assertThat(body.state()).isEqualTo("PENDING");
+    gate.countDown();
+    assertThat(body.get(WAIT)).isEqualTo(List.of(7, 100));
+    assertThat(bodyRuns).containsOnlyKeys(body.id());
+    assertThat(bodyRuns.get(body.id())).hasValue(1);
   }
 
   @Test
