@@ -79,7 +79,32 @@ public final class Chain implements Canvas {
 
   /** Sends the chain; {@code options.taskId} names the last task, routing applies to the first. */
   public <T> AsyncResult<T> applyAsync(CallOptions options, Class<T> resultType) {
+    if (endsInGroup()) {
+      throw new IllegalArgumentException(
+          "chain "
+              + this
+              + " ends in a group, whose result is a GroupResult: use applyAsyncGroup, or add a"
+              + " task after the group (it becomes a chord)");
+    }
     return new CanvasSender(app).apply(data(), CanvasApply.from(options)).toResult(app, resultType);
+  }
+
+  /** Sends a chain whose last step is a group; the result is that group's. */
+  public GroupResult applyAsyncGroup(CallOptions options) {
+    if (!endsInGroup()) {
+      throw new IllegalArgumentException(
+          "chain " + this + " does not end in a group: use applyAsync");
+    }
+    return new CanvasSender(app).apply(data(), CanvasApply.from(options)).toGroupResult(app);
+  }
+
+  private boolean endsInGroup() {
+    Canvas last = tasks.get(tasks.size() - 1);
+    if (last instanceof Chain inner) {
+      return inner.endsInGroup();
+    }
+    return CanvasDicts.is(last.data(), CanvasDicts.GROUP)
+        && CanvasDicts.tasks(last.data()).size() > 1;
   }
 
   @Override

@@ -132,6 +132,13 @@ class CanvasTest {
   }
 
   @Test
+  void chainEndingInAGroupGivesAGroupResult() {
+    Chain chain = Chain.of(add(1, 1), Group.of(add(10), add(20)));
+    assertThatThrownBy(chain::delay).hasMessageContaining("applyAsyncGroup");
+    assertThat(chain.applyAsyncGroup(null).join(WAIT)).containsExactly(12, 22);
+  }
+
+  @Test
   void chunksMapAndStarmap() {
     GroupResult chunks =
         add().chunks(List.of(List.of(1, 2), List.of(3, 4), List.of(5, 6)), 2).delay();
