@@ -72,6 +72,7 @@ public final class Worker implements AutoCloseable {
     this.poolKind = b.poolKind;
     this.revoked = new RevokedIds(app);
     this.runner = new TaskRunner(app, this);
+    CanvasFollowUp.install(app, this);
   }
 
   /** Starts consuming. Returns once the subscription is live. */
@@ -204,6 +205,7 @@ public final class Worker implements AutoCloseable {
             ResultMeta.failure(message.id(), info, text, app.clock().instant())
                 .withGroupAndParent(message.group(), message.parentId()));
     failures.incrementAndGet();
+    hook.onFailure(new Request(message, delivery, null), info, text);
     delivery.deadLetter("NotRegistered: " + message.task());
   }
 
