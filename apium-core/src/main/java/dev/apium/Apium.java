@@ -199,6 +199,11 @@ public final class Apium implements AutoCloseable {
     return new Worker.Builder(this);
   }
 
+  /** The app's periodic task scheduler: add entries, then {@code build()} or {@code start()}. */
+  public dev.apium.beat.Beat.Builder beat() {
+    return dev.apium.beat.Beat.builder(this);
+  }
+
   JavaType type(Class<?> type) {
     return CeleryJson.MAPPER.getTypeFactory().constructType(type);
   }
