@@ -14,11 +14,22 @@ final class Request {
   final Delivery delivery;
   final RegisteredTask task;
   private final AtomicBoolean settled = new AtomicBoolean();
+  private final java.util.function.Consumer<Request> onSettled;
 
   Request(TaskMessage message, Delivery delivery, RegisteredTask task) {
+    this(message, delivery, task, r -> {});
+  }
+
+  /** {@code onSettled} runs once, right after the delivery is acked, requeued or dead-lettered. */
+  Request(
+      TaskMessage message,
+      Delivery delivery,
+      RegisteredTask task,
+      java.util.function.Consumer<Request> onSettled) {
     this.message = message;
     this.delivery = delivery;
     this.task = task;
+    this.onSettled = onSettled;
   }
 
   String id() {
@@ -28,6 +39,7 @@ final class Request {
   void ack() {
     if (settled.compareAndSet(false, true)) {
       delivery.ack();
+      onSettled.accept(this);
     }
   }
 
@@ -35,12 +47,14 @@ final class Request {
   void requeue() {
     if (settled.compareAndSet(false, true)) {
       delivery.reject(true);
+      onSettled.accept(this);
     }
   }
 
   void deadLetter(String reason) {
     if (settled.compareAndSet(false, true)) {
       delivery.deadLetter(reason);
+      onSettled.accept(this);
     }
   }
 

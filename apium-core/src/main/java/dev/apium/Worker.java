@@ -39,6 +39,8 @@ public final class Worker implements AutoCloseable {
   private final AtomicLong processed = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final java.util.Set<Request> unsettled =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile TaskOutcomeHook hook = NoFollowUps.INSTANCE;
   private volatile boolean cold;
   private volatile boolean running;
@@ -84,6 +86,7 @@ public final class Worker implements AutoCloseable {
         new EtaTimer(
             app.clock(),
             keepAlive,
+            () -> unsettled,
             this::execute,
             held -> {
               Subscription s = subscription;
@@ -146,7 +149,8 @@ public final class Worker implements AutoCloseable {
       unregistered(message, delivery);
       return;
     }
-    Request request = new Request(message, delivery, task);
+    Request request = new Request(message, delivery, task, unsettled::remove);
+    unsettled.add(request);
     if (refuseIfRevokedOrExpired(request)) {
       return;
     }
