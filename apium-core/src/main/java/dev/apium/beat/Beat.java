@@ -40,7 +40,7 @@ public final class Beat implements AutoCloseable {
   private final Duration grace;
   private final Clock clock;
   private final Firings firings;
-  private final Map<String, Instant> cursors = new LinkedHashMap<>();
+  private final Map<String, Firings.Cursor> cursors = new LinkedHashMap<>();
   private volatile Lease lease;
   private volatile Thread thread;
   private volatile CountDownLatch stopSignal;

@@ -36,6 +36,9 @@ final class Firings {
     FENCED
   }
 
+  /** An entry's last run and, computed once, the fire time after it (cron-utils is not cheap). */
+  record Cursor(Instant last, Optional<Instant> next) {}
+
   private final Apium app;
   private final CoordinationStore store;
   private final String prefix;
@@ -48,20 +51,21 @@ final class Firings {
 
   /** Fires the entry if due; returns its next fire time, null when none, or {@link #FENCED}. */
   Instant run(
-      BeatEntry entry, Lease lease, Instant now, Duration grace, Map<String, Instant> cursors) {
+      BeatEntry entry, Lease lease, Instant now, Duration grace, Map<String, Cursor> cursors) {
     String lastKey = prefix + "last." + entry.name();
-    Instant last = cursors.get(entry.name());
-    if (last == null) {
-      last = store.get(lastKey).map(Instant::parse).orElse(null);
+    Cursor cursor = cursors.get(entry.name());
+    if (cursor == null) {
+      Instant last = store.get(lastKey).map(Instant::parse).orElse(null);
       if (last == null) {
         last = entry.schedule().firstCursor(now);
         if (!store.put(lease, lastKey, last.toString())) {
           return FENCED;
         }
       }
-      cursors.put(entry.name(), last);
+      cursor = new Cursor(last, entry.schedule().next(last));
+      cursors.put(entry.name(), cursor);
     }
-    Optional<Instant> due = entry.schedule().next(last);
+    Optional<Instant> due = cursor.next();
     if (due.isEmpty() || due.get().isAfter(now)) {
       return due.orElse(null);
     }
@@ -75,7 +79,7 @@ final class Firings {
             due.get(),
             latest);
       }
-      Outcome outcome = fire(entry, latest, lease);
+      Outcome outcome = fire(entry, latest, lease, keep(cursor.last(), due.get()));
       if (outcome == Outcome.FENCED) {
         return FENCED;
       }
@@ -92,15 +96,15 @@ final class Firings {
     if (!store.put(lease, lastKey, latest.toString())) {
       return FENCED;
     }
-    cursors.put(entry.name(), latest);
-    return entry.schedule().next(latest).orElse(null);
+    Optional<Instant> next = entry.schedule().next(latest);
+    cursors.put(entry.name(), new Cursor(latest, next));
+    return next.orElse(null);
   }
 
-  private Outcome fire(BeatEntry entry, Instant scheduled, Lease lease) {
+  private Outcome fire(BeatEntry entry, Instant scheduled, Lease lease, Duration keep) {
     String key = entry.name() + "@" + scheduled;
     String claimKey = prefix + "fired." + key;
-    Claim claim =
-        store.claim(lease, claimKey, lease.owner() + "#" + lease.token(), keep(entry, scheduled));
+    Claim claim = store.claim(lease, claimKey, lease.owner() + "#" + lease.token(), keep);
     if (claim == Claim.FENCED) {
       return Outcome.FENCED;
     }
@@ -139,13 +143,9 @@ final class Firings {
   }
 
   /** How long a claim is kept: long after the cursor has moved past it. */
-  private static Duration keep(BeatEntry entry, Instant scheduled) {
+  private static Duration keep(Instant last, Instant due) {
     Duration week = Duration.ofDays(7);
-    return entry
-        .schedule()
-        .next(scheduled)
-        .map(n -> Duration.between(scheduled, n).multipliedBy(2))
-        .filter(d -> d.compareTo(week) > 0)
-        .orElse(week);
+    Duration twice = Duration.between(last, due).multipliedBy(2);
+    return twice.compareTo(week) > 0 ? twice : week;
   }
 }
