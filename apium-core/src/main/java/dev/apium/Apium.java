@@ -32,6 +32,7 @@ public final class Apium implements AutoCloseable {
   private final Publisher publisher;
   private volatile Broker broker;
   private volatile ResultBackend backend;
+  private dev.apium.beat.Beat.Builder beat;
 
   private Apium(Builder b) {
     this.name = b.name;
@@ -199,9 +200,16 @@ public final class Apium implements AutoCloseable {
     return new Worker.Builder(this);
   }
 
-  /** The app's periodic task scheduler: add entries, then {@code build()} or {@code start()}. */
-  public dev.apium.beat.Beat.Builder beat() {
-    return dev.apium.beat.Beat.builder(this);
+  /**
+   * The app's beat schedule (Celery's {@code beat_schedule}): one builder per app, so entries added
+   * here in code are what {@code apium beat} and {@code apium worker --beat} run, with those of the
+   * schedule file. Add entries, then {@code build()} or {@code start()}.
+   */
+  public synchronized dev.apium.beat.Beat.Builder beat() {
+    if (beat == null) {
+      beat = dev.apium.beat.Beat.builder(this);
+    }
+    return beat;
   }
 
   JavaType type(Class<?> type) {

@@ -36,6 +36,7 @@ public final class Worker implements AutoCloseable {
   private final TaskPool.Kind poolKind;
   private final RevokedIds revoked;
   private final TaskRunner runner;
+  private final dev.apium.beat.Beat beat;
   private final AtomicLong processed = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -64,6 +65,7 @@ public final class Worker implements AutoCloseable {
     this.poolKind = b.poolKind;
     this.revoked = new RevokedIds(app);
     this.runner = new TaskRunner(app, this);
+    this.beat = b.beat;
   }
 
   /** Starts consuming. Returns once the subscription is live. */
@@ -96,6 +98,9 @@ public final class Worker implements AutoCloseable {
             });
     running = true;
     subscription = app.broker().consume(queues, basePrefetch(), this::onDelivery);
+    if (beat != null) {
+      beat.start();
+    }
     log.info(
         "Worker {} ready: queues {}, concurrency {} ({} pool), prefetch {}, broker {}, backend {}, tasks {}",
         nodename,
@@ -325,6 +330,9 @@ public final class Worker implements AutoCloseable {
       }
       running = false;
     }
+    if (beat != null) {
+      beat.stop();
+    }
     log.info(
         "Warm shutdown of {}: finishing {} running task(s), returning prefetched messages",
         nodename,
@@ -380,6 +388,7 @@ public final class Worker implements AutoCloseable {
     private Integer prefetchMultiplier;
     private String nodename;
     private TaskPool.Kind poolKind = TaskPool.Kind.PLATFORM;
+    private dev.apium.beat.Beat beat;
 
     Builder(Apium app) {
       this.app = app;
@@ -420,6 +429,12 @@ public final class Worker implements AutoCloseable {
     /** Virtual threads (Java 21+) for I/O-bound tasks: thousands at once. */
     public Builder virtualThreads(boolean value) {
       poolKind = value ? TaskPool.Kind.VIRTUAL : TaskPool.Kind.PLATFORM;
+      return this;
+    }
+
+    /** Runs this beat inside the worker ({@code --beat}): started and stopped with it. */
+    public Builder beat(dev.apium.beat.Beat value) {
+      beat = value;
       return this;
     }
 

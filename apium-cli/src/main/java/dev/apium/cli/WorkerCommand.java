@@ -23,6 +23,12 @@ import picocli.CommandLine.Option;
     description = "Start a worker that runs tasks from the broker (like `celery worker`).")
 final class WorkerCommand implements Callable<Integer> {
   @Mixin AppOptions app;
+  @Mixin BeatOptions beatOptions;
+
+  @Option(
+      names = {"-B", "--beat"},
+      description = "Also run the beat scheduler in this worker (safe with several workers).")
+  boolean beat;
 
   @Option(
       names = {"-Q", "--queues"},
@@ -81,6 +87,9 @@ final class WorkerCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--pool " + pool + ": use threads or virtual");
     }
     builder.virtualThreads(pool.equals("virtual"));
+    if (beat) {
+      builder.beat(beatOptions.build(apium));
+    }
     Worker worker = builder.start();
     CountDownLatch done = new CountDownLatch(1);
     AtomicInteger signals = new AtomicInteger();

@@ -39,6 +39,7 @@ import org.junit.jupiter.api.Timeout;
 public abstract class BeatContract {
   private static final Instant T0 = Instant.parse("2026-11-24T00:00:00Z");
   private final List<Apium> apps = new ArrayList<>();
+  private final Set<String> drained = new HashSet<>();
   private final String queue = "apium-beat-" + UUID.randomUUID().toString().substring(0, 13);
   private final String schedule = "contract-" + UUID.randomUUID().toString().substring(0, 13);
   protected final SettableClock clock = new SettableClock(T0);
@@ -78,6 +79,13 @@ public abstract class BeatContract {
   void closeApps() {
     if (!apps.isEmpty()) {
       apps.get(0).broker().purge(queue);
+      CoordinationStore store = apps.get(0).backend().coordination().orElseThrow();
+      String base = "apium.beat." + schedule + ".";
+      List.of("leader", "leader.fence").forEach(k -> store.delete(base + k));
+      List.of("ten", "minutely", "once", "skip").forEach(e -> store.delete(base + "last." + e));
+      drained.forEach(k -> store.delete(base + "fired." + k));
+      List.of(".leader", ".leader.fence", ".k1", ".k2", ".state", ".once")
+          .forEach(k -> store.delete(schedule + k));
     }
     apps.forEach(Apium::close);
   }
@@ -216,6 +224,7 @@ public abstract class BeatContract {
           .atMost(Duration.ofSeconds(2))
           .until(() -> out.size() == count);
     }
+    out.forEach(m -> drained.add(key(m)));
     return List.copyOf(out);
   }
 }
