@@ -2,6 +2,10 @@ package dev.apium.beat;
 
 import java.time.Duration;
 import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -31,14 +35,8 @@ public record BeatEntry(
       throw new IllegalArgumentException("beat entry '" + name + "' needs a task name");
     }
     Objects.requireNonNull(schedule, () -> "beat entry '" + name + "' needs a schedule");
-    args =
-        args == null
-            ? List.of()
-            : java.util.Collections.unmodifiableList(new java.util.ArrayList<>(args));
-    kwargs =
-        kwargs == null
-            ? Map.of()
-            : java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(kwargs));
+    args = args == null ? List.of() : Collections.unmodifiableList(new ArrayList<>(args));
+    kwargs = kwargs == null ? Map.of() : Collections.unmodifiableMap(new LinkedHashMap<>(kwargs));
     if (priority != null && (priority < 0 || priority > 255)) {
       throw new IllegalArgumentException(
           "beat entry '" + name + "': priority " + priority + " is not in 0-255");
@@ -49,20 +47,12 @@ public record BeatEntry(
   /** An entry sending {@code task} with positional {@code args} on {@code schedule}. */
   public static BeatEntry of(String name, Schedule schedule, String task, Object... args) {
     return new BeatEntry(
-        name, task, schedule, java.util.Arrays.asList(args), Map.of(), null, null, null, null);
+        name, task, schedule, Arrays.asList(args), Map.of(), null, null, null, null);
   }
 
   public BeatEntry withKwargs(Map<String, ?> value) {
     return new BeatEntry(
-        name,
-        task,
-        schedule,
-        args,
-        new java.util.LinkedHashMap<>(value),
-        queue,
-        priority,
-        expires,
-        missed);
+        name, task, schedule, args, new LinkedHashMap<>(value), queue, priority, expires, missed);
   }
 
   public BeatEntry withQueue(String value) {

@@ -1,6 +1,7 @@
 package dev.apium.beat;
 
 import com.cronutils.model.time.ExecutionTime;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDateTime;
 import java.time.ZoneId;
@@ -83,6 +84,27 @@ public final class Crontab implements Schedule {
       cursor = local;
     }
     return Optional.empty();
+  }
+
+  /** Windows searched back from now by {@link #latest}, small first so the walk stays short. */
+  private static final Duration[] WINDOWS = {
+    Duration.ofHours(1), Duration.ofDays(1), Duration.ofDays(32), Duration.ofDays(400)
+  };
+
+  @Override
+  public Instant latest(Instant due, Instant now) {
+    for (Duration window : WINDOWS) {
+      Instant from = now.minus(window);
+      Optional<Instant> first = from.isAfter(due) ? next(from.minusNanos(1)) : Optional.of(due);
+      if (first.isPresent() && !first.get().isAfter(now)) {
+        Instant x = first.get();
+        for (Optional<Instant> n = next(x); n.isPresent() && !n.get().isAfter(now); n = next(x)) {
+          x = n.get();
+        }
+        return x;
+      }
+    }
+    return due;
   }
 
   @Override

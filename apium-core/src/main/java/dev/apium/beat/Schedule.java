@@ -27,29 +27,7 @@ public sealed interface Schedule permits Interval, Crontab, OneOff {
    * The last fire time that is not after {@code now}, given that {@code due} (a fire time) is not
    * after it either: where a beat that missed several runs catches up to.
    */
-  default Instant latest(Instant due, Instant now) {
-    Instant best = due;
-    for (Duration window : WINDOWS) {
-      Instant from = now.minus(window);
-      if (!from.isAfter(best)) {
-        from = best;
-      }
-      Optional<Instant> first = from.equals(best) ? Optional.of(best) : next(from.minusNanos(1));
-      if (first.isPresent() && !first.get().isAfter(now)) {
-        Instant x = first.get();
-        for (Optional<Instant> n = next(x); n.isPresent() && !n.get().isAfter(now); n = next(x)) {
-          x = n.get();
-        }
-        return x;
-      }
-    }
-    return best;
-  }
-
-  /** Windows searched back from now by {@link #latest}, small first so the walk stays short. */
-  Duration[] WINDOWS = {
-    Duration.ofHours(1), Duration.ofDays(1), Duration.ofDays(32), Duration.ofDays(400)
-  };
+  Instant latest(Instant due, Instant now);
 
   /** Every {@code period}, counted from the previous fire time (Celery's {@code timedelta}). */
   static Interval every(Duration period) {
