@@ -7,6 +7,9 @@ package dev.apium.beat;
 public enum MissedRuns {
   /** Fire once for all the missed runs, as Celery does (the default). */
   RUN_ONCE,
-  /** Fire none of them; wait for the next run that is on time. */
+  /**
+   * Fire none of them; wait for the next run that is on time (late by no more than the beat's
+   * grace, 5 s by default).
+   */
   SKIP
 }
