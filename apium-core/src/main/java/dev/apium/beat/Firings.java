@@ -8,6 +8,7 @@ import dev.apium.spi.CoordinationStore.Lease;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
@@ -57,7 +58,7 @@ final class Firings {
     if (cursor == null) {
       Instant last = store.get(lastKey).map(Instant::parse).orElse(null);
       if (last == null) {
-        last = entry.schedule().firstCursor(now);
+        last = entry.schedule().firstCursor(now.truncatedTo(ChronoUnit.MILLIS));
         if (!store.put(lease, lastKey, last.toString())) {
           return FENCED;
         }
