@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
       WorkerCommand.class,
       CallCommand.class,
       ResultCommand.class,
+      DemoCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class ApiumCommand implements Runnable {

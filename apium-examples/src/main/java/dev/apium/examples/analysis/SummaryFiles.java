@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvGenerator;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import java.io.IOException;
@@ -87,6 +88,7 @@ public final class SummaryFiles {
       Files.createDirectories(file.toAbsolutePath().getParent());
       csv.writer(schema)
           .with(JsonGenerator.Feature.IGNORE_UNKNOWN)
+          .with(CsvGenerator.Feature.STRICT_CHECK_FOR_QUOTING)
           .writeValue(file.toFile(), lines(summary));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);

@@ -8,6 +8,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The client side of the image example: runs the pipeline {@code images.grayscale →
@@ -58,26 +59,25 @@ public final class ImageBatch {
   /** One picture through the three tasks; a failing step ends it with an error outcome. */
   private CompletableFuture<ImageOutcome> pipeline(Picture picture) {
     long start = System.nanoTime();
-    return app.signature("images.grayscale", picture)
-        .delay(Picture.class)
-        .toCompletableFuture()
+    AtomicInteger sent = new AtomicInteger();
+    return send(sent, Picture.class, "images.grayscale", picture)
         .thenComposeAsync(
-            gray ->
-                app.signature("images.thumbnail", gray, thumbnailSize)
-                    .delay(Picture.class)
-                    .toCompletableFuture())
-        .thenComposeAsync(
-            thumb ->
-                app.signature("images.histogram", thumb)
-                    .delay(PictureStats.class)
-                    .toCompletableFuture())
+            gray -> send(sent, Picture.class, "images.thumbnail", gray, thumbnailSize))
+        .thenComposeAsync(thumb -> send(sent, PictureStats.class, "images.histogram", thumb))
         .handle(
             (stats, error) ->
                 new ImageOutcome(
                     picture,
                     stats,
                     error == null ? null : describe(error),
-                    (System.nanoTime() - start) / 1_000_000));
+                    (System.nanoTime() - start) / 1_000_000,
+                    sent.get()));
+  }
+
+  private <T> CompletableFuture<T> send(
+      AtomicInteger sent, Class<T> type, String task, Object... args) {
+    sent.incrementAndGet();
+    return app.signature(task, args).delay(type).toCompletableFuture();
   }
 
   private static String describe(Throwable error) {

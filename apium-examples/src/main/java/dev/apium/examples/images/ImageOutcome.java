@@ -8,8 +8,10 @@ package dev.apium.examples.images;
  * @param stats the pipeline's result, or null when it failed
  * @param error one-line failure ("ValueError: cannot decode image 'x.jpg': ..."), or null
  * @param millis wall time from sending the first step to the last result
+ * @param tasks how many tasks were sent for this picture (3 when all steps ran)
  */
-public record ImageOutcome(Picture input, PictureStats stats, String error, long millis) {
+public record ImageOutcome(
+    Picture input, PictureStats stats, String error, long millis, int tasks) {
   public boolean ok() {
     return error == null;
   }
