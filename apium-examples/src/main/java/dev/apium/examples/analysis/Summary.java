@@ -1,5 +1,6 @@
 package dev.apium.examples.analysis;
 
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -35,7 +36,7 @@ public record Summary(
         overall.computeIfAbsent(measure.column(), c -> new Stats.Accumulator(measure)).add(x);
         for (Query.Key key : query.keys()) {
           groups
-              .computeIfAbsent(key.name(), k -> new TreeMap<>(Cells.NATURAL))
+              .computeIfAbsent(key.name(), k -> new HashMap<>())
               .computeIfAbsent(key.groupOf(row.get(key.column())), g -> new LinkedHashMap<>())
               .computeIfAbsent(measure.column(), c -> new Stats.Accumulator(measure))
               .add(x);

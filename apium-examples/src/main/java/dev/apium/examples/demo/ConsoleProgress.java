@@ -13,14 +13,16 @@ import me.tongfei.progressbar.ProgressBarStyle;
  */
 final class ConsoleProgress implements Progress, AutoCloseable {
   private final String name;
+  private final String unit;
   private final PrintStream out;
   private final ProgressBar bar;
   private final AtomicLong done = new AtomicLong();
   private final AtomicLong total = new AtomicLong();
   private final long start = System.nanoTime();
 
-  ConsoleProgress(String name, long expected, PrintStream out, boolean terminal) {
+  ConsoleProgress(String name, String unit, long expected, PrintStream out, boolean terminal) {
     this.name = name;
+    this.unit = unit;
     this.out = out;
     this.total.set(expected);
     this.bar =
@@ -28,6 +30,7 @@ final class ConsoleProgress implements Progress, AutoCloseable {
             ? new ProgressBarBuilder()
                 .setTaskName(String.format("%-9s", name))
                 .setInitialMax(expected)
+                .setUnit(" " + unit, 1)
                 .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
                 .setUpdateIntervalMillis(100)
                 .continuousUpdate()
@@ -58,8 +61,8 @@ final class ConsoleProgress implements Progress, AutoCloseable {
       bar.close();
     } else {
       out.printf(
-          "  %-9s %d/%d tasks in %.1f s%n",
-          name, done.get(), total.get(), (System.nanoTime() - start) / 1e9);
+          "  %-9s %d/%d %s in %.1f s%n",
+          name, done.get(), total.get(), unit, (System.nanoTime() - start) / 1e9);
     }
   }
 }

@@ -29,7 +29,7 @@ public final class Demo {
   /** Delays by hour of day and by distance band. */
   public static final Query FLIGHTS =
       new Query(
-          List.of(new Query.Measure("delay", -60, 240, 60)),
+          List.of(new Query.Measure("delay", -60, 240, 30)),
           List.of(
               new Query.Key("hour", "time", "floor"),
               new Query.Key("distance band", "distance", "band:500")));
@@ -118,7 +118,7 @@ public final class Demo {
       Apium client, List<Path> files, Options options, PrintStream console) {
     List<Picture> pictures = files.stream().map(Picture::inline).toList();
     try (ConsoleProgress progress =
-        new ConsoleProgress("images", pictures.size(), console, options.terminal())) {
+        new ConsoleProgress("images", "pictures", pictures.size(), console, options.terminal())) {
       return new ImageBatch(client, ContactSheet.TILE)
           .run(pictures, options.timeout(), progress::step);
     }
@@ -127,7 +127,7 @@ public final class Demo {
   private static Summary flights(Apium client, Path table, Options options, PrintStream console) {
     long expected = (options.rows() + 4_999) / 5_000 + 1L;
     try (ConsoleProgress progress =
-        new ConsoleProgress("analysis", expected, console, options.terminal())) {
+        new ConsoleProgress("analysis", "tasks", expected, console, options.terminal())) {
       return new Analysis(client, FLIGHTS, 5_000).run(table, options.timeout(), progress);
     }
   }

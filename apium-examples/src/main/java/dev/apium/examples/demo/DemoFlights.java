@@ -31,7 +31,7 @@ public final class DemoFlights {
           json.writeStartObject();
           json.writeNumberField("delay", delay(random, hour));
           json.writeNumberField("distance", distance(random));
-          json.writeNumberField("time", Math.round(hour * 100) / 100.0);
+          json.writeNumberField("time", Math.floor(hour * 100) / 100.0);
           json.writeEndObject();
         }
         json.writeEndArray();

@@ -35,6 +35,8 @@ public final class ContactSheet {
   private static final Color MUTED = new Color(0x77736B);
   private static final Color ACCENT = new Color(0x3B7EA1);
   private static final Color FAILURE = new Color(0xC0392B);
+  private static final Map<String, String> SHORT =
+      Map.of("grayscale", "gray", "thumbnail", "thumb", "histogram", "hist");
 
   static {
     System.setProperty("java.awt.headless", "true");
@@ -94,6 +96,9 @@ public final class ContactSheet {
     g.setColor(INK);
     g.drawString(outcome.input().name(), x + PAD, textY);
     g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
+    String total = String.format("%.1f s round trip", outcome.millis() / 1000.0);
+    g.setColor(outcome.ok() ? ACCENT : FAILURE);
+    g.drawString(total, x + CARD_W - PAD - g.getFontMetrics().stringWidth(total), textY);
     if (outcome.ok()) {
       PictureStats stats = outcome.stats();
       tile(
@@ -115,7 +120,7 @@ public final class ContactSheet {
           x + PAD,
           textY + 17);
       g.setColor(ACCENT);
-      g.drawString(timings(stats.picture().timings(), outcome.millis()), x + PAD, textY + 34);
+      g.drawString(timings(stats.picture().timings()), x + PAD, textY + 34);
     } else {
       failed(g, outcome.error(), x + 2 * PAD + TILE, tileY);
       g.setColor(FAILURE);
@@ -182,16 +187,11 @@ public final class ContactSheet {
     }
   }
 
-  private static String timings(Map<String, Long> steps, long total) {
-    StringBuilder text = new StringBuilder();
-    steps.forEach(
-        (step, ms) ->
-            text.append(
-                    step.equals("grayscale") ? "gray" : step.equals("thumbnail") ? "thumb" : "hist")
-                .append(' ')
-                .append(ms)
-                .append(" ms · "));
-    return text.append("round trip ").append(total).append(" ms").toString();
+  /** "gray 12 ms · thumb 3 ms · hist 1 ms": the time each step took on its worker. */
+  private static String timings(Map<String, Long> steps) {
+    List<String> parts = new ArrayList<>();
+    steps.forEach((step, ms) -> parts.add(SHORT.getOrDefault(step, step) + " " + ms + " ms"));
+    return "on workers: " + String.join(" · ", parts);
   }
 
   private static List<String> wrap(FontMetrics metrics, String text, int width) {

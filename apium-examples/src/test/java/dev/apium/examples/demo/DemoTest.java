@@ -52,9 +52,9 @@ class DemoTest {
     assertThat(csv).anyMatch(line -> line.startsWith("hour,8,delay,"));
     JsonNode json = new ObjectMapper().readTree(out.resolve("delays.json").toFile());
     assertThat(json.get("rows").asLong()).isEqualTo(20_000);
-    assertThat(json.get("statistics").get(0).get("histogram")).hasSize(60);
+    assertThat(json.get("statistics").get(0).get("histogram")).hasSize(30);
     assertThat(console.toString(StandardCharsets.UTF_8))
-        .contains("images", "4/5 tasks", "analysis", "5/5 tasks");
+        .contains("images", "5/5 pictures", "analysis", "5/5 tasks");
   }
 
   @Test
