@@ -124,10 +124,7 @@ public final class ContactSheet {
     } else {
       failed(g, outcome.error(), x + 2 * PAD + TILE, tileY);
       g.setColor(FAILURE);
-      g.drawString(
-          "failed after " + outcome.millis() + " ms; the rest of the batch went on",
-          x + PAD,
-          textY + 17);
+      g.drawString("this picture failed; the rest of the batch went on", x + PAD, textY + 17);
     }
   }
 
