@@ -17,9 +17,10 @@ import java.util.function.IntConsumer;
 /**
  * Holds tasks whose ETA lies in the future, unacknowledged, without blocking fresh work: each held
  * task raises the consumer's prefetch by one (as Celery does) and is released to the pool at its
- * ETA. While held, every delivery is kept alive at an interval so a visibility-timeout restore does
- * not hand it to another worker. Owns one scheduler thread; {@link #returnAll()} gives every held
- * task back to the broker on shutdown.
+ * ETA. At an interval it keeps alive every delivery the worker still holds (ETA, prefetched, and
+ * running {@code acks_late} tasks) so a visibility-timeout restore never hands a live task to
+ * another worker. Owns one scheduler thread; {@link #returnAll()} gives every held task back to the
+ * broker on shutdown.
  */
 final class EtaTimer {
   private final Clock clock;
@@ -28,9 +29,16 @@ final class EtaTimer {
   private final ScheduledExecutorService scheduler;
   private final Map<Request, ScheduledFuture<?>> held = new ConcurrentHashMap<>();
 
+  private final java.util.function.Supplier<java.util.Collection<Request>> unsettled;
+
   EtaTimer(
-      Clock clock, Duration keepAliveEvery, Consumer<Request> release, IntConsumer heldChanged) {
+      Clock clock,
+      Duration keepAliveEvery,
+      java.util.function.Supplier<java.util.Collection<Request>> unsettled,
+      Consumer<Request> release,
+      IntConsumer heldChanged) {
     this.clock = clock;
+    this.unsettled = unsettled;
     this.release = release;
     this.heldChanged = heldChanged;
     this.scheduler =
@@ -73,7 +81,7 @@ final class EtaTimer {
   }
 
   private void keepAlive() {
-    for (Request request : held.keySet()) {
+    for (Request request : unsettled.get()) {
       try {
         request.delivery.keepAlive();
       } catch (RuntimeException e) {

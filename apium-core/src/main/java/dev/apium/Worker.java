@@ -39,6 +39,8 @@ public final class Worker implements AutoCloseable {
   private final AtomicLong processed = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final CountDownLatch stopped = new CountDownLatch(1);
+  private final java.util.Set<Request> unsettled =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
   private volatile TaskOutcomeHook hook = NoFollowUps.INSTANCE;
   private volatile boolean cold;
   private volatile boolean running;
@@ -84,6 +86,7 @@ public final class Worker implements AutoCloseable {
         new EtaTimer(
             app.clock(),
             keepAlive,
+            () -> unsettled,
             this::execute,
             held -> {
               Subscription s = subscription;
@@ -146,12 +149,17 @@ public final class Worker implements AutoCloseable {
       unregistered(message, delivery);
       return;
     }
-    Request request = new Request(message, delivery, task);
+    Request request = new Request(message, delivery, task, unsettled::remove);
+    unsettled.add(request);
     if (refuseIfRevokedOrExpired(request)) {
       return;
     }
     Instant eta = message.eta();
-    if (eta != null && eta.isAfter(app.clock().instant())) {
+    Instant now = app.clock().instant();
+    if (eta != null && eta.isAfter(now.plus(deferAfter())) && delivery.deferUntil(eta)) {
+      unsettled.remove(request);
+      log.debug("Parked ETA task {} in the broker until {}", message, eta);
+    } else if (eta != null && eta.isAfter(now)) {
       etaTimer.hold(request, eta);
     } else {
       execute(request);
@@ -245,6 +253,21 @@ public final class Worker implements AutoCloseable {
 
   void retried(Request r) {
     processed.incrementAndGet();
+  }
+
+  /**
+   * ETA tasks due later than this are handed back to the broker to hold ({@link
+   * Delivery#deferUntil}) where it can (RabbitMQ, whose consumer timeout would otherwise close the
+   * channel); others are held in memory. Setting {@code worker_eta_defer_after}, seconds.
+   */
+  private Duration deferAfter() {
+    return app.config().getSeconds("worker_eta_defer_after", Duration.ofMinutes(10));
+  }
+
+  /** How long result writes, acks and re-publishes are retried while the servers are away. */
+  java.time.Duration transientRetryBudget() {
+    return app.config()
+        .getSeconds("result_backend_retry_timeout", java.time.Duration.ofSeconds(120));
   }
 
   TaskOutcomeHook hook() {

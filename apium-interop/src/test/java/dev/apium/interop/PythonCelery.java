@@ -51,7 +51,8 @@ public final class PythonCelery implements AutoCloseable {
   /** Whether Debian's python3 with Celery is installed (bin/test installs it). */
   public static boolean available() {
     try {
-      Process p = new ProcessBuilder(PYTHON, "-c", "import celery").redirectErrorStream(true).start();
+      Process p =
+          new ProcessBuilder(PYTHON, "-c", "import celery").redirectErrorStream(true).start();
       return p.waitFor(30, TimeUnit.SECONDS) && p.exitValue() == 0;
     } catch (IOException e) {
       return false;
@@ -70,19 +71,35 @@ public final class PythonCelery implements AutoCloseable {
    * Starts {@code celery worker} consuming {@code queues} and waits until it is ready (its log says
    * "ready."). Returns the process so a test can kill it.
    */
-  public Process startWorker(String nodename, int concurrency, String... queues) throws IOException {
+  public Process startWorker(String nodename, int concurrency, String... queues)
+      throws IOException {
     List<String> command =
         new ArrayList<>(
             List.of(
-                PYTHON, "-m", "celery", "-A", "interop_tasks", "worker", "-P", "prefork",
-                "-c", Integer.toString(concurrency), "-n", nodename, "-l", "INFO",
-                "--without-gossip", "--without-mingle", "--without-heartbeat"));
+                PYTHON,
+                "-m",
+                "celery",
+                "-A",
+                "interop_tasks",
+                "worker",
+                "-P",
+                "prefork",
+                "-c",
+                Integer.toString(concurrency),
+                "-n",
+                nodename,
+                "-l",
+                "INFO",
+                "--without-gossip",
+                "--without-mingle",
+                "--without-heartbeat"));
     if (queues.length > 0) {
       command.add("-Q");
       command.add(String.join(",", queues));
     }
     File log = logDir.resolve(nodename.replaceAll("[^A-Za-z0-9_.-]", "_") + ".log").toFile();
-    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
+    ProcessBuilder builder =
+        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log);
     builder.directory(MODULE_DIR.toFile());
     builder.environment().putAll(env);
     Process process = builder.start();
