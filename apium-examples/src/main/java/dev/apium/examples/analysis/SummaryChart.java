@@ -120,8 +120,7 @@ public final class SummaryChart {
             .build();
     style(chart);
     chart.getStyler().setAvailableSpaceFill(0.95);
-    chart.getStyler().setXAxisLabelRotation(45);
-    chart.getStyler().setXAxisMaxLabelCount(Math.min(measure.bins(), 25));
+    chart.getStyler().setXAxisLabelRotation(measure.bins() > 30 ? 90 : 0);
     chart.addSeries("count", edges, counts).setFillColor(DISTRIBUTION);
     return BitmapEncoder.getBufferedImage(chart);
   }

@@ -3,15 +3,19 @@ package dev.apium.examples.analysis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.apium.examples.Datasets;
 import dev.apium.examples.Progress;
 import dev.apium.examples.Workers;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -49,7 +53,7 @@ class AnalysisTest {
   }
 
   @Test
-  void delaysByHourAndDistanceBandMatchASingleThreadedComputation() {
+  void delaysByHourAndDistanceBandMatchASingleThreadedComputation() throws IOException {
     Path table = Datasets.table("flights-200k.json");
     AtomicInteger steps = new AtomicInteger();
     Summary answer =
@@ -61,10 +65,14 @@ class AnalysisTest {
     assertThat(answer.groups().get("hour")).hasSizeBetween(20, 24);
     assertThat(answer.groups().get("hour").keySet()).first().isEqualTo("0");
     assertMatches(answer, Reference.compute(Tables.read(table), FLIGHTS), true);
+
+    Path chart = Path.of("target", "flights-delay-by-hour.png"); // kept to look at
+    SummaryChart.write(answer, "hour", "delay", "minutes", chart);
+    assertThat(ImageIO.read(chart.toFile()).getWidth()).isEqualTo(1000);
   }
 
   @Test
-  void weatherByTypeAndYearFromCsvMatchesASingleThreadedComputation() {
+  void weatherByTypeAndYearFromCsvMatchesASingleThreadedComputation() throws IOException {
     Path table = Datasets.table("seattle-weather.csv");
     Summary answer =
         new Analysis(workers.app, WEATHER, 100).run(table, Duration.ofSeconds(30), Progress.NONE);
@@ -75,6 +83,18 @@ class AnalysisTest {
     assertThat(answer.groups().get("weather").keySet())
         .containsExactlyInAnyOrder("drizzle", "fog", "rain", "snow", "sun");
     assertMatches(answer, Reference.compute(Tables.read(table), WEATHER), false);
+
+    Path csv = Path.of("target", "weather.csv");
+    SummaryFiles.writeCsv(answer, csv);
+    assertThat(Files.readAllLines(csv))
+        .hasSize(1 + 2 + (5 + 4) * 2)
+        .contains("key,group,column,n,sum,mean,stddev,min,max")
+        .anyMatch(line -> line.startsWith("year,2015,temp_max,365,"));
+    Path json = Path.of("target", "weather.json");
+    SummaryFiles.writeJson(answer, json);
+    assertThat(new ObjectMapper().readTree(json.toFile()).get("statistics")).hasSize(2 + 18);
+    SummaryChart.write(
+        answer, "weather", "temp_max", "°C", Path.of("target", "weather-temp-by-type.png"));
   }
 
   private static void assertMatches(Summary answer, Map<String, Reference> expected, boolean ints) {
