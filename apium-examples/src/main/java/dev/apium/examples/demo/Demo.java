@@ -119,8 +119,7 @@ public final class Demo {
     List<Picture> pictures = files.stream().map(Picture::inline).toList();
     try (ConsoleProgress progress =
         new ConsoleProgress("images", "pictures", pictures.size(), console, options.terminal())) {
-      return new ImageBatch(client, ContactSheet.TILE)
-          .run(pictures, options.timeout(), progress::step);
+      return new ImageBatch(client, ContactSheet.TILE).run(pictures, options.timeout(), progress);
     }
   }
 

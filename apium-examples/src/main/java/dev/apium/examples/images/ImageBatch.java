@@ -2,6 +2,8 @@ package dev.apium.examples.images;
 
 import dev.apium.Apium;
 import dev.apium.TaskFailedException;
+import dev.apium.examples.Progress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -30,14 +32,13 @@ public final class ImageBatch {
   /**
    * Runs the pipeline on every picture and waits for all of them.
    *
-   * @param onDone called once per finished picture (success or failure), e.g. to step a progress
-   *     bar
+   * @param progress told the number of pictures, then stepped once per finished picture
    */
-  public List<ImageOutcome> run(
-      List<Picture> pictures, java.time.Duration timeout, Runnable onDone) {
+  public List<ImageOutcome> run(List<Picture> pictures, Duration timeout, Progress progress) {
+    progress.total(pictures.size());
     List<CompletableFuture<ImageOutcome>> pending = new ArrayList<>();
     for (Picture picture : pictures) {
-      pending.add(pipeline(picture).whenComplete((outcome, error) -> onDone.run()));
+      pending.add(pipeline(picture).whenComplete((outcome, error) -> progress.step()));
     }
     try {
       CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))

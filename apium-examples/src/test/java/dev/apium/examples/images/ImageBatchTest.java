@@ -3,6 +3,7 @@ package dev.apium.examples.images;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.apium.examples.Datasets;
+import dev.apium.examples.Progress;
 import dev.apium.examples.Workers;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
@@ -15,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The whole image example through a real worker on the shared photos, corrupt one included. */
 class ImageBatchTest {
@@ -30,8 +32,7 @@ class ImageBatchTest {
     List<ImageOutcome> outcomes;
     try (Workers workers = new Workers(2)) {
       outcomes =
-          new ImageBatch(workers.app, 160)
-              .run(pictures, Duration.ofSeconds(60), done::incrementAndGet);
+          new ImageBatch(workers.app, 160).run(pictures, Duration.ofSeconds(60), counting(done));
     }
 
     assertThat(outcomes).hasSize(13);
@@ -66,5 +67,41 @@ class ImageBatchTest {
     BufferedImage drawn = ImageIO.read(sheet.toFile());
     assertThat(drawn.getWidth()).isGreaterThan(1000);
     assertThat(drawn.getHeight()).isGreaterThan(1000);
+  }
+
+  @Test
+  void picturesByReferenceChainThroughTheSharedStore(@TempDir Path store) throws IOException {
+    List<Picture> pictures =
+        List.of(
+            Picture.reference(Datasets.image("chelsea.png"), store),
+            Picture.reference(Datasets.image("truncated.jpg"), store));
+
+    List<ImageOutcome> outcomes;
+    try (Workers workers = new Workers(2)) {
+      outcomes =
+          new ImageBatch(workers.app, 100).run(pictures, Duration.ofSeconds(60), Progress.NONE);
+    }
+
+    assertThat(outcomes.get(1).error()).contains("cannot decode image 'truncated.jpg'");
+    PictureStats stats = outcomes.get(0).stats();
+    assertThat(stats.picture().data()).isNull();
+    assertThat(Path.of(stats.picture().path())).isEqualTo(store.resolve("chelsea.thumbnail.png"));
+    assertThat(store.resolve("chelsea.grayscale.png")).isNotEmptyFile();
+    BufferedImage thumb = ImageIO.read(store.resolve("chelsea.thumbnail.png").toFile());
+    assertThat(thumb.getType()).isEqualTo(BufferedImage.TYPE_BYTE_GRAY);
+    assertThat(thumb.getWidth()).isEqualTo(100);
+    assertThat(stats.pixels()).isEqualTo(100L * thumb.getHeight());
+  }
+
+  private static Progress counting(AtomicInteger done) {
+    return new Progress() {
+      @Override
+      public void total(long tasks) {}
+
+      @Override
+      public void step() {
+        done.incrementAndGet();
+      }
+    };
   }
 }
