@@ -91,9 +91,12 @@ final class DemoCommand implements Callable<Integer> {
     if (backend != null) {
       defaults.backend(backend);
     }
-    Apium configured = defaults.build();
-    String brokerUrl = configured.brokerUrl();
-    String backendUrl = configured.backendUrl();
+    String brokerUrl;
+    String backendUrl;
+    try (Apium configured = defaults.build()) {
+      brokerUrl = configured.brokerUrl();
+      backendUrl = configured.backendUrl();
+    }
     if (broker == null && !available(brokerUrl)) {
       System.out.println(
           "(no transport for " + brokerUrl + " on the classpath: using memory:// for the demo)");
