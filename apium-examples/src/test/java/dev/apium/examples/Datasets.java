@@ -10,6 +10,10 @@ public final class Datasets {
   private Datasets() {}
 
   public static Path dir() {
+    String configured = System.getProperty("apium.datasets");
+    if (configured != null) {
+      return Path.of(configured);
+    }
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
       Path candidate = dir.resolve("shared").resolve("datasets");
       if (Files.isDirectory(candidate)) {
@@ -17,7 +21,9 @@ public final class Datasets {
       }
     }
     throw new IllegalStateException(
-        "no shared/datasets directory above " + Path.of("").toAbsolutePath());
+        "no shared/datasets directory above "
+            + Path.of("").toAbsolutePath()
+            + ": check out next to shared/ or pass -Dapium.datasets=DIR");
   }
 
   public static Path image(String name) {
