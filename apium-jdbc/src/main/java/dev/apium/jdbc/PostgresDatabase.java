@@ -1,0 +1,81 @@
+package dev.apium.jdbc;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import dev.apium.spi.BrokerException;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.util.Properties;
+
+/**
+ * A small bounded HikariCP pool ({@code jdbc_pool_size}, default 4) to one PostgreSQL database,
+ * plus dedicated connections for LISTEN loops. Thread-safe; {@link #close()} closes the pool.
+ */
+final class PostgresDatabase extends Database {
+  private final HikariDataSource pool;
+
+  PostgresDatabase(JdbcLocation location) {
+    super(location);
+    HikariConfig config = new HikariConfig();
+    config.setJdbcUrl(location.jdbcUrl());
+    config.setUsername(location.user());
+    config.setPassword(location.password());
+    config.setMaximumPoolSize(location.poolSize());
+    config.setMinimumIdle(1);
+    config.setConnectionTimeout(5_000);
+    config.setPoolName("apium-pg");
+    try {
+      pool = new HikariDataSource(config);
+    } catch (RuntimeException e) {
+      throw unreachable(e);
+    }
+  }
+
+  private BrokerException unreachable(Exception e) {
+    Throwable cause = e;
+    while (cause.getCause() != null) {
+      cause = cause.getCause();
+    }
+    return new BrokerException(
+        "cannot connect to PostgreSQL at "
+            + describe()
+            + ": "
+            + cause.getMessage()
+            + ": is the server running and the user allowed? check broker_url",
+        e);
+  }
+
+  @Override
+  <T> T call(Work<T> work) {
+    try (Connection c = pool.getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  @Override
+  <T> T transaction(Work<T> work) {
+    try (Connection c = pool.getConnection()) {
+      return inTransaction(c, work);
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  @Override
+  Connection openDedicated() throws SQLException {
+    Properties props = new Properties();
+    props.setProperty("user", location.user());
+    if (location.password() != null) {
+      props.setProperty("password", location.password());
+    }
+    return DriverManager.getConnection(location.jdbcUrl(), props);
+  }
+
+  @Override
+  public void close() {
+    pool.close();
+  }
+}
