@@ -5,9 +5,14 @@ package dev.apium.jdbc;
  * the row lock a chord join takes. Stateless constants, used by every thread.
  */
 enum Dialect {
-  SQLITE("SQLite", "INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB", "", ""),
+  SQLITE("SQLite", "INTEGER PRIMARY KEY AUTOINCREMENT", "BLOB", "", "", "id IN (%s)"),
   POSTGRES(
-      "PostgreSQL", "BIGSERIAL PRIMARY KEY", "BYTEA", " FOR UPDATE SKIP LOCKED", " FOR UPDATE");
+      "PostgreSQL",
+      "BIGSERIAL PRIMARY KEY",
+      "BYTEA",
+      " FOR UPDATE SKIP LOCKED",
+      " FOR UPDATE",
+      "id = ANY(ARRAY(%s))");
 
   final String label;
   final String idColumn;
@@ -21,11 +26,25 @@ enum Dialect {
    */
   final String forUpdate;
 
-  Dialect(String label, String idColumn, String blobType, String skipLocked, String forUpdate) {
+  /**
+   * How a claim matches the ids its sub-select picked. PostgreSQL gets {@code ANY(ARRAY(...))} so
+   * the locking sub-select runs exactly once; as a plain {@code IN} the planner may re-run it and
+   * claim more rows than the limit.
+   */
+  final String idsIn;
+
+  Dialect(
+      String label,
+      String idColumn,
+      String blobType,
+      String skipLocked,
+      String forUpdate,
+      String idsIn) {
     this.label = label;
     this.idColumn = idColumn;
     this.blobType = blobType;
     this.skipLocked = skipLocked;
     this.forUpdate = forUpdate;
+    this.idsIn = idsIn;
   }
 }

@@ -63,11 +63,14 @@ final class MessageStore {
         "UPDATE "
             + m
             + " SET state = 'claimed', claimed_by = ?, claimed_at = ?, deliveries = deliveries + 1"
-            + " WHERE state = 'ready' AND id IN (SELECT id FROM "
-            + m
-            + " WHERE queue = ? AND state = 'ready' ORDER BY priority, seq, id LIMIT ?"
-            + at.dialect().skipLocked
-            + ") RETURNING id, deliveries, queue, exchange, routing_key, delivery_tag, headers,"
+            + " WHERE state = 'ready' AND "
+            + String.format(
+                at.dialect().idsIn,
+                "SELECT id FROM "
+                    + m
+                    + " WHERE queue = ? AND state = 'ready' ORDER BY priority, seq, id LIMIT ?"
+                    + at.dialect().skipLocked)
+            + " RETURNING id, deliveries, queue, exchange, routing_key, delivery_tag, headers,"
             + " properties, content_type, content_encoding, body, priority, seq";
     ack = "DELETE FROM " + m + " WHERE id = ? AND deliveries = ? AND state = 'claimed'";
     requeue =

@@ -143,8 +143,9 @@ final class SchemaSetup {
     return new BrokerException(
         "cannot create "
             + what
-            + (at.schema() == null || what.startsWith("schema") ? "" : " in schema " + at.schema())
-            + " of database "
+            + (at.schema() == null || what.startsWith("schema")
+                ? " in database "
+                : " in schema " + at.schema() + " of database ")
             + at.database()
             + " as user "
             + at.user()
