@@ -86,7 +86,7 @@ final class JdbcBroker implements Broker {
       db.call(
           c -> {
             store.insert(c, List.of(routingKey), "", routingKey, message, now);
-            notifier.send(c, messagesChannel, routingKey);
+            wakeLocal(c, routingKey);
             return null;
           });
       return;
@@ -106,10 +106,17 @@ final class JdbcBroker implements Broker {
           }
           store.insert(c, queues, exchange, routingKey, message, now);
           for (String queue : queues) {
-            notifier.send(c, messagesChannel, queue);
+            wakeLocal(c, queue);
           }
           return null;
         });
+  }
+
+  /** SQLite: wakes this process's consumers (PostgreSQL inserts NOTIFY by themselves). */
+  private void wakeLocal(java.sql.Connection c, String queue) throws java.sql.SQLException {
+    if (!notifier.crossProcess()) {
+      notifier.send(c, messagesChannel, queue);
+    }
   }
 
   @Override
@@ -172,7 +179,7 @@ final class JdbcBroker implements Broker {
   }
 
   List<MessageStore.Row> claim(String queue, int limit) {
-    return db.call(c -> store.claim(c, queue, limit, owner, clock.millis()));
+    return db.relaxed(c -> store.claim(c, queue, limit, owner, clock.millis()));
   }
 
   WireMessage decode(MessageStore.Row row) {
@@ -191,7 +198,12 @@ final class JdbcBroker implements Broker {
     if (now - due < 0 || !nextRestore.compareAndSet(due, now + restoreEveryNanos)) {
       return;
     }
-    int restored = db.call(c -> store.restoreExpired(c, clock.millis() - visibilityMs));
+    restoreExpired();
+  }
+
+  /** Makes claims older than the visibility timeout ready again; returns how many. */
+  int restoreExpired() {
+    int restored = db.relaxed(c -> store.restoreExpired(c, clock.millis() - visibilityMs));
     if (restored > 0) {
       log.info(
           "restored {} message(s) unacknowledged for {} ms on {}",
@@ -199,16 +211,17 @@ final class JdbcBroker implements Broker {
           visibilityMs,
           describe());
     }
+    return restored;
   }
 
   void settleAck(MessageStore.Row row) {
-    settle(() -> db.call(c -> store.ack(c, row.id(), row.deliveries())));
+    settle(() -> db.relaxed(c -> store.ack(c, row.id(), row.deliveries())));
   }
 
   void settleRequeue(MessageStore.Row row) {
     settle(
         () ->
-            db.call(
+            db.relaxed(
                 c -> {
                   store.requeue(c, row.id(), row.deliveries(), clock.millis());
                   notifier.send(c, messagesChannel, row.queue());
@@ -217,11 +230,11 @@ final class JdbcBroker implements Broker {
   }
 
   void settleDead(MessageStore.Row row, String reason) {
-    settle(() -> db.call(c -> store.deadLetter(c, row.id(), row.deliveries(), reason)));
+    settle(() -> db.relaxed(c -> store.deadLetter(c, row.id(), row.deliveries(), reason)));
   }
 
   void keepAlive(MessageStore.Row row) {
-    settle(() -> db.call(c -> store.keepAlive(c, row.id(), row.deliveries(), clock.millis())));
+    settle(() -> db.relaxed(c -> store.keepAlive(c, row.id(), row.deliveries(), clock.millis())));
   }
 
   private void settle(Runnable action) {

@@ -38,6 +38,7 @@ final class MessageStore {
       byte[] body) {}
 
   private final String insert;
+  private final String notifyChannel;
   private final String claim;
   private final String ack;
   private final String requeue;
@@ -58,7 +59,9 @@ final class MessageStore {
             + m
             + " (queue, exchange, routing_key, priority, seq, state, delivery_tag, headers,"
             + " properties, content_type, content_encoding, body, created_at)"
-            + " VALUES (?, ?, ?, ?, 0, 'ready', ?, ?, ?, ?, ?, ?, ?)";
+            + " VALUES (?, ?, ?, ?, 0, 'ready', ?, ?, ?, ?, ?, ?, ?)"
+            + (at.isSqlite() ? "" : " RETURNING pg_notify(?, queue)");
+    notifyChannel = at.isSqlite() ? null : at.channel("messages");
     claim =
         "UPDATE "
             + m
@@ -105,6 +108,10 @@ final class MessageStore {
     lookup = "SELECT queue FROM " + b + " WHERE exchange = ? AND routing_key = ? ORDER BY queue";
   }
 
+  /**
+   * Inserts one row per queue. On PostgreSQL the same statement NOTIFYs the queue on the messages
+   * channel ({@code RETURNING pg_notify}), delivered at commit: one round trip per publish.
+   */
   void insert(
       Connection c, List<String> queues, String exchange, String key, WireMessage msg, long now)
       throws SQLException {
@@ -124,14 +131,12 @@ final class MessageStore {
         ps.setString(9, msg.contentEncoding());
         ps.setBytes(10, msg.body());
         ps.setLong(11, now);
-        if (queues.size() == 1) {
+        if (notifyChannel == null) {
           ps.executeUpdate();
         } else {
-          ps.addBatch();
+          ps.setString(12, notifyChannel);
+          ps.executeQuery().close();
         }
-      }
-      if (queues.size() > 1) {
-        ps.executeBatch();
       }
     }
   }

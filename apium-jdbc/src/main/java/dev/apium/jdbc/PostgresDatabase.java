@@ -9,24 +9,38 @@ import java.sql.SQLException;
 import java.util.Properties;
 
 /**
- * A small bounded HikariCP pool ({@code jdbc_pool_size}, default 4) to one PostgreSQL database,
- * plus dedicated connections for LISTEN loops. Thread-safe; {@link #close()} closes the pool.
+ * Two small bounded HikariCP pools to one PostgreSQL database, half of {@code jdbc_pool_size}
+ * (default 4) each: one for durable writes (publishes, results), one whose sessions run with {@code
+ * synchronous_commit} off for claims and acks, whose loss in a crash only causes a redelivery. Plus
+ * dedicated connections for LISTEN loops. Thread-safe; {@link #close()} closes both pools.
  */
 final class PostgresDatabase extends Database {
   private final HikariDataSource pool;
+  private final HikariDataSource relaxedPool;
 
   PostgresDatabase(JdbcLocation location) {
     super(location);
+    pool = pool("apium-pg", null);
+    try {
+      relaxedPool = pool("apium-pg-relaxed", "SET synchronous_commit TO OFF");
+    } catch (RuntimeException e) {
+      pool.close();
+      throw e;
+    }
+  }
+
+  private HikariDataSource pool(String name, String initSql) {
     HikariConfig config = new HikariConfig();
     config.setJdbcUrl(location.jdbcUrl());
     config.setUsername(location.user());
     config.setPassword(location.password());
-    config.setMaximumPoolSize(location.poolSize());
+    config.setMaximumPoolSize(Math.max(2, location.poolSize() / 2));
     config.setMinimumIdle(1);
     config.setConnectionTimeout(5_000);
-    config.setPoolName("apium-pg");
+    config.setPoolName(name);
+    config.setConnectionInitSql(initSql);
     try {
-      pool = new HikariDataSource(config);
+      return new HikariDataSource(config);
     } catch (RuntimeException e) {
       throw unreachable(e);
     }
@@ -65,6 +79,15 @@ final class PostgresDatabase extends Database {
   }
 
   @Override
+  <T> T relaxed(Work<T> work) {
+    try (Connection c = relaxedPool.getConnection()) {
+      return work.run(c);
+    } catch (SQLException e) {
+      throw failure(e);
+    }
+  }
+
+  @Override
   Connection openDedicated() throws SQLException {
     Properties props = new Properties();
     props.setProperty("user", location.user());
@@ -76,6 +99,7 @@ final class PostgresDatabase extends Database {
 
   @Override
   public void close() {
+    relaxedPool.close();
     pool.close();
   }
 }

@@ -10,6 +10,7 @@ import dev.apium.spi.Broker;
 import dev.apium.spi.BrokerException;
 import dev.apium.spi.Delivery;
 import dev.apium.spi.Subscription;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -24,6 +25,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -159,25 +161,42 @@ abstract class BrokerScenarios {
 
   @Test
   void keepAlivePreventsTheRestore() throws Exception {
-    Broker holder = broker(Map.of("visibility_timeout", "1"));
+    AtomicLong now = new AtomicLong(System.currentTimeMillis());
+    Clock manual =
+        new Clock() {
+          @Override
+          public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+          }
+
+          @Override
+          public Clock withZone(java.time.ZoneId zone) {
+            return this;
+          }
+
+          @Override
+          public java.time.Instant instant() {
+            return java.time.Instant.ofEpochMilli(now.get());
+          }
+        };
+    Map<String, String> all = new java.util.HashMap<>(settings());
+    all.put("visibility_timeout", "10");
+    ApiumConfig config = ApiumConfig.of(all);
+    JdbcBroker holder =
+        new JdbcBroker(Database.open(JdbcLocation.parse(url(), config)), config, manual);
+    opened.add(holder);
     holder.publish("ka", Messages.task("k1"));
     BlockingQueue<Delivery> first = new LinkedBlockingQueue<>();
     holder.consume(List.of("ka"), 1, first::add);
     Delivery held = take(first);
-    Broker other = broker(Map.of("visibility_timeout", "1"));
-    BlockingQueue<Delivery> second = new LinkedBlockingQueue<>();
-    other.consume(List.of("ka"), 1, second::add);
-    await()
-        .during(Duration.ofMillis(2_500))
-        .atMost(Duration.ofSeconds(4))
-        .pollInterval(Duration.ofMillis(200))
-        .until(
-            () -> {
-              held.keepAlive();
-              return second.isEmpty();
-            });
-    held.ack();
-    assertThat(second).isEmpty();
+    now.addAndGet(6_000);
+    held.keepAlive();
+    now.addAndGet(6_000);
+    holder.restoreExpired();
+    assertThat(holder.size("ka")).as("kept alive 6 s ago, timeout 10 s").isZero();
+    now.addAndGet(6_000);
+    holder.restoreExpired();
+    assertThat(holder.size("ka")).as("silent for 12 s, timeout 10 s").isEqualTo(1);
   }
 
   @Test
