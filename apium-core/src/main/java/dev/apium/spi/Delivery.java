@@ -46,4 +46,16 @@ public interface Delivery {
    * worker; a no-op where the transport tracks liveness itself (AMQP).
    */
   default void keepAlive() {}
+
+  /**
+   * Asks the transport to hold the message until {@code eta} outside this consumer (an ETA task due
+   * far in the future, which on AMQP would otherwise sit unacked past RabbitMQ's consumer timeout).
+   * Returns true when the transport took the message over: it settled this delivery and will
+   * deliver the same message again, once, on or after {@code eta}; the caller then drops its copy.
+   * Returns false (the default) when the transport cannot park it: the caller keeps holding the
+   * delivery. Never both loses and keeps the message.
+   */
+  default boolean deferUntil(java.time.Instant eta) {
+    return false;
+  }
 }

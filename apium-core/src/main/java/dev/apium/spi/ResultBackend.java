@@ -22,6 +22,24 @@ public interface ResultBackend extends AutoCloseable {
    */
   void store(ResultMeta meta);
 
+  /**
+   * Stores a state on behalf of a task whose message named {@code replyTo} (its {@code reply_to}
+   * property). Backends that route results to the sender (RPC over AMQP) publish to that queue;
+   * every other backend ignores it and stores as {@link #store(ResultMeta)} does. The worker calls
+   * this rather than {@code store} for task states.
+   */
+  default void storeFor(ResultMeta meta, String replyTo) {
+    store(meta);
+  }
+
+  /**
+   * The {@code reply_to} a client must put on the tasks it sends so that their results come back to
+   * this process (the RPC backend's reply queue); empty when the backend does not care.
+   */
+  default Optional<String> replyTo() {
+    return Optional.empty();
+  }
+
   /** The latest stored state, or empty when none (PENDING). */
   Optional<ResultMeta> get(String taskId);
 

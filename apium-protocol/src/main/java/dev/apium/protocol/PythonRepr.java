@@ -89,9 +89,14 @@ public final class PythonRepr {
         case '\t' -> out.append("\\t");
         default -> {
           if (c == quote) {
-            out.append('\\');
+            out.append('\\').append(c);
+          } else if (c < 0x20 || (c >= 0x7f && c < 0xa0)) {
+            out.append(String.format("\\x%02x", (int) c));
+          } else if (c == '\u2028' || c == '\u2029') {
+            out.append(String.format("\\u%04x", (int) c));
+          } else {
+            out.append(c);
           }
-          out.append(c);
         }
       }
     }

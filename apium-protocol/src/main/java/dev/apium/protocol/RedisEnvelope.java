@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.regex.Pattern;
 
 /**
  * kombu's virtual-transport envelope, the JSON document stored in Redis lists, the {@code unacked}
@@ -13,6 +14,8 @@ import java.util.Map;
  * "content-type", "headers", "properties"}}. Stateless; called from any thread.
  */
 public final class RedisEnvelope {
+  private static final Pattern WHITESPACE = Pattern.compile("\\s+");
+
   private RedisEnvelope() {}
 
   /**
@@ -50,13 +53,19 @@ public final class RedisEnvelope {
     JsonNode properties = envelope.path("properties");
     String encoding =
         properties.hasNonNull("body_encoding") ? properties.get("body_encoding").asText() : null;
-    String bodyText = envelope.get("body").asText();
+    JsonNode bodyNode = envelope.get("body");
+    if (!bodyNode.isTextual()) {
+      throw new MalformedMessageException(
+          "envelope 'body' must be a string (base64 text), got: " + abbreviate(bodyNode));
+    }
+    String bodyText = bodyNode.textValue();
     byte[] body;
     if (encoding == null) {
       body = bodyText.getBytes(StandardCharsets.UTF_8);
     } else if (encoding.equals("base64")) {
       try {
-        body = Base64.getMimeDecoder().decode(bodyText);
+        // Line breaks are allowed (Python's encodebytes); any other stray character is an error.
+        body = Base64.getDecoder().decode(WHITESPACE.matcher(bodyText).replaceAll(""));
       } catch (IllegalArgumentException e) {
         throw new MalformedMessageException(
             "envelope body is not valid base64: " + e.getMessage(), e);

@@ -1,0 +1,287 @@
+package dev.apium;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.apium.protocol.CeleryJson;
+import dev.apium.spi.Broker;
+import dev.apium.spi.ResultBackend;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+
+/**
+ * An Apium application: its settings, its tasks, and the broker and result backend it talks to
+ * (opened on first use, shared by every client and worker thread of the app). Build one with {@link
+ * #builder()}, register tasks, then send them ({@link #signature}, {@link #send}) or run a {@link
+ * Worker}. Thread-safe. {@link #close()} closes the broker and backend.
+ */
+public final class Apium implements AutoCloseable {
+  private final String name;
+  private final ApiumConfig config;
+  private final Clock clock;
+  private final TaskRegistry registry = new TaskRegistry();
+  private final String oid = UUID.randomUUID().toString();
+  private final String clientNodename = "gen" + ProcessHandle.current().pid() + "@" + Hosts.name();
+  private final Publisher publisher;
+  private volatile Broker broker;
+  private volatile ResultBackend backend;
+
+  private Apium(Builder b) {
+    this.name = b.name;
+    this.config = b.loadFiles ? ApiumConfig.load(b.settings) : ApiumConfig.of(b.settings);
+    this.clock = b.clock;
+    this.publisher = new Publisher(this);
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public ApiumConfig config() {
+    return config;
+  }
+
+  public Clock clock() {
+    return clock;
+  }
+
+  /** The process's reply-to id (Celery's {@code app.thread_oid}), sent in every task's reply_to. */
+  public String oid() {
+    return oid;
+  }
+
+  /** The reply_to sent with tasks: the backend's reply queue (rpc://) or else {@link #oid()}. */
+  String replyTo() {
+    return backend().replyTo().orElse(oid);
+  }
+
+  /** The client nodename written as {@code origin}, e.g. {@code gen1234@host}. */
+  public String clientNodename() {
+    return clientNodename;
+  }
+
+  public String brokerUrl() {
+    return config.get(ApiumConfig.BROKER_URL, Defaults.BROKER);
+  }
+
+  public String backendUrl() {
+    String url = config.get(ApiumConfig.RESULT_BACKEND);
+    return url == null ? Defaults.backendFor(brokerUrl()) : url;
+  }
+
+  /** The broker, connected on first use. */
+  public Broker broker() {
+    Broker b = broker;
+    if (b == null) {
+      synchronized (this) {
+        if (broker == null) {
+          broker = Transports.broker(brokerUrl(), config);
+        }
+        b = broker;
+      }
+    }
+    return b;
+  }
+
+  /** The result backend, connected on first use. */
+  public ResultBackend backend() {
+    ResultBackend b = backend;
+    if (b == null) {
+      synchronized (this) {
+        if (backend == null) {
+          backend = Transports.backend(backendUrl(), config.with("broker_url", brokerUrl()));
+        }
+        b = backend;
+      }
+    }
+    return b;
+  }
+
+  // ---- registration ----
+
+  /** Registers a lambda task under a name. */
+  public Apium register(String taskName, TaskFunction function) {
+    return register(taskName, TaskOptions.DEFAULTS, function);
+  }
+
+  public Apium register(String taskName, TaskOptions options, TaskFunction function) {
+    registry.add(taskName, function, options);
+    return this;
+  }
+
+  /** Registers a one-argument lambda: {@code app.register("t.sq", Integer.class, x -> x * x)}. */
+  public <A> Apium register(String taskName, Class<A> a, Function<A, ?> function) {
+    return register(taskName, call -> function.apply(call.arg(0, a)));
+  }
+
+  /** Registers a two-argument lambda. */
+  public <A, B> Apium register(
+      String taskName, Class<A> a, Class<B> b, BiFunction<A, B, ?> function) {
+    return register(taskName, call -> function.apply(call.arg(0, a), call.arg(1, b)));
+  }
+
+  /** Registers every {@link Task}-annotated method of the object (or static ones of a class). */
+  public Set<String> register(Object tasks) {
+    return registry.addAnnotated(tasks);
+  }
+
+  /** The registered task, or null. */
+  public RegisteredTask task(String taskName) {
+    return registry.get(taskName);
+  }
+
+  public Set<String> taskNames() {
+    return registry.names();
+  }
+
+  // ---- calling ----
+
+  /** A signature for a task by name, wherever it is defined (Java or Python). */
+  public Signature signature(String taskName, Object... args) {
+    return new Signature(this, dev.apium.protocol.Signature.of(taskName, args));
+  }
+
+  /**
+   * Sends a task by name (Celery's {@code send_task}); the result converts to plain Java values.
+   */
+  public AsyncResult<Object> send(
+      String taskName, List<?> args, Map<String, ?> kwargs, CallOptions options) {
+    return publisher.send(
+        taskName,
+        toArgs(args),
+        toKwargs(kwargs),
+        options == null ? CallOptions.create() : options,
+        type(Object.class));
+  }
+
+  /** Sends a task with positional args. */
+  public AsyncResult<Object> send(String taskName, Object... args) {
+    return send(taskName, List.of(args), Map.of(), null);
+  }
+
+  /** A handle on an existing task id. */
+  public AsyncResult<Object> result(String taskId) {
+    return new AsyncResult<>(this, taskId, type(Object.class), null);
+  }
+
+  public <T> AsyncResult<T> result(String taskId, Class<T> type) {
+    return new AsyncResult<>(this, taskId, type(type), null);
+  }
+
+  <T> AsyncResult<T> send(
+      String taskName, ArrayNode args, ObjectNode kwargs, CallOptions options, JavaType type) {
+    return publisher.send(taskName, args, kwargs, options, type);
+  }
+
+  Publisher publisher() {
+    return publisher;
+  }
+
+  <T> AsyncResult<T> resultOf(String taskId, JavaType type, AsyncResult<?> parent) {
+    return new AsyncResult<>(this, taskId, type, parent);
+  }
+
+  // ---- workers ----
+
+  /** A worker for this app; configure it, then {@code start()}. */
+  public Worker.Builder worker() {
+    return new Worker.Builder(this);
+  }
+
+  JavaType type(Class<?> type) {
+    return CeleryJson.MAPPER.getTypeFactory().constructType(type);
+  }
+
+  <T> JavaType type(TypeReference<T> type) {
+    return CeleryJson.MAPPER.getTypeFactory().constructType(type);
+  }
+
+  static ArrayNode toArgs(List<?> args) {
+    ArrayNode out = CeleryJson.array();
+    if (args != null) {
+      args.forEach(a -> out.add(CeleryJson.toTree(a)));
+    }
+    return out;
+  }
+
+  static ObjectNode toKwargs(Map<String, ?> kwargs) {
+    ObjectNode out = CeleryJson.object();
+    if (kwargs != null) {
+      kwargs.forEach((k, v) -> out.set(k, CeleryJson.toTree(v)));
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    synchronized (this) {
+      if (backend != null) {
+        backend.close();
+        backend = null;
+      }
+      if (broker != null) {
+        broker.close();
+        broker = null;
+      }
+    }
+  }
+
+  /** Builds an {@link Apium}; not thread-safe. */
+  public static final class Builder {
+    private String name = "apium";
+    private final Map<String, String> settings = new LinkedHashMap<>();
+    private Clock clock = Clock.systemUTC();
+    private boolean loadFiles = true;
+
+    private Builder() {}
+
+    public Builder name(String value) {
+      name = value;
+      return this;
+    }
+
+    /**
+     * The broker URL, e.g. {@code redis://localhost:6379/0}, {@code amqp://...}, {@code memory://}.
+     */
+    public Builder broker(String url) {
+      return config(ApiumConfig.BROKER_URL, url);
+    }
+
+    /** The result backend URL, e.g. {@code redis://localhost:6379/1}, {@code rpc://}. */
+    public Builder backend(String url) {
+      return config(ApiumConfig.RESULT_BACKEND, url);
+    }
+
+    /** Any setting by its Celery name. */
+    public Builder config(String key, Object value) {
+      settings.put(key, String.valueOf(value));
+      return this;
+    }
+
+    public Builder clock(Clock value) {
+      clock = value;
+      return this;
+    }
+
+    /** Ignore {@code apium.properties} and {@code APIUM_*} variables (tests). */
+    public Builder withoutEnvironment() {
+      loadFiles = false;
+      return this;
+    }
+
+    public Apium build() {
+      return new Apium(this);
+    }
+  }
+}

@@ -1,0 +1,43 @@
+package dev.apium;
+
+import dev.apium.protocol.ExceptionInfo;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.lang.reflect.InvocationTargetException;
+
+/**
+ * Turns a Java throwable into Celery's exception dict and traceback text: {@link TaskError} keeps
+ * its chosen Python type; any other exception travels as its class's simple name and package.
+ * Stateless; called on pool threads.
+ */
+final class Failures {
+  private Failures() {}
+
+  static Throwable unwrap(Throwable error) {
+    Throwable current = error;
+    while (current instanceof InvocationTargetException && current.getCause() != null) {
+      current = current.getCause();
+    }
+    return current;
+  }
+
+  static ExceptionInfo info(Throwable error) {
+    Throwable e = unwrap(error);
+    if (e instanceof TaskError t) {
+      return ExceptionInfo.of(t.module(), t.type(), t.getMessage());
+    }
+    String message = e.getMessage() == null ? "" : e.getMessage();
+    Package pkg = e.getClass().getPackage();
+    String type =
+        e.getClass().getSimpleName().isEmpty()
+            ? e.getClass().getName()
+            : e.getClass().getSimpleName();
+    return ExceptionInfo.of(pkg == null ? "java" : pkg.getName(), type, message);
+  }
+
+  static String traceback(Throwable error) {
+    StringWriter out = new StringWriter();
+    unwrap(error).printStackTrace(new PrintWriter(out));
+    return out.toString();
+  }
+}

@@ -1,0 +1,210 @@
+package dev.apium;
+
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.apium.protocol.CeleryJson;
+import dev.apium.protocol.Embed;
+import dev.apium.protocol.Signature;
+import dev.apium.protocol.TaskMessage;
+import dev.apium.protocol.TaskMessageCodec;
+import dev.apium.protocol.WireMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Turns a call (name, args, options) into a Celery v2 task message and publishes it: fills ids
+ * (parent and root from the task running on this thread, as Celery does), turns countdown into an
+ * absolute ETA, routes to the queue, and declares each queue once. Called from client and worker
+ * threads; thread-safe.
+ */
+final class Publisher {
+  private final Apium app;
+  private final Set<String> declared = ConcurrentHashMap.newKeySet();
+
+  Publisher(Apium app) {
+    this.app = app;
+  }
+
+  <T> AsyncResult<T> send(
+      String taskName, ArrayNode args, ObjectNode kwargs, CallOptions options, JavaType type) {
+    TaskMessage message = build(taskName, args, kwargs, options);
+    publish(message, options);
+    return app.resultOf(message.id(), type, null);
+  }
+
+  /** Builds the message a call would send, without sending it. */
+  TaskMessage build(String taskName, ArrayNode args, ObjectNode kwargs, CallOptions o) {
+    Instant now = app.clock().instant();
+    String id = o.taskId != null ? o.taskId : UUID.randomUUID().toString();
+    TaskContext current = TaskContext.current();
+    String parent = o.parentId != null ? o.parentId : current == null ? null : current.id();
+    String root = o.rootId != null ? o.rootId : current == null ? id : current.rootId();
+    Instant eta = o.eta != null ? o.eta : o.countdown == null ? null : now.plus(o.countdown);
+    Instant expires =
+        o.expires != null ? o.expires : o.expiresIn == null ? null : now.plus(o.expiresIn);
+    RegisteredTask local = app.task(taskName);
+    boolean ignore =
+        o.ignoreResult != null
+            ? o.ignoreResult
+            : local != null && Boolean.TRUE.equals(local.options().ignoreResult());
+    return TaskMessage.builder(taskName, id)
+        .shadow(o.shadow)
+        .eta(eta)
+        .expires(expires)
+        .group(o.group)
+        .groupIndex(o.groupIndex)
+        .timeLimit(seconds(o.timeLimit), seconds(o.softTimeLimit))
+        .rootId(root)
+        .parentId(parent)
+        .origin(app.clientNodename())
+        .ignoreResult(ignore)
+        .headers(o.headers)
+        .args(args)
+        .kwargs(kwargs)
+        .embed(
+            new Embed(
+                o.link.isEmpty() ? null : o.link,
+                o.linkError.isEmpty() ? null : o.linkError,
+                o.chain,
+                o.chord))
+        .replyTo(app.replyTo())
+        .priority(o.priority == null ? 0 : o.priority)
+        .build();
+  }
+
+  /** Publishes a built message, routed by the options (queue, exchange) or the default queue. */
+  void publish(TaskMessage message, CallOptions o) {
+    WireMessage wire = TaskMessageCodec.encode(message, app.clock().instant());
+    String queue =
+        o.queue != null ? o.queue : app.config().get(ApiumConfig.DEFAULT_QUEUE, "celery");
+    if (o.exchange != null && !o.exchange.isEmpty()) {
+      app.broker().publish(o.exchange, o.routingKey == null ? queue : o.routingKey, wire);
+      return;
+    }
+    if (declared.add(queue)) {
+      app.broker().declareQueue(queue);
+    }
+    app.broker().publish("", queue, wire);
+  }
+
+  /** Sends a signature dict: its args, kwargs and options, overridden by {@code extra}. */
+  <T> AsyncResult<T> send(Signature sig, CallOptions extra, JavaType type) {
+    CallOptions o = fromSignature(sig.options());
+    merge(o, extra);
+    return send(sig.task(), sig.args(), sig.kwargs(), o, type);
+  }
+
+  /**
+   * Celery signature options ({@code task_id, queue, priority, countdown, link...}) as CallOptions.
+   */
+  static CallOptions fromSignature(ObjectNode options) {
+    CallOptions o = CallOptions.create();
+    o.taskId = text(options, "task_id");
+    o.queue = text(options, "queue");
+    if (options.hasNonNull("exchange")) {
+      o.exchange = text(options, "exchange");
+      o.routingKey = text(options, "routing_key");
+    }
+    if (options.hasNonNull("priority")) {
+      o.priority = options.get("priority").asInt();
+    }
+    if (options.hasNonNull("countdown")) {
+      o.countdown = Duration.ofMillis(Math.round(options.get("countdown").asDouble() * 1000));
+    }
+    if (options.hasNonNull("eta")) {
+      o.eta = CeleryJson.parseInstant(options.get("eta").asText());
+    }
+    JsonNode expires = options.get("expires");
+    if (expires != null && expires.isNumber()) {
+      o.expiresIn = Duration.ofMillis(Math.round(expires.asDouble() * 1000));
+    } else if (expires != null && expires.isTextual()) {
+      o.expires = CeleryJson.parseInstant(expires.asText());
+    }
+    o.parentId = text(options, "parent_id");
+    o.rootId = text(options, "root_id");
+    if (options.hasNonNull("group_id")) {
+      o.group = text(options, "group_id");
+      o.groupIndex = options.hasNonNull("group_index") ? options.get("group_index").asInt() : null;
+    }
+    if (options.hasNonNull("ignore_result")) {
+      o.ignoreResult = options.get("ignore_result").asBoolean();
+    }
+    if (options.hasNonNull("shadow")) {
+      o.shadow = text(options, "shadow");
+    }
+    o.link.addAll(signatures(options.get("link")));
+    o.linkError.addAll(signatures(options.get("link_error")));
+    JsonNode headers = options.get("headers");
+    if (headers != null && headers.isObject()) {
+      headers
+          .properties()
+          .forEach(
+              e ->
+                  o.headers.put(
+                      e.getKey(), CeleryJson.MAPPER.convertValue(e.getValue(), Object.class)));
+    }
+    return o;
+  }
+
+  private static void merge(CallOptions into, CallOptions extra) {
+    if (extra == null) {
+      return;
+    }
+    CallOptions e = extra;
+    if (e.taskId != null) into.taskId = e.taskId;
+    if (e.queue != null) into.queue = e.queue;
+    if (e.exchange != null) {
+      into.exchange = e.exchange;
+      into.routingKey = e.routingKey;
+    }
+    if (e.priority != null) into.priority = e.priority;
+    if (e.countdown != null) into.countdown = e.countdown;
+    if (e.eta != null) into.eta = e.eta;
+    if (e.expires != null) into.expires = e.expires;
+    if (e.expiresIn != null) into.expiresIn = e.expiresIn;
+    if (e.parentId != null) into.parentId = e.parentId;
+    if (e.rootId != null) into.rootId = e.rootId;
+    if (e.group != null) {
+      into.group = e.group;
+      into.groupIndex = e.groupIndex;
+    }
+    if (e.ignoreResult != null) into.ignoreResult = e.ignoreResult;
+    if (e.timeLimit != null) into.timeLimit = e.timeLimit;
+    if (e.softTimeLimit != null) into.softTimeLimit = e.softTimeLimit;
+    if (e.shadow != null) into.shadow = e.shadow;
+    if (e.chain != null) into.chain = e.chain;
+    if (e.chord != null) into.chord = e.chord;
+    into.headers.putAll(e.headers);
+    into.link.addAll(e.link);
+    into.linkError.addAll(e.linkError);
+  }
+
+  private static List<Signature> signatures(JsonNode node) {
+    List<Signature> out = new ArrayList<>();
+    if (node == null || node.isNull()) {
+      return out;
+    }
+    if (node.isArray()) {
+      node.forEach(n -> out.add(Signature.fromJson(n)));
+    } else {
+      out.add(Signature.fromJson(node));
+    }
+    return out;
+  }
+
+  private static String text(JsonNode node, String field) {
+    JsonNode value = node.get(field);
+    return value == null || value.isNull() ? null : value.asText();
+  }
+
+  private static Double seconds(Duration d) {
+    return d == null ? null : d.toMillis() / 1000.0;
+  }
+}

@@ -1,0 +1,70 @@
+package dev.apium;
+
+import dev.apium.protocol.TaskMessage;
+import dev.apium.spi.Delivery;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A received task: the decoded message, the delivery that carries its acknowledgement, and the
+ * registered task that will run it. Created on the transport thread, then handed to the ETA timer
+ * or the pool; settled exactly once (the flag guards double settling across threads).
+ */
+final class Request {
+  final TaskMessage message;
+  final Delivery delivery;
+  final RegisteredTask task;
+  private static final java.time.Duration RETRY_BUDGET = java.time.Duration.ofSeconds(60);
+  private final AtomicBoolean settled = new AtomicBoolean();
+  private final java.util.function.Consumer<Request> onSettled;
+
+  Request(TaskMessage message, Delivery delivery, RegisteredTask task) {
+    this(message, delivery, task, r -> {});
+  }
+
+  /** {@code onSettled} runs once, right after the delivery is acked, requeued or dead-lettered. */
+  Request(
+      TaskMessage message,
+      Delivery delivery,
+      RegisteredTask task,
+      java.util.function.Consumer<Request> onSettled) {
+    this.message = message;
+    this.delivery = delivery;
+    this.task = task;
+    this.onSettled = onSettled;
+  }
+
+  String id() {
+    return message.id();
+  }
+
+  void ack() {
+    if (settled.compareAndSet(false, true)) {
+      TransientRetry.run("settling " + this, RETRY_BUDGET, () -> delivery.ack());
+      onSettled.accept(this);
+    }
+  }
+
+  /** Returns the message to the broker so another worker (or this one, later) runs it. */
+  void requeue() {
+    if (settled.compareAndSet(false, true)) {
+      TransientRetry.run("settling " + this, RETRY_BUDGET, () -> delivery.reject(true));
+      onSettled.accept(this);
+    }
+  }
+
+  void deadLetter(String reason) {
+    if (settled.compareAndSet(false, true)) {
+      TransientRetry.run("settling " + this, RETRY_BUDGET, () -> delivery.deadLetter(reason));
+      onSettled.accept(this);
+    }
+  }
+
+  boolean settled() {
+    return settled.get();
+  }
+
+  @Override
+  public String toString() {
+    return message.toString();
+  }
+}

@@ -1,0 +1,81 @@
+package dev.apium;
+
+import dev.apium.protocol.ExceptionInfo;
+import dev.apium.protocol.ResultMeta;
+import dev.apium.protocol.TaskMessage;
+import dev.apium.protocol.TaskState;
+import java.time.Duration;
+import java.time.Instant;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Re-publishes a task that asked to be retried, exactly as Celery does: same id, root and args,
+ * {@code retries + 1}, a new ETA, {@code parent_id} = its own id, to the queue it came from; then
+ * stores RETRY. Past {@code maxRetries} the task fails with the cause or {@code
+ * MaxRetriesExceededError}. Called on the pool thread that ran the task.
+ */
+final class Retrier {
+  private static final Logger log = LoggerFactory.getLogger(Retrier.class);
+  private final Apium app;
+  private final Worker worker;
+
+  Retrier(Apium app, Worker worker) {
+    this.app = app;
+    this.worker = worker;
+  }
+
+  void retry(Request r, RetryRequest request) {
+    TaskOptions options = r.task.options();
+    int max = options.maxRetries();
+    Throwable cause = request.getCause();
+    if (max >= 0 && r.message.retries() >= max) {
+      ExceptionInfo info =
+          cause != null
+              ? Failures.info(cause)
+              : ExceptionInfo.of(
+                  "celery.exceptions",
+                  "MaxRetriesExceededError",
+                  "Can't retry "
+                      + r.message.task()
+                      + "["
+                      + r.id()
+                      + "] args:"
+                      + r.message.argsRepr()
+                      + " kwargs:"
+                      + r.message.kwargsRepr());
+      worker.runner().fail(r, info, cause == null ? null : Failures.traceback(cause));
+      return;
+    }
+    Instant now = app.clock().instant();
+    Instant eta =
+        request.eta() != null
+            ? request.eta()
+            : now.plus(
+                request.countdown() != null ? request.countdown() : options.defaultRetryDelay());
+    TaskMessage next =
+        r.message.toBuilder()
+            .retries(r.message.retries() + 1)
+            .eta(eta)
+            .parentId(r.id())
+            .origin(worker.nodename())
+            .build();
+    CallOptions route = CallOptions.create().queue(r.delivery.queue());
+    TransientRetry.run(
+        "publishing retry of " + r,
+        worker.transientRetryBudget(),
+        () -> app.publisher().publish(next, route));
+    ResultMeta meta =
+        ResultMeta.state(
+                r.id(), TaskState.RETRY, cause == null ? null : Failures.info(cause).toJson())
+            .withTraceback(
+                "Retry in "
+                    + Duration.between(now, eta).toMillis() / 1000.0
+                    + "s"
+                    + (cause == null ? "" : ": " + Failures.info(cause).repr()))
+            .withChildren(TaskRunner.selfChild(r.id()));
+    worker.runner().store(r, meta);
+    worker.retried(r);
+    log.info("Task {} retry {} at {}", r, r.message.retries() + 1, eta);
+  }
+}

@@ -1,0 +1,50 @@
+package dev.apium;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The ids this worker must not run: loaded from the result backend at start (so a restart does not
+ * forget a revoke, unlike Celery) and extended by revokes received while running. Read by transport
+ * and pool threads; thread-safe.
+ */
+final class RevokedIds {
+  private static final Logger log = LoggerFactory.getLogger(RevokedIds.class);
+  private static final Duration KEEP = Duration.ofHours(3);
+  private final Apium app;
+  private final Set<String> ids = ConcurrentHashMap.newKeySet();
+
+  RevokedIds(Apium app) {
+    this.app = app;
+  }
+
+  void load() {
+    try {
+      ids.addAll(app.backend().revokedIds());
+      if (!ids.isEmpty()) {
+        log.info("Loaded {} revoked task id(s) from {}", ids.size(), app.backend().describe());
+      }
+    } catch (RuntimeException e) {
+      log.warn("Could not load revoked ids from the result backend: {}", e.getMessage());
+    }
+  }
+
+  boolean contains(String id) {
+    return ids.contains(id);
+  }
+
+  /** Revokes locally and persists it so every worker, now or later, refuses it. */
+  void revoke(String id, boolean persist) {
+    ids.add(id);
+    if (persist) {
+      app.backend().markRevoked(id, KEEP);
+    }
+  }
+
+  Set<String> snapshot() {
+    return Set.copyOf(ids);
+  }
+}

@@ -1,0 +1,46 @@
+package dev.apium;
+
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Marks a method as a task, registered under a Python-style name by {@link Apium#register(Object)}.
+ * Parameters are bound from the message's {@code args} by position, then from {@code kwargs} by
+ * name (compile with {@code -parameters}); a parameter of type {@link TaskContext} receives the
+ * running task's context. The return value, converted to JSON, is the task's result.
+ */
+@Retention(RetentionPolicy.RUNTIME)
+@Target(ElementType.METHOD)
+public @interface Task {
+  /** The task name shared with other languages, e.g. {@code "images.grayscale"}. */
+  String value();
+
+  /** Acknowledge after the result is stored instead of when the task starts. */
+  boolean acksLate() default false;
+
+  /** Store no result. */
+  boolean ignoreResult() default false;
+
+  /** Maximum automatic or explicit retries before the task fails; -1 for unlimited. */
+  int maxRetries() default 3;
+
+  /** Seconds before a retry when none is given. */
+  double defaultRetryDelay() default 180;
+
+  /** Soft time limit in seconds (0 = none): the task is interrupted and may clean up. */
+  double softTimeLimit() default 0;
+
+  /** Hard time limit in seconds (0 = none): the task fails with TimeLimitExceeded. */
+  double timeLimit() default 0;
+
+  /** Rate limit such as {@code "10/s"}, {@code "100/m"}, {@code "1000/h"}; empty for none. */
+  String rateLimit() default "";
+
+  /** Exceptions that retry the task automatically. */
+  Class<? extends Throwable>[] autoretryFor() default {};
+
+  /** Store a STARTED state (with pid and hostname) when the task begins. */
+  boolean trackStarted() default false;
+}

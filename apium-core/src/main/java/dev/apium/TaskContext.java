@@ -1,0 +1,182 @@
+package dev.apium;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.apium.protocol.CeleryJson;
+import dev.apium.protocol.ResultMeta;
+import dev.apium.protocol.TaskMessage;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * What a running task knows about itself (Celery's {@code self.request}): ids, name, arguments,
+ * retries, workflow ids, ETA and expiry, the worker's hostname, delivery info and headers; and what
+ * it can do: store a custom state such as PROGRESS, or ask to be retried. One instance per
+ * execution, used on the pool thread running the task; {@link #current()} finds it from there.
+ */
+public final class TaskContext {
+  private static final ThreadLocal<TaskContext> CURRENT = new ThreadLocal<>();
+
+  private final Apium app;
+  private final TaskMessage message;
+  private final String hostname;
+  private final String queue;
+  private final String exchange;
+  private final String routingKey;
+  private final boolean redelivered;
+
+  TaskContext(
+      Apium app,
+      TaskMessage message,
+      String hostname,
+      String queue,
+      String exchange,
+      String routingKey,
+      boolean redelivered) {
+    this.app = app;
+    this.message = message;
+    this.hostname = hostname;
+    this.queue = queue;
+    this.exchange = exchange;
+    this.routingKey = routingKey;
+    this.redelivered = redelivered;
+  }
+
+  /** The context of the task running on this thread, or null outside a task. */
+  public static TaskContext current() {
+    return CURRENT.get();
+  }
+
+  static void bind(TaskContext context) {
+    if (context == null) {
+      CURRENT.remove();
+    } else {
+      CURRENT.set(context);
+    }
+  }
+
+  public String id() {
+    return message.id();
+  }
+
+  public String name() {
+    return message.task();
+  }
+
+  public ArrayNode args() {
+    return message.args();
+  }
+
+  public ObjectNode kwargs() {
+    return message.kwargs();
+  }
+
+  public int retries() {
+    return message.retries();
+  }
+
+  public String rootId() {
+    return message.rootId();
+  }
+
+  public String parentId() {
+    return message.parentId();
+  }
+
+  public String groupId() {
+    return message.group();
+  }
+
+  public Integer groupIndex() {
+    return message.groupIndex();
+  }
+
+  public Instant eta() {
+    return message.eta();
+  }
+
+  public Instant expires() {
+    return message.expires();
+  }
+
+  /** The worker's nodename, e.g. {@code apium@host}. */
+  public String hostname() {
+    return hostname;
+  }
+
+  public String queue() {
+    return queue;
+  }
+
+  public String exchange() {
+    return exchange;
+  }
+
+  public String routingKey() {
+    return routingKey;
+  }
+
+  public boolean redelivered() {
+    return redelivered;
+  }
+
+  public String replyTo() {
+    return message.replyTo();
+  }
+
+  /** Custom headers sent with the task. */
+  public Map<String, Object> headers() {
+    return message.extraHeaders();
+  }
+
+  /** The decoded message, for advanced uses (canvas, retries). */
+  public TaskMessage message() {
+    return message;
+  }
+
+  public Apium app() {
+    return app;
+  }
+
+  /**
+   * Stores a custom state with its meta (Celery's {@code update_state}), e.g. {@code
+   * updateState("PROGRESS", Map.of("current", 40, "total", 100))}; {@link AsyncResult#state()} and
+   * {@link AsyncResult#info()} show it.
+   */
+  public void updateState(String state, Object meta) {
+    JsonNode json = CeleryJson.toTree(meta);
+    app.backend().storeFor(ResultMeta.state(id(), state, json), message.replyTo());
+  }
+
+  /**
+   * Reports progress as Celery's conventional PROGRESS state: {@code {current, total, percent}}.
+   */
+  public void progress(long current, long total) {
+    ObjectNode meta = CeleryJson.object();
+    meta.put("current", current);
+    meta.put("total", total);
+    meta.put("percent", total == 0 ? 100.0 : 100.0 * current / total);
+    updateState("PROGRESS", meta);
+  }
+
+  /**
+   * Asks the worker to run this task again after {@code countdown}, with {@code retries + 1}; throw
+   * what it returns: {@code throw context.retry(Duration.ofSeconds(5), e);}. When the task has used
+   * its retries the worker stores FAILURE with {@code cause} (or MaxRetriesExceededError).
+   */
+  public RetryRequest retry(Duration countdown, Throwable cause) {
+    return new RetryRequest(countdown, null, cause);
+  }
+
+  /** Retry with the task's default delay. */
+  public RetryRequest retry(Throwable cause) {
+    return new RetryRequest(null, null, cause);
+  }
+
+  /** Retry at a given instant. */
+  public RetryRequest retryAt(Instant eta, Throwable cause) {
+    return new RetryRequest(null, eta, cause);
+  }
+}

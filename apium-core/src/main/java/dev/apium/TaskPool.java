@@ -1,0 +1,130 @@
+package dev.apium;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The threads that run tasks: a fixed pool of platform threads ({@code -c N}, the default) or one
+ * virtual thread per task on Java 21+ ({@code --pool virtual}). Requests waiting for a thread can
+ * be taken back ({@link #drainPending()}) so a warm shutdown returns them to the broker. Submitted
+ * to by the transport and ETA threads; shut down by the worker's stopping thread.
+ */
+final class TaskPool {
+  /** Pool kinds. */
+  enum Kind {
+    PLATFORM,
+    VIRTUAL
+  }
+
+  private final ExecutorService executor;
+  private final LinkedBlockingQueue<Runnable> pending;
+  private final AtomicInteger active = new AtomicInteger();
+
+  TaskPool(Kind kind, int concurrency, String nodename) {
+    if (kind == Kind.VIRTUAL) {
+      this.executor = virtualExecutor();
+      this.pending = null;
+    } else {
+      this.pending = new LinkedBlockingQueue<>();
+      AtomicInteger n = new AtomicInteger();
+      this.executor =
+          new ThreadPoolExecutor(
+              concurrency,
+              concurrency,
+              0,
+              TimeUnit.MILLISECONDS,
+              pending,
+              r -> {
+                Thread t = new Thread(r, "apium-worker-" + n.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+              });
+    }
+  }
+
+  static boolean virtualThreadsAvailable() {
+    return Runtime.version().feature() >= 21;
+  }
+
+  private static ExecutorService virtualExecutor() {
+    if (!virtualThreadsAvailable()) {
+      throw new IllegalStateException(
+          "--pool virtual needs Java 21 or newer (running "
+              + Runtime.version()
+              + "): use --pool threads or run on a newer JDK");
+    }
+    try {
+      Method factory =
+          java.util.concurrent.Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
+      return (ExecutorService) factory.invoke(null);
+    } catch (ReflectiveOperationException e) {
+      throw new IllegalStateException("cannot create a virtual-thread executor", e);
+    }
+  }
+
+  void submit(RequestTask task) {
+    executor.execute(
+        new RequestTask(task.request()) {
+          @Override
+          public void run() {
+            active.incrementAndGet();
+            try {
+              task.run();
+            } finally {
+              active.decrementAndGet();
+            }
+          }
+        });
+  }
+
+  /** Tasks currently running. */
+  int active() {
+    return active.get();
+  }
+
+  /** Removes the requests still waiting for a thread. */
+  List<Request> drainPending() {
+    List<Request> out = new ArrayList<>();
+    if (pending == null) {
+      return out;
+    }
+    List<Runnable> drained = new ArrayList<>();
+    pending.drainTo(drained);
+    for (Runnable r : drained) {
+      out.add(((RequestTask) r).request());
+    }
+    return out;
+  }
+
+  /** Lets running tasks finish; true when all did within the deadline. */
+  boolean finish(Duration deadline) throws InterruptedException {
+    executor.shutdown();
+    return executor.awaitTermination(deadline.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** Interrupts running tasks; true when they all ended within the grace period. */
+  boolean interrupt(Duration grace) throws InterruptedException {
+    executor.shutdownNow();
+    return executor.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  /** A runnable that remembers its request, so a drained queue can be returned to the broker. */
+  abstract static class RequestTask implements Runnable {
+    private final Request request;
+
+    RequestTask(Request request) {
+      this.request = request;
+    }
+
+    Request request() {
+      return request;
+    }
+  }
+}

@@ -1,0 +1,200 @@
+package dev.apium;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.apium.protocol.CeleryJson;
+import dev.apium.protocol.ExceptionInfo;
+import dev.apium.protocol.ResultMeta;
+import dev.apium.protocol.TaskState;
+import java.time.Instant;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs one task from start to end on a pool thread: the checks (revoked, expired), the early ack,
+ * STARTED, the invocation, then SUCCESS, RETRY or FAILURE stored in the backend, the canvas
+ * follow-ups, and the late ack. Every branch says whether it acks. One instance per worker, shared
+ * by its pool threads; stateless apart from the worker it serves.
+ */
+final class TaskRunner {
+  private static final Logger log = LoggerFactory.getLogger(TaskRunner.class);
+
+  private final Apium app;
+  private final Worker worker;
+
+  TaskRunner(Apium app, Worker worker) {
+    this.app = app;
+    this.worker = worker;
+  }
+
+  void run(Request r) {
+    if (worker.refuseIfRevokedOrExpired(r)) {
+      return;
+    }
+    boolean acksLate = acksLate(r);
+    if (!acksLate) {
+      r.ack();
+    }
+    TaskContext context =
+        new TaskContext(
+            app,
+            r.message,
+            worker.nodename(),
+            r.delivery.queue(),
+            r.delivery.exchange(),
+            r.delivery.routingKey(),
+            r.delivery.redelivered());
+    TaskContext.bind(context);
+    long started = System.nanoTime();
+    try {
+      if (trackStarted(r)) {
+        ObjectNode info = CeleryJson.object();
+        info.put("pid", ProcessHandle.current().pid());
+        info.put("hostname", worker.nodename());
+        store(r, ResultMeta.state(r.id(), TaskState.STARTED, info));
+      }
+      Object value =
+          r.task.function().apply(new TaskCall(r.message.args(), r.message.kwargs(), context));
+      JsonNode result = toJson(r, value);
+      if (!ignoreResult(r)) {
+        store(r, ResultMeta.success(r.id(), result, app.clock().instant()));
+      }
+      worker.succeeded(r, result, System.nanoTime() - started);
+      worker.hook().onSuccess(r, result);
+    } catch (RetryRequest retry) {
+      new Retrier(app, worker).retry(r, retry);
+    } catch (ResultNotStored e) {
+      if (acksLate) {
+        log.error("{}; returning the task to the broker to run again", e.getMessage());
+        r.requeue();
+      } else {
+        log.error(
+            "{}; the task ran but its state is lost (use acks_late to rerun it)", e.getMessage());
+      }
+    } catch (Throwable error) {
+      Throwable cause = Failures.unwrap(error);
+      if (worker.coldShutdown() && acksLate) {
+        log.warn("Cold shutdown: returning running task {} to the broker", r);
+        r.requeue();
+        return;
+      }
+      if (autoRetries(r, cause)) {
+        new Retrier(app, worker).retry(r, context.retry(cause));
+      } else {
+        fail(r, Failures.info(cause), Failures.traceback(cause));
+      }
+      if (cause instanceof Error e && !(cause instanceof AssertionError)) {
+        log.error("task {} raised an Error", r, e);
+      }
+    } finally {
+      TaskContext.bind(null);
+      if (acksLate) {
+        r.ack();
+      }
+    }
+  }
+
+  /** Stores FAILURE, logs it, and runs the error follow-ups. */
+  void fail(Request r, ExceptionInfo info, String traceback) {
+    log.info("Task {} failed: {}: {}", r, info.type(), info.message());
+    if (!ignoreResult(r)) {
+      store(r, ResultMeta.failure(r.id(), info, traceback, app.clock().instant()));
+    }
+    worker.failed(r, info);
+    worker.hook().onFailure(r, info, traceback);
+  }
+
+  private JsonNode toJson(Request r, Object value) {
+    try {
+      return CeleryJson.toTree(value);
+    } catch (IllegalArgumentException e) {
+      throw new TaskError(
+          "apium.exceptions",
+          "EncodeError",
+          "result of task "
+              + r.message.task()
+              + " ("
+              + (value == null ? "null" : value.getClass().getName())
+              + ") cannot be written as JSON: "
+              + e.getMessage());
+    }
+  }
+
+  /** Stores a meta with the task's group and parent ids and, when enabled, extended fields. */
+  void store(Request r, ResultMeta meta) {
+    ResultMeta full = meta.withGroupAndParent(r.message.group(), r.message.parentId());
+    if (app.config().getBoolean(ApiumConfig.RESULT_EXTENDED, false)) {
+      ObjectNode extended = CeleryJson.object();
+      extended.put("name", r.message.task());
+      extended.set("args", r.message.args());
+      extended.set("kwargs", r.message.kwargs());
+      extended.put("worker", worker.nodename());
+      extended.put("retries", r.message.retries());
+      extended.put("queue", r.delivery.queue());
+      full = full.withExtended(extended);
+    }
+    ResultMeta stored = full;
+    try {
+      TransientRetry.run(
+          "storing " + meta.status() + " of " + r,
+          worker.transientRetryBudget(),
+          () -> app.backend().storeFor(stored, r.message.replyTo()));
+    } catch (dev.apium.spi.BrokerException e) {
+      throw new ResultNotStored(r, e);
+    }
+  }
+
+  private boolean autoRetries(Request r, Throwable cause) {
+    List<Class<? extends Throwable>> types = r.task.options().autoretryFor();
+    for (Class<? extends Throwable> type : types) {
+      if (type.isInstance(cause)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  boolean acksLate(Request r) {
+    Boolean own = r.task.options().acksLate();
+    return own != null ? own : app.config().getBoolean(ApiumConfig.ACKS_LATE, false);
+  }
+
+  boolean ignoreResult(Request r) {
+    if (r.message.ignoreResult()) {
+      return true;
+    }
+    Boolean own = r.task.options().ignoreResult();
+    return own != null ? own : app.config().getBoolean(ApiumConfig.IGNORE_RESULT, false);
+  }
+
+  private boolean trackStarted(Request r) {
+    Boolean own = r.task.options().trackStarted();
+    return own != null ? own : app.config().getBoolean(ApiumConfig.TRACK_STARTED, false);
+  }
+
+  /** The result backend stayed unreachable for the whole retry budget. */
+  static final class ResultNotStored extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ResultNotStored(Request r, RuntimeException cause) {
+      super("could not store the state of " + r + ": " + cause.getMessage(), cause);
+    }
+  }
+
+  /** A retried task's {@code children}: Celery lists the task itself. */
+  static ArrayNode selfChild(String id) {
+    ArrayNode children = CeleryJson.array();
+    ArrayNode tuple = children.addArray();
+    ArrayNode idPair = tuple.addArray();
+    idPair.add(id);
+    idPair.addNull();
+    tuple.addNull();
+    return children;
+  }
+
+  static Instant now(Apium app) {
+    return app.clock().instant();
+  }
+}

@@ -1,0 +1,30 @@
+package dev.apium.interop;
+
+import dev.apium.Task;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+
+/**
+ * Tasks for the crash and restart tests: each execution appends its tag to a Redis list (db 13), so
+ * a test can count executions across processes. Loaded by child worker processes through {@code
+ * -A}.
+ */
+public class RecordingTasks {
+  static final String REDIS = "redis://127.0.0.1:6379/13";
+  private static final StatefulRedisConnection<String, String> RECORDER =
+      RedisClient.create(REDIS).connect();
+
+  /** Slow, acknowledged late: a worker killed mid-run leaves it in {@code unacked}. */
+  @Task(value = "crash.slow", acksLate = true)
+  public String slow(String tag, String key, long millis) throws InterruptedException {
+    RECORDER.sync().rpush(key, tag);
+    Thread.sleep(millis);
+    return tag;
+  }
+
+  @Task("crash.fast")
+  public String fast(String tag, String key) {
+    RECORDER.sync().rpush(key, tag);
+    return tag;
+  }
+}

@@ -1,0 +1,100 @@
+"""Celery 5.2.6 app used by Apium's interop tests.
+
+Broker and backend come from INTEROP_BROKER / INTEROP_BACKEND; INTEROP_QUEUE names the default queue.
+Every task is named interop.* so Java and Python register the same names.
+"""
+import os
+import time
+
+from celery import Celery
+
+app = Celery(
+    "interop",
+    broker=os.environ.get("INTEROP_BROKER", "redis://127.0.0.1:6379/9"),
+    backend=os.environ.get("INTEROP_BACKEND", "redis://127.0.0.1:6379/9"),
+)
+app.conf.update(
+    task_default_queue=os.environ.get("INTEROP_QUEUE", "celery"),
+    timezone="UTC",
+    enable_utc=True,
+    result_extended=os.environ.get("INTEROP_EXTENDED") == "1",
+    worker_hijack_root_logger=False,
+)
+
+
+@app.task(name="interop.add")
+def add(x, y):
+    return x + y
+
+
+@app.task(name="interop.mul")
+def mul(x, y):
+    return x * y
+
+
+@app.task(name="interop.tsum")
+def tsum(numbers):
+    return sum(numbers)
+
+
+@app.task(name="interop.fail")
+def fail(message):
+    raise ValueError(message)
+
+
+@app.task(name="interop.echo")
+def echo(*args, **kwargs):
+    return {"args": list(args), "kwargs": kwargs}
+
+
+@app.task(name="interop.types")
+def types(kind):
+    values = {
+        "int": 42,
+        "big": 2**53 + 1,
+        "float": 2.5,
+        "str": "héllo ✓",
+        "bool": True,
+        "none": None,
+        "list": [1, "two", 3.0, None],
+        "dict": {"a": 1, "b": [True, False]},
+    }
+    return values[kind]
+
+
+@app.task(name="interop.whoami", bind=True)
+def whoami(self, tag):
+    return {"tag": tag, "worker": "python", "hostname": self.request.hostname}
+
+
+@app.task(name="interop.headers", bind=True)
+def headers(self):
+    return {
+        "retries": self.request.retries,
+        "eta": str(self.request.eta),
+        "expires": str(self.request.expires),
+        "priority": (self.request.delivery_info or {}).get("priority"),
+        "custom": getattr(self.request, "custom", None),
+    }
+
+
+@app.task(name="interop.retrying", bind=True, max_retries=3, default_retry_delay=0.2)
+def retrying(self, succeed_after):
+    if self.request.retries < succeed_after:
+        raise self.retry(countdown=0.2)
+    return self.request.retries
+
+
+@app.task(name="interop.sleep")
+def sleep(seconds):
+    time.sleep(seconds)
+    return seconds
+
+
+@app.task(name="interop.record")
+def record(tag, key):
+    """Appends the tag to a Redis list so tests can count executions across languages."""
+    import redis
+
+    redis.Redis.from_url(os.environ["INTEROP_RECORD_URL"]).rpush(key, "py:" + tag)
+    return "py"

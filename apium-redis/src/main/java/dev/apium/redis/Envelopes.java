@@ -1,0 +1,131 @@
+package dev.apium.redis;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.apium.protocol.CeleryJson;
+import dev.apium.protocol.MalformedMessageException;
+import dev.apium.protocol.RedisEnvelope;
+import dev.apium.protocol.WireMessage;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Writes and rewrites kombu envelopes: properties in kombu's order ({@code ...caller's,
+ * delivery_info, priority, body_encoding, delivery_tag}) on publish, the {@code redelivered} flags
+ * on restore, and strict reading on consume. Stateless; called from any thread.
+ */
+final class Envelopes {
+  private static final String TAIL = "\"body_encoding\":\"base64\"}}";
+
+  private Envelopes() {}
+
+  /** A new envelope for a publish, with a fresh UUID4 {@code delivery_tag}. */
+  static String write(WireMessage message, String exchange, String routingKey) {
+    Map<String, Object> properties = new LinkedHashMap<>();
+    message.properties().entrySet().stream()
+        .filter(
+            e ->
+                switch (e.getKey()) {
+                  case "delivery_info", "priority", "body_encoding", "delivery_tag" -> false;
+                  default -> true;
+                })
+        .forEach(e -> properties.put(e.getKey(), e.getValue()));
+    Map<String, Object> info = new LinkedHashMap<>();
+    info.put("exchange", exchange);
+    info.put("routing_key", routingKey);
+    properties.put("delivery_info", info);
+    Object priority = message.property("priority");
+    properties.put("priority", priority == null ? 0 : priority);
+    String text =
+        RedisEnvelope.encode(
+            new WireMessage(
+                message.headers(),
+                properties,
+                message.contentType(),
+                message.contentEncoding(),
+                message.body()));
+    if (!text.endsWith(TAIL)) {
+      throw new IllegalStateException("unexpected envelope layout: " + text);
+    }
+    String tag = UUID.randomUUID().toString();
+    return text.substring(0, text.length() - 2) + ",\"delivery_tag\":\"" + tag + "\"}}";
+  }
+
+  /**
+   * Reads a popped envelope. Besides what {@link RedisEnvelope#decode} rejects, an envelope without
+   * a {@code headers} object is malformed.
+   */
+  static WireMessage read(String raw) {
+    JsonNode node = CeleryJson.parse(raw);
+    if (!node.path("headers").isObject()) {
+      throw new MalformedMessageException("envelope has no 'headers' object");
+    }
+    return RedisEnvelope.decode(node);
+  }
+
+  /** The envelope with kombu's restore marks: {@code headers.redelivered} and delivery_info's. */
+  static String redelivered(JsonNode envelope) {
+    ObjectNode copy = (ObjectNode) envelope.deepCopy();
+    if (copy.path("headers").isObject()) {
+      ((ObjectNode) copy.get("headers")).put("redelivered", true);
+    } else {
+      copy.putObject("headers").put("redelivered", true);
+    }
+    ObjectNode properties =
+        copy.path("properties").isObject()
+            ? (ObjectNode) copy.get("properties")
+            : copy.putObject("properties");
+    ObjectNode info =
+        properties.path("delivery_info").isObject()
+            ? (ObjectNode) properties.get("delivery_info")
+            : properties.putObject("delivery_info");
+    info.put("redelivered", true);
+    return CeleryJson.write(copy);
+  }
+
+  static boolean isRedelivered(WireMessage message) {
+    if (Boolean.TRUE.equals(message.header("redelivered"))) {
+      return true;
+    }
+    return message.property("delivery_info") instanceof Map<?, ?> info
+        && Boolean.TRUE.equals(info.get("redelivered"));
+  }
+
+  /** A dead-letter record: reason, queue, delivery tag, time, and the raw envelope text. */
+  static String deadRecord(String reason, String queue, String tag, String raw) {
+    ObjectNode record = CeleryJson.object();
+    record.put("reason", reason);
+    record.put("queue", queue);
+    record.put("delivery_tag", tag);
+    record.put("dead_at", System.currentTimeMillis() / 1000.0);
+    record.put("raw", raw);
+    return CeleryJson.write(record);
+  }
+
+  /**
+   * Whether a binding's routing key takes a message's: equal, or a topic pattern ({@code *} one
+   * word, {@code #} any words) that matches.
+   */
+  static boolean routes(String bindingKey, String routingKey) {
+    if (bindingKey.equals(routingKey)) {
+      return true;
+    }
+    if (!bindingKey.contains("*") && !bindingKey.contains("#")) {
+      return false;
+    }
+    StringBuilder regex = new StringBuilder();
+    for (String word : bindingKey.split("\\.", -1)) {
+      if (regex.length() > 0) {
+        regex.append("\\.");
+      }
+      regex.append(
+          switch (word) {
+            case "#" -> ".*";
+            case "*" -> "[^.]*";
+            default -> java.util.regex.Pattern.quote(word);
+          });
+    }
+    return routingKey.matches(regex.toString().replace("\\..*", "(\\..*)?"));
+  }
+}

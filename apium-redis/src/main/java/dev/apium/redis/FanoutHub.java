@@ -1,0 +1,100 @@
+package dev.apium.redis;
+
+import dev.apium.protocol.MalformedMessageException;
+import dev.apium.protocol.WireMessage;
+import dev.apium.spi.Subscription;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The broker's fan-out side (events on {@code celeryev}, remote control on {@code celery.pidbox}):
+ * one pub/sub connection per broker, opened on the first listener, PSUBSCRIBEd to kombu's channel
+ * patterns; Lettuce resubscribes after a reconnect. Listeners run on Lettuce's event-loop thread.
+ * {@link #close()} drops the connection; what is published meanwhile is lost, as in kombu.
+ */
+final class FanoutHub implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(FanoutHub.class);
+
+  private final RedisConnector connector;
+  private final java.util.function.BiConsumer<String, String> dead;
+  private final Map<String, List<Consumer<WireMessage>>> listeners = new ConcurrentHashMap<>();
+  private StatefulRedisPubSubConnection<String, String> connection;
+
+  /**
+   * @param dead where a malformed message goes: (reason, raw text); must not block
+   */
+  FanoutHub(RedisConnector connector, java.util.function.BiConsumer<String, String> dead) {
+    this.connector = connector;
+    this.dead = dead;
+  }
+
+  synchronized Subscription subscribe(List<String> patterns, Consumer<WireMessage> listener) {
+    if (connection == null) {
+      connection = connector.connectPubSub();
+      connection.addListener(
+          new RedisPubSubAdapter<>() {
+            @Override
+            public void message(String pattern, String channel, String message) {
+              deliver(pattern, channel, message);
+            }
+          });
+    }
+    for (String pattern : patterns) {
+      List<Consumer<WireMessage>> list =
+          listeners.computeIfAbsent(pattern, p -> new CopyOnWriteArrayList<>());
+      if (list.isEmpty()) {
+        connection.sync().psubscribe(pattern);
+      }
+      list.add(listener);
+    }
+    return () -> unsubscribe(patterns, listener);
+  }
+
+  private synchronized void unsubscribe(List<String> patterns, Consumer<WireMessage> listener) {
+    for (String pattern : patterns) {
+      List<Consumer<WireMessage>> list = listeners.get(pattern);
+      if (list != null && list.remove(listener) && list.isEmpty() && connection != null) {
+        listeners.remove(pattern);
+        connection.async().punsubscribe(pattern);
+      }
+    }
+  }
+
+  private void deliver(String pattern, String channel, String text) {
+    List<Consumer<WireMessage>> list = listeners.get(pattern);
+    if (list == null || list.isEmpty()) {
+      return;
+    }
+    WireMessage message;
+    try {
+      message = Envelopes.read(text);
+    } catch (MalformedMessageException e) {
+      LOG.warn("malformed fan-out message on {} dead-lettered: {}", channel, e.getMessage());
+      dead.accept(e.getMessage() + " (channel " + channel + ")", text);
+      return;
+    }
+    for (Consumer<WireMessage> listener : list) {
+      try {
+        listener.accept(message);
+      } catch (RuntimeException e) {
+        LOG.error("fan-out listener on {} failed", channel, e);
+      }
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    listeners.clear();
+    if (connection != null) {
+      connection.close();
+      connection = null;
+    }
+  }
+}

@@ -1,0 +1,69 @@
+package dev.apium.redis;
+
+import io.lettuce.core.RedisNoScriptException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * One Lua script from {@code dev/apium/redis/lua/}: its text and SHA-1, run with EVALSHA and sent
+ * again with EVAL when the server answers NOSCRIPT (a restarted or flushed Redis). Immutable and
+ * thread-safe; called from whichever thread runs the operation.
+ */
+final class LuaScripts {
+  private final String name;
+  private final String text;
+  private final String sha;
+
+  private LuaScripts(String name) {
+    this.name = name;
+    String path = "/dev/apium/redis/lua/" + name + ".lua";
+    try (InputStream in = LuaScripts.class.getResourceAsStream(path)) {
+      if (in == null) {
+        throw new IllegalStateException("missing resource " + path);
+      }
+      this.text = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + path, e);
+    }
+    this.sha = sha1(text);
+  }
+
+  static final LuaScripts POP = new LuaScripts("pop");
+  static final LuaScripts ACK = new LuaScripts("ack");
+  static final LuaScripts RESTORE = new LuaScripts("restore");
+  static final LuaScripts DEAD_LETTER = new LuaScripts("dead_letter");
+  static final LuaScripts RELEASE_LOCK = new LuaScripts("release_lock");
+  static final LuaScripts PURGE = new LuaScripts("purge");
+  static final LuaScripts STORE_RESULT = new LuaScripts("store_result");
+  static final LuaScripts SET_PUBLISH = new LuaScripts("set_publish");
+  static final LuaScripts CHORD_PART = new LuaScripts("chord_part");
+
+  <T> T run(
+      RedisCommands<String, String> redis, ScriptOutputType type, String[] keys, String... args) {
+    try {
+      return redis.evalsha(sha, type, keys, args);
+    } catch (RedisNoScriptException e) {
+      return redis.eval(text, type, keys, args);
+    }
+  }
+
+  String name() {
+    return name;
+  }
+
+  private static String sha1(String text) {
+    try {
+      MessageDigest digest = MessageDigest.getInstance("SHA-1");
+      return HexFormat.of().formatHex(digest.digest(text.getBytes(StandardCharsets.UTF_8)));
+    } catch (NoSuchAlgorithmException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+}

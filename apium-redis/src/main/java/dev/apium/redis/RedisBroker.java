@@ -1,0 +1,308 @@
+package dev.apium.redis;
+
+import dev.apium.ApiumConfig;
+import dev.apium.protocol.WireMessage;
+import dev.apium.spi.Broker;
+import dev.apium.spi.BrokerException;
+import dev.apium.spi.Delivery;
+import dev.apium.spi.Subscription;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisFuture;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.api.sync.RedisCommands;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Redis broker in kombu's layout, byte for byte, so Celery workers and clients share its
+ * queues. Connections are bounded whatever the number of threads: one shared command connection
+ * (publish, pop, ack, restore; all multi-key steps are Lua scripts, never MULTI on a shared
+ * connection), one blocking connection per {@link #consume} subscription, one pub/sub connection
+ * for fan-out. Lettuce reconnects by itself; consumers log the outage once and resume.
+ *
+ * <p>Reliable delivery: a message leaves its list only inside {@code pop.lua}, which writes the
+ * {@code unacked} entry ({@code [envelope, exchange, routing_key]}) and its {@code unacked_index}
+ * score in the same atomic step. Idle consumers block with a list rotation onto itself ({@code
+ * BLMOVE q q RIGHT RIGHT}), which removes nothing, instead of BRPOP, so neither a crash nor a lost
+ * reply can lose a message between pop and bookkeeping. Entries older than {@code
+ * visibility_timeout} are restored under {@code unacked_mutex} when the first consumer starts and
+ * then every half timeout (at most every minute); {@link Delivery#keepAlive()} refreshes an entry's
+ * score so a held ETA task is not restored while its holder lives. Ack, requeue (LPUSH, the back),
+ * restore (RPUSH, delivered next, with {@code redelivered} flags) and dead-letter are
+ * compare-and-set on the entry. Dead letters go to the list {@code apium.dead} (behind {@code
+ * global_keyprefix}), one JSON record {@code {reason, queue, delivery_tag, dead_at, raw}} each.
+ *
+ * <p>Thread-safe; {@link #close()} stops consumers, restores every delivery still held to the
+ * consuming end of its queue, then closes the connections.
+ */
+public final class RedisBroker implements Broker {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisBroker.class);
+  private static final AtomicInteger CONSUMERS = new AtomicInteger();
+
+  private final RedisConnector connector;
+  private final StatefulRedisConnection<String, String> connection;
+  private final RedisKeys keys;
+  private final UnackedLedger ledger;
+  private final FanoutHub fanout;
+  private final Duration visibility;
+  private final Map<RedisDelivery, Boolean> held = new ConcurrentHashMap<>();
+  private final List<RedisConsumer> consumers = new CopyOnWriteArrayList<>();
+  private final ScheduledExecutorService timer;
+  private volatile boolean restoring;
+  private volatile boolean closed;
+
+  /** Connects now, so an unreachable Redis is reported at start, naming host and port. */
+  public RedisBroker(String url, ApiumConfig config) {
+    this.connector = new RedisConnector(url, ApiumConfig.BROKER_URL);
+    try {
+      this.connection = connector.connect();
+    } catch (BrokerException e) {
+      connector.close();
+      throw e;
+    }
+    this.keys = new RedisKeys(config.get(ApiumConfig.GLOBAL_KEYPREFIX, ""), connector.database());
+    this.visibility = config.getSeconds(ApiumConfig.VISIBILITY_TIMEOUT, Duration.ofHours(1));
+    this.ledger = new UnackedLedger(connection.sync(), keys, visibility);
+    this.fanout =
+        new FanoutHub(
+            connector,
+            (reason, raw) ->
+                connection
+                    .async()
+                    .lpush(keys.dead(), Envelopes.deadRecord(reason, null, null, raw)));
+    this.timer =
+        Executors.newSingleThreadScheduledExecutor(
+            r -> {
+              Thread t = new Thread(r, "apium-redis-restore");
+              t.setDaemon(true);
+              return t;
+            });
+  }
+
+  @Override
+  public void publish(String exchange, String routingKey, WireMessage message) {
+    Set<String> queues = run("route", () -> ledger.lookup(exchange, routingKey, null));
+    if (queues.isEmpty()) {
+      LOG.warn(
+          "message to exchange '{}' with routing key '{}' dropped: no queue is bound to it",
+          exchange,
+          routingKey);
+      return;
+    }
+    String envelope = Envelopes.write(message, exchange, routingKey);
+    Object priority = message.property("priority");
+    if (queues.size() == 1) {
+      String queue = queues.iterator().next();
+      run("publish to " + queue, () -> commands().lpush(keys.queue(queue, priority), envelope));
+      return;
+    }
+    RedisAsyncCommands<String, String> async = connection.async();
+    List<RedisFuture<Long>> pushes = new ArrayList<>();
+    for (String queue : queues) {
+      pushes.add(async.lpush(keys.queue(queue, priority), envelope));
+    }
+    for (RedisFuture<Long> push : pushes) {
+      run("publish to exchange " + exchange, () -> await(push));
+    }
+  }
+
+  @Override
+  public Subscription consume(List<String> queues, int prefetch, Consumer<Delivery> handler) {
+    checkOpen();
+    RedisConsumer consumer =
+        new RedisConsumer(this, queues, prefetch, handler, CONSUMERS.incrementAndGet());
+    consumers.add(consumer);
+    startRestoring();
+    consumer.start();
+    return consumer;
+  }
+
+  private synchronized void startRestoring() {
+    if (restoring) {
+      return;
+    }
+    restoring = true;
+    long period = Math.max(500, Math.min(60_000, visibility.toMillis() / 2));
+    timer.scheduleWithFixedDelay(this::restoreStale, 0, period, TimeUnit.MILLISECONDS);
+  }
+
+  /** Restores entries past the visibility timeout now; returns how many (tests, tools). */
+  int restoreStale() {
+    try {
+      return ledger.restoreStale();
+    } catch (RedisException e) {
+      LOG.warn("restore of stale unacked messages failed, will retry: {}", e.getMessage());
+      return 0;
+    }
+  }
+
+  @Override
+  public void declareQueue(String queue) {
+    bindQueue(queue, queue, queue);
+  }
+
+  @Override
+  public void bindQueue(String queue, String exchange, String routingKey) {
+    run(
+        "bind " + queue,
+        () -> commands().sadd(keys.binding(exchange), RedisKeys.bindingMember(routingKey, queue)));
+  }
+
+  @Override
+  public long purge(String queue) {
+    List<String> lists = keys.queueSteps(queue);
+    return run(
+        "purge " + queue,
+        () ->
+            LuaScripts.PURGE.<Long>run(
+                commands(), ScriptOutputType.INTEGER, lists.toArray(String[]::new)));
+  }
+
+  @Override
+  public long size(String queue) {
+    RedisAsyncCommands<String, String> async = connection.async();
+    List<RedisFuture<Long>> lengths = new ArrayList<>();
+    for (String key : keys.queueSteps(queue)) {
+      lengths.add(async.llen(key));
+    }
+    long total = 0;
+    for (RedisFuture<Long> length : lengths) {
+      total += run("size of " + queue, () -> await(length));
+    }
+    return total;
+  }
+
+  @Override
+  public void publishFanout(String exchange, String routingKey, WireMessage message) {
+    String envelope = Envelopes.write(message, exchange, routingKey);
+    run(
+        "publish to " + exchange,
+        () -> commands().publish(keys.channel(exchange, routingKey), envelope));
+  }
+
+  @Override
+  public Subscription subscribeFanout(
+      String exchange, String bindingKey, Consumer<WireMessage> listener) {
+    checkOpen();
+    return run(
+        "subscribe to " + exchange,
+        () -> fanout.subscribe(keys.patterns(exchange, bindingKey), listener));
+  }
+
+  @Override
+  public String describe() {
+    return "redis " + connector.describe();
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    timer.shutdownNow();
+    for (RedisConsumer consumer : consumers) {
+      consumer.close();
+    }
+    int restored = 0;
+    for (RedisDelivery delivery : List.copyOf(held.keySet())) {
+      try {
+        delivery.restoreOnClose();
+        restored++;
+      } catch (RedisException e) {
+        LOG.warn(
+            "could not restore message {}; it stays in unacked until the visibility timeout: {}",
+            delivery.deliveryTag(),
+            e.getMessage());
+      }
+    }
+    if (restored > 0) {
+      LOG.info("restored {} unacknowledged message(s)", restored);
+    }
+    fanout.close();
+    connection.close();
+    connector.close();
+  }
+
+  /** Drops everything without restoring, as {@code kill -9} would (tests). */
+  void abandon() {
+    closed = true;
+    timer.shutdownNow();
+    consumers.forEach(RedisConsumer::abandon);
+    fanout.close();
+    connection.close();
+    connector.close();
+  }
+
+  // package-private plumbing for consumers and deliveries
+
+  RedisConnector connector() {
+    return connector;
+  }
+
+  RedisKeys keys() {
+    return keys;
+  }
+
+  UnackedLedger ledger() {
+    return ledger;
+  }
+
+  RedisCommands<String, String> commands() {
+    return connection.sync();
+  }
+
+  void hold(RedisDelivery delivery) {
+    held.put(delivery, Boolean.TRUE);
+  }
+
+  void forget(RedisDelivery delivery) {
+    held.remove(delivery);
+  }
+
+  void consumerClosed(RedisConsumer consumer) {
+    consumers.remove(consumer);
+  }
+
+  <T> T run(String what, Supplier<T> action) {
+    try {
+      return action.get();
+    } catch (RedisException e) {
+      throw connector.failed(what, e);
+    }
+  }
+
+  private static <T> T await(RedisFuture<T> future) {
+    try {
+      return future.get(RedisConnector.COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RedisException("interrupted", e);
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof RedisException re ? re : new RedisException(e.getCause());
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw new RedisException("no reply within " + RedisConnector.COMMAND_TIMEOUT, e);
+    }
+  }
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("broker " + describe() + " is closed");
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package dev.apium.redis;
+
+import dev.apium.Transports;
+import dev.apium.spi.BrokerException;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.protocol.ProtocolVersion;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Owns one Lettuce {@link RedisClient} for a {@code redis://} or {@code rediss://} URL and opens
+ * its connections (RESP2, automatic reconnect, bounded command timeout), turning a failure to
+ * connect into a {@link BrokerException} that names host, port and the fix. Called by the broker or
+ * backend that owns it, from any thread; {@link #close()} shuts the client and its threads down.
+ */
+final class RedisConnector implements AutoCloseable {
+  static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
+
+  private final RedisURI uri;
+  private final RedisClient client;
+  private final String url;
+  private final String setting;
+
+  /**
+   * @param url {@code redis://[[user]:password@]host[:port][/db]} or {@code rediss://...}
+   * @param setting the setting the URL came from, named in error messages ({@code broker_url})
+   */
+  RedisConnector(String url, String setting) {
+    this.url = url;
+    this.setting = setting;
+    this.uri = parse(url, setting);
+    this.client = RedisClient.create(uri);
+    client.setOptions(
+        ClientOptions.builder()
+            .protocolVersion(ProtocolVersion.RESP2)
+            .autoReconnect(true)
+            .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).build())
+            .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+            .build());
+  }
+
+  static RedisURI parse(String url, String setting) {
+    String scheme = Transports.scheme(url);
+    if (!scheme.equals("redis") && !scheme.equals("rediss")) {
+      throw new IllegalArgumentException(
+          "'" + Transports.mask(url) + "' is not a Redis URL: use redis:// or rediss://");
+    }
+    String text = url;
+    if (text.toLowerCase(Locale.ROOT).matches("rediss?://(/.*)?")) {
+      text = text.replaceFirst("://", "://localhost");
+    }
+    try {
+      RedisURI parsed = RedisURI.create(text);
+      parsed.setTimeout(COMMAND_TIMEOUT);
+      return parsed;
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException(
+          "cannot read "
+              + setting
+              + " '"
+              + Transports.mask(url)
+              + "': "
+              + e.getMessage()
+              + "; write it as redis://[:password@]host:port/db",
+          e);
+    }
+  }
+
+  int database() {
+    return uri.getDatabase();
+  }
+
+  String where() {
+    return uri.getHost() + ":" + uri.getPort();
+  }
+
+  String describe() {
+    return Transports.mask(url);
+  }
+
+  StatefulRedisConnection<String, String> connect() {
+    try {
+      return client.connect(StringCodec.UTF8);
+    } catch (RedisException e) {
+      throw unreachable(e);
+    }
+  }
+
+  StatefulRedisPubSubConnection<String, String> connectPubSub() {
+    try {
+      return client.connectPubSub(StringCodec.UTF8);
+    } catch (RedisException e) {
+      throw unreachable(e);
+    }
+  }
+
+  BrokerException unreachable(RuntimeException e) {
+    String cause = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
+    return new BrokerException(
+        "cannot connect to Redis at "
+            + where()
+            + " ("
+            + cause
+            + "): is redis-server running and are the credentials right? check "
+            + setting
+            + " '"
+            + describe()
+            + "'",
+        e);
+  }
+
+  /** Wraps a command failure into a {@link BrokerException} that names the server. */
+  BrokerException failed(String what, RuntimeException e) {
+    return new BrokerException(
+        "Redis at " + where() + " failed to " + what + ": " + e.getMessage(), e);
+  }
+
+  @Override
+  public void close() {
+    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+  }
+}

@@ -1,0 +1,276 @@
+package dev.apium.redis;
+
+import dev.apium.protocol.MalformedMessageException;
+import dev.apium.protocol.WireMessage;
+import dev.apium.spi.Delivery;
+import dev.apium.spi.Subscription;
+import io.lettuce.core.LMoveArgs;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.ScriptOutputType;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.Condition;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One {@code consume(queues, prefetch)}: a thread that pops with {@code pop.lua} (RPOP in priority
+ * order and the {@code unacked} bookkeeping in one atomic script) and hands deliveries to the
+ * handler, never more than {@code prefetch} outstanding. When every list is empty it waits on its
+ * own connection with {@code BLMOVE q q RIGHT RIGHT} (a blocking rotation of a list onto itself: it
+ * wakes when a message arrives but removes nothing), so no message is ever off a list without its
+ * {@code unacked} entry, whatever crashes when. Close stops the thread and its connection;
+ * deliveries already handed out stay the handler's.
+ *
+ * <p>BLMOVE watches one list at a time, so the watch rotates over the queues' plain lists (where
+ * priorities 0-2 land) with a 1 s timeout, shorter with several queues; a message on a priority
+ * list or an unwatched queue is picked up by the pop after that timeout at the latest.
+ */
+final class RedisConsumer implements Subscription {
+  private static final Logger LOG = LoggerFactory.getLogger(RedisConsumer.class);
+  private static final int MAX_BATCH = 32;
+
+  private final RedisBroker broker;
+  private final List<String> queues;
+  private final Consumer<Delivery> handler;
+  private final StatefulRedisConnection<String, String> blocking;
+  private final ReentrantLock lock = new ReentrantLock();
+  private final Condition changed = lock.newCondition();
+  private final Thread thread;
+  private volatile int prefetch;
+  private volatile boolean running = true;
+  private int outstanding;
+  private int watch;
+
+  RedisConsumer(
+      RedisBroker broker, List<String> queues, int prefetch, Consumer<Delivery> handler, int n) {
+    if (queues.isEmpty()) {
+      throw new IllegalArgumentException("consume needs at least one queue");
+    }
+    this.broker = broker;
+    this.queues = new ArrayList<>(queues);
+    this.handler = handler;
+    this.prefetch = Math.max(1, prefetch);
+    this.blocking = broker.connector().connect();
+    this.thread = new Thread(this::loop, "apium-redis-consumer-" + n);
+    thread.setDaemon(true);
+  }
+
+  void start() {
+    thread.start();
+  }
+
+  @Override
+  public void setPrefetch(int value) {
+    lock.lock();
+    try {
+      prefetch = Math.max(1, value);
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  void released() {
+    lock.lock();
+    try {
+      outstanding--;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private int freeSlots() throws InterruptedException {
+    lock.lock();
+    try {
+      while (running && outstanding >= prefetch) {
+        changed.await(1, TimeUnit.SECONDS);
+      }
+      return prefetch - outstanding;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void loop() {
+    boolean failing = false;
+    while (running) {
+      try {
+        int free = freeSlots();
+        if (!running) {
+          break;
+        }
+        int popped = popAndDispatch(Math.min(free, MAX_BATCH));
+        if (popped == 0) {
+          waitForMessages();
+        }
+        if (failing) {
+          LOG.info("consumer of {} resumed on Redis at {}", queues, broker.connector().where());
+          failing = false;
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        break;
+      } catch (RedisException e) {
+        if (!running) {
+          break;
+        }
+        if (!failing) {
+          LOG.warn(
+              "consumer of {} lost Redis at {} ({}); retrying",
+              queues,
+              broker.connector().where(),
+              e.getMessage());
+          failing = true;
+        }
+        pause();
+      } catch (RuntimeException e) {
+        LOG.error("consumer of {} hit an unexpected error; continuing", queues, e);
+        pause();
+      }
+    }
+  }
+
+  private void pause() {
+    lock.lock();
+    try {
+      if (running) {
+        changed.await(500, TimeUnit.MILLISECONDS);
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      running = false;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private void waitForMessages() {
+    String key = broker.keys().queue(queues.get(watch % queues.size()), 0);
+    watch++;
+    double timeout = queues.size() == 1 ? 1.0 : 0.25;
+    blocking.sync().blmove(key, key, LMoveArgs.Builder.rightRight(), timeout);
+  }
+
+  private int popAndDispatch(int max) {
+    int q = queues.size();
+    String[] keys = new String[3 + 4 * q];
+    keys[0] = broker.keys().unacked();
+    keys[1] = broker.keys().unackedIndex();
+    keys[2] = broker.keys().dead();
+    for (int s = 0; s < 4; s++) {
+      for (int i = 0; i < q; i++) {
+        keys[3 + s * q + i] = broker.keys().queue(queues.get(i), RedisKeys.STEPS[s]);
+      }
+    }
+    String[] args = new String[3 + q + max];
+    args[0] = Double.toString(UnackedLedger.now());
+    args[1] = Integer.toString(max);
+    args[2] = Integer.toString(q);
+    for (int i = 0; i < q; i++) {
+      args[3 + i] = queues.get(i);
+    }
+    for (int i = 0; i < max; i++) {
+      args[3 + q + i] = UUID.randomUUID().toString();
+    }
+    List<Object> out = LuaScripts.POP.run(broker.commands(), ScriptOutputType.MULTI, keys, args);
+    List<String> order = new ArrayList<>(queues);
+    int count = 0;
+    for (int i = 0; i + 4 < out.size(); i += 5) {
+      boolean ok = ((Number) out.get(i)).intValue() == 1;
+      String queue = order.get(((Number) out.get(i + 1)).intValue() - 1);
+      String tagOrReason = (String) out.get(i + 2);
+      String raw = (String) out.get(i + 3);
+      String tail = (String) out.get(i + 4);
+      queues.remove(queue);
+      queues.add(queue);
+      if (!ok) {
+        LOG.warn(
+            "malformed message in queue {} ({}); moved to {}",
+            queue,
+            tagOrReason,
+            broker.keys().dead());
+        continue;
+      }
+      count++;
+      dispatch(queue, tagOrReason, raw, "[" + raw + tail);
+    }
+    return count;
+  }
+
+  private void dispatch(String queue, String tag, String raw, String entry) {
+    String entryExchange;
+    String entryKey;
+    WireMessage message;
+    try {
+      message = Envelopes.read(raw);
+    } catch (MalformedMessageException e) {
+      LOG.warn(
+          "malformed message in queue {} (delivery tag {}): {}; moved to {}",
+          queue,
+          tag,
+          e.getMessage(),
+          broker.keys().dead());
+      broker.ledger().deadLetter(tag, entry, Envelopes.deadRecord(e.getMessage(), queue, tag, raw));
+      return;
+    }
+    Object info = message.property("delivery_info");
+    entryExchange = "";
+    entryKey = queue;
+    if (info instanceof java.util.Map<?, ?> map) {
+      if (map.get("exchange") instanceof String ex) {
+        entryExchange = ex;
+      }
+      if (map.get("routing_key") instanceof String rk) {
+        entryKey = rk;
+      }
+    }
+    RedisDelivery delivery =
+        new RedisDelivery(broker, this, tag, queue, entryExchange, entryKey, raw, entry, message);
+    lock.lock();
+    try {
+      outstanding++;
+    } finally {
+      lock.unlock();
+    }
+    broker.hold(delivery);
+    try {
+      handler.accept(delivery);
+    } catch (RuntimeException e) {
+      LOG.error("handler failed on message {} from {}", tag, queue, e);
+      delivery.deadLetter("consumer handler failed: " + e);
+    }
+  }
+
+  @Override
+  public void close() {
+    lock.lock();
+    try {
+      running = false;
+      changed.signalAll();
+    } finally {
+      lock.unlock();
+    }
+    blocking.closeAsync();
+    if (Thread.currentThread() != thread) {
+      try {
+        thread.join(3000);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    broker.consumerClosed(this);
+  }
+
+  /** Stops without waiting or restoring anything, as a killed process would (tests). */
+  void abandon() {
+    running = false;
+    blocking.closeAsync();
+  }
+}

@@ -1,0 +1,28 @@
+package dev.apium.redis;
+
+import dev.apium.ApiumConfig;
+import dev.apium.spi.Broker;
+import dev.apium.spi.ResultBackend;
+import dev.apium.spi.TransportFactory;
+import java.util.Set;
+
+/**
+ * Creates {@link RedisBroker}s and {@link RedisResultBackend}s for {@code redis://} and {@code
+ * rediss://} URLs; found by {@link java.util.ServiceLoader}. Stateless.
+ */
+public final class RedisTransportFactory implements TransportFactory {
+  @Override
+  public Set<String> schemes() {
+    return Set.of("redis", "rediss");
+  }
+
+  @Override
+  public Broker createBroker(String url, ApiumConfig config) {
+    return new RedisBroker(url, config);
+  }
+
+  @Override
+  public ResultBackend createBackend(String url, ApiumConfig config) {
+    return new RedisResultBackend(url, config);
+  }
+}

@@ -1,0 +1,139 @@
+package dev.apium.redis;
+
+import dev.apium.protocol.MalformedMessageException;
+import dev.apium.protocol.ResultMeta;
+import io.lettuce.core.api.async.RedisAsyncCommands;
+import io.lettuce.core.pubsub.RedisPubSubAdapter;
+import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Everyone waiting for a task result, on ONE pub/sub connection per backend: SUBSCRIBE to the
+ * {@code celery-task-meta-<id>} channel for the first waiter of a task, UNSUBSCRIBE when the last
+ * is done or cancelled. Each subscribe confirmation (the first one and Lettuce's resubscribe after
+ * a reconnect) triggers a catch-up GET, which closes the race with a result stored before the
+ * subscription took effect. Futures are completed on {@code completer}, never on Lettuce's event
+ * loop. {@link #close()} cancels every waiter.
+ */
+final class ResultWaiters implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ResultWaiters.class);
+
+  private final Supplier<StatefulRedisPubSubConnection<String, String>> opener;
+  private final RedisAsyncCommands<String, String> commands;
+  private final Executor completer;
+  private final Map<String, Set<CompletableFuture<ResultMeta>>> waiting = new HashMap<>();
+  private StatefulRedisPubSubConnection<String, String> connection;
+
+  ResultWaiters(
+      Supplier<StatefulRedisPubSubConnection<String, String>> opener,
+      RedisAsyncCommands<String, String> commands,
+      Executor completer) {
+    this.opener = opener;
+    this.commands = commands;
+    this.completer = completer;
+  }
+
+  /** Waits for a ready meta published on {@code key} (the task's meta key). */
+  CompletableFuture<ResultMeta> await(String key) {
+    CompletableFuture<ResultMeta> future = new CompletableFuture<>();
+    synchronized (this) {
+      if (connection == null) {
+        connection = opener.get();
+        connection.addListener(
+            new RedisPubSubAdapter<>() {
+              @Override
+              public void message(String channel, String message) {
+                offer(channel, message);
+              }
+
+              @Override
+              public void subscribed(String channel, long count) {
+                catchUp(channel);
+              }
+            });
+      }
+      Set<CompletableFuture<ResultMeta>> set = waiting.get(key);
+      if (set == null) {
+        set = ConcurrentHashMap.newKeySet();
+        waiting.put(key, set);
+        set.add(future);
+        connection.async().subscribe(key);
+      } else {
+        set.add(future);
+        catchUp(key);
+      }
+    }
+    future.whenComplete((meta, error) -> done(key, future));
+    return future;
+  }
+
+  private void catchUp(String key) {
+    commands
+        .get(key)
+        .thenAccept(
+            text -> {
+              if (text != null) {
+                offer(key, text);
+              }
+            });
+  }
+
+  private void offer(String key, String text) {
+    ResultMeta meta;
+    try {
+      meta = ResultMeta.fromBytes(text.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    } catch (MalformedMessageException e) {
+      LOG.warn("unreadable result on {}: {}", key, e.getMessage());
+      return;
+    }
+    if (!meta.ready()) {
+      return;
+    }
+    Set<CompletableFuture<ResultMeta>> set;
+    synchronized (this) {
+      set = waiting.get(key);
+    }
+    if (set != null) {
+      for (CompletableFuture<ResultMeta> future : set) {
+        completer.execute(() -> future.complete(meta));
+      }
+    }
+  }
+
+  private synchronized void done(String key, CompletableFuture<ResultMeta> future) {
+    Set<CompletableFuture<ResultMeta>> set = waiting.get(key);
+    if (set != null && set.remove(future) && set.isEmpty()) {
+      waiting.remove(key);
+      if (connection != null) {
+        connection.async().unsubscribe(key);
+      }
+    }
+  }
+
+  /** How many channels are subscribed now (tests). */
+  synchronized int channels() {
+    return waiting.size();
+  }
+
+  @Override
+  public void close() {
+    Map<String, Set<CompletableFuture<ResultMeta>>> copy;
+    synchronized (this) {
+      copy = new HashMap<>(waiting);
+      waiting.clear();
+      if (connection != null) {
+        connection.close();
+        connection = null;
+      }
+    }
+    copy.values().forEach(set -> set.forEach(f -> f.cancel(false)));
+  }
+}

@@ -1,0 +1,63 @@
+-- pop: takes up to ARGV[2] messages off the queue lists and records each one as unacknowledged,
+-- in the same atomic step (kombu's QoS.append), so no crash can lose a popped message.
+-- KEYS[1]  unacked          hash  tag -> '[envelope, exchange, routing_key]'
+-- KEYS[2]  unacked_index    zset  tag -> epoch seconds
+-- KEYS[3]  dead-letter list (envelopes that are not JSON objects go there, never back)
+-- KEYS[4..] queue lists, priority step major: KEYS[3 + s*Q + q] for step s (0..3), queue q (1..Q)
+-- ARGV[1]  now, epoch seconds (float text)
+-- ARGV[2]  how many messages at most
+-- ARGV[3]  Q, the number of queues
+-- ARGV[4 .. 3+Q]          queue names (routing key when the envelope has no delivery_info)
+-- ARGV[4+Q .. 3+Q+max]    fresh delivery tags, used when an envelope has none or a taken one
+-- Returns a flat array of 5-tuples: {1, queue index, tag, envelope, entry tail} for a delivery,
+-- where the unacked entry is '[' .. envelope .. entry tail; {0, queue index, reason, envelope, ''}
+-- for a message moved to the dead-letter list.
+-- Queues are served round-robin (the queue that delivered moves to the end), lower step first.
+local max = tonumber(ARGV[2])
+local q = tonumber(ARGV[3])
+local order = {}
+for i = 1, q do order[i] = i end
+local out = {}
+for n = 1, max do
+  local raw, hit = nil, nil
+  for s = 0, 3 do
+    for pos = 1, q do
+      local key = KEYS[3 + s * q + order[pos]]
+      raw = redis.call('RPOP', key)
+      if raw then hit = pos break end
+    end
+    if raw then break end
+  end
+  if not raw then break end
+  local qi = order[hit]
+  table.remove(order, hit)
+  table.insert(order, qi)
+  local ok, env = pcall(cjson.decode, raw)
+  if not ok or type(env) ~= 'table' then
+    local reason = 'envelope is not a JSON object'
+    redis.call('LPUSH', KEYS[3], cjson.encode({reason = reason, queue = ARGV[3 + qi],
+      dead_at = tonumber(ARGV[1]), raw = raw}))
+    table.insert(out, 0) table.insert(out, qi) table.insert(out, reason) table.insert(out, raw)
+    table.insert(out, '')
+  else
+    local props = env['properties']
+    local tag, ex, rk = nil, '', ARGV[3 + qi]
+    if type(props) == 'table' then
+      if type(props['delivery_tag']) == 'string' and props['delivery_tag'] ~= '' then
+        tag = props['delivery_tag']
+      end
+      local info = props['delivery_info']
+      if type(info) == 'table' then
+        if type(info['exchange']) == 'string' then ex = info['exchange'] end
+        if type(info['routing_key']) == 'string' then rk = info['routing_key'] end
+      end
+    end
+    if not tag or redis.call('HEXISTS', KEYS[1], tag) == 1 then tag = ARGV[3 + q + n] end
+    redis.call('ZADD', KEYS[2], ARGV[1], tag)
+    local tail = ', ' .. cjson.encode(ex) .. ', ' .. cjson.encode(rk) .. ']'
+    redis.call('HSET', KEYS[1], tag, '[' .. raw .. tail)
+    table.insert(out, 1) table.insert(out, qi) table.insert(out, tag) table.insert(out, raw)
+    table.insert(out, tail)
+  end
+end
+return out
