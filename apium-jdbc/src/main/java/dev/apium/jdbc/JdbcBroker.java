@@ -233,6 +233,14 @@ final class JdbcBroker implements Broker {
     settle(() -> db.relaxed(c -> store.deadLetter(c, row.id(), row.deliveries(), reason)));
   }
 
+  java.time.Instant now() {
+    return clock.instant();
+  }
+
+  void defer(MessageStore.Row row, java.time.Instant eta) {
+    db.relaxed(c -> store.defer(c, row.id(), row.deliveries(), eta.toEpochMilli()));
+  }
+
   void keepAlive(MessageStore.Row row) {
     settle(() -> db.relaxed(c -> store.keepAlive(c, row.id(), row.deliveries(), clock.millis())));
   }

@@ -15,8 +15,9 @@ import java.util.UUID;
  * broker instance, since {@code claimed_at}) or {@code dead} (with its reason, kept for
  * inspection); {@code deliveries} counts claims and fences settlement, so an ack from a claim the
  * visibility timeout already restored changes nothing. Order is priority (lower number first, as
- * kombu's Redis transport), then {@code seq} (negative for requeued rows: front), then id.
- * Stateless; every method runs on the caller's connection.
+ * kombu's Redis transport), then {@code seq} (negative for requeued rows: front), then id; a row
+ * with an {@code eta} (a parked ETA task) is skipped until then. Stateless; every method runs on
+ * the caller's connection.
  */
 final class MessageStore {
   static final String READY = "ready";
@@ -44,6 +45,7 @@ final class MessageStore {
   private final String requeue;
   private final String dead;
   private final String keepAlive;
+  private final String defer;
   private final String restore;
   private final String returnOwned;
   private final String purge;
@@ -71,7 +73,8 @@ final class MessageStore {
                 at.dialect().idsIn,
                 "SELECT id FROM "
                     + m
-                    + " WHERE queue = ? AND state = 'ready' ORDER BY priority, seq, id LIMIT ?"
+                    + " WHERE queue = ? AND state = 'ready' AND (eta IS NULL OR eta <= ?)"
+                    + " ORDER BY priority, seq, id LIMIT ?"
                     + at.dialect().skipLocked)
             + " RETURNING id, deliveries, queue, exchange, routing_key, delivery_tag, headers,"
             + " properties, content_type, content_encoding, body, priority, seq";
@@ -86,6 +89,11 @@ final class MessageStore {
             + m
             + " SET state = 'dead', dead_reason = ?, claimed_by = NULL"
             + " WHERE id = ? AND deliveries = ? AND state = 'claimed'";
+    defer =
+        "UPDATE "
+            + m
+            + " SET state = 'ready', eta = ?, deliveries = deliveries - 1, claimed_by = NULL,"
+            + " claimed_at = NULL WHERE id = ? AND deliveries = ? AND state = 'claimed'";
     keepAlive =
         "UPDATE " + m + " SET claimed_at = ? WHERE id = ? AND deliveries = ? AND state = 'claimed'";
     restore =
@@ -154,7 +162,8 @@ final class MessageStore {
       ps.setString(1, owner);
       ps.setLong(2, now);
       ps.setString(3, queue);
-      ps.setInt(4, limit);
+      ps.setLong(4, now);
+      ps.setInt(5, limit);
       try (ResultSet rs = ps.executeQuery()) {
         while (rs.next()) {
           rows.add(
@@ -202,6 +211,14 @@ final class MessageStore {
 
   boolean deadLetter(Connection c, long id, int deliveries, String reason) throws SQLException {
     return update(c, dead, reason, id, deliveries);
+  }
+
+  /**
+   * Back to ready but not deliverable before {@code eta} (epoch ms); the claim is not counted, so
+   * the later delivery is not marked redelivered.
+   */
+  boolean defer(Connection c, long id, int deliveries, long eta) throws SQLException {
+    return update(c, defer, eta, id, deliveries);
   }
 
   boolean keepAlive(Connection c, long id, int deliveries, long now) throws SQLException {

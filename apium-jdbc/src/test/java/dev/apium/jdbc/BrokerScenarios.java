@@ -5,12 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.apium.ApiumConfig;
-import dev.apium.protocol.WireMessage;
 import dev.apium.spi.Broker;
 import dev.apium.spi.BrokerException;
 import dev.apium.spi.Delivery;
 import dev.apium.spi.Subscription;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -25,13 +23,15 @@ import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Broker behaviour both databases must show; subclasses say where the database is. Every test opens
- * its brokers through {@link #broker(Map)}; they are closed after the test.
+ * Broker behaviour both databases must show beyond the shared {@code BrokerContract}: priorities
+ * with the front requeue, inspectable dead letters, visibility restore and keepAlive, parked ETA
+ * messages, routing errors, large fan-out messages, and two instances sharing one queue; subclasses
+ * say where the database is. Every test opens its brokers through {@link #broker(Map)}; they are
+ * closed after the test.
  */
 abstract class BrokerScenarios {
   private final List<Broker> opened = new CopyOnWriteArrayList<>();
@@ -53,6 +53,38 @@ abstract class BrokerScenarios {
     return broker(Map.of());
   }
 
+  /** A broker reading time from {@code clock}. */
+  JdbcBroker brokerAt(ManualClock clock, Map<String, String> extra) {
+    Map<String, String> all = new java.util.HashMap<>(settings());
+    all.putAll(extra);
+    ApiumConfig config = ApiumConfig.of(all);
+    JdbcBroker broker =
+        new JdbcBroker(Database.open(JdbcLocation.parse(url(), config)), config, clock);
+    opened.add(broker);
+    return broker;
+  }
+
+  @Test
+  void deferredMessageComesBackOnceAtItsEtaNotMarkedRedelivered() throws Exception {
+    ManualClock clock = new ManualClock();
+    JdbcBroker broker = brokerAt(clock, Map.of());
+    broker.publish("eta", Messages.task("later"));
+    BlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
+    broker.consume(List.of("eta"), 1, got::add);
+    Delivery parked = take(got);
+    assertThat(parked.deferUntil(clock.instant().minusSeconds(1))).isFalse();
+    assertThat(parked.deferUntil(clock.instant().plusSeconds(3_600))).isTrue();
+    parked.ack();
+    assertThat(got.poll(500, TimeUnit.MILLISECONDS)).isNull();
+    assertThat(broker.size("eta")).isEqualTo(1);
+    clock.advance(3_600_000);
+    Delivery due = take(got);
+    assertThat(Messages.id(due.message())).isEqualTo("later");
+    assertThat(due.redelivered()).isFalse();
+    due.ack();
+    assertThat(got.poll(300, TimeUnit.MILLISECONDS)).isNull();
+  }
+
   @AfterEach
   void closeBrokers() {
     opened.forEach(Broker::close);
@@ -62,31 +94,6 @@ abstract class BrokerScenarios {
     Delivery d = queue.poll(10, TimeUnit.SECONDS);
     assertThat(d).as("a delivery within 10 s").isNotNull();
     return d;
-  }
-
-  @Test
-  void roundTripKeepsTheMessageAndAckRemovesIt() throws Exception {
-    Broker broker = broker();
-    broker.declareQueue("rt");
-    WireMessage sent = Messages.task("t-1");
-    broker.publish("rt", sent);
-    assertThat(broker.size("rt")).isEqualTo(1);
-    BlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
-    broker.consume(List.of("rt"), 4, got::add);
-    Delivery d = take(got);
-    assertThat(d.message()).isEqualTo(sent);
-    assertThat(d.queue()).isEqualTo("rt");
-    assertThat(d.exchange()).isEmpty();
-    assertThat(d.routingKey()).isEqualTo("rt");
-    assertThat(d.redelivered()).isFalse();
-    assertThat(d.deliveryTag()).isNotBlank();
-    assertThat(broker.size("rt")).isZero();
-    d.ack();
-    d.reject(true);
-    Broker other = broker();
-    BlockingQueue<Delivery> none = new LinkedBlockingQueue<>();
-    other.consume(List.of("rt"), 4, none::add);
-    assertThat(none.poll(300, TimeUnit.MILLISECONDS)).isNull();
   }
 
   @Test
@@ -109,22 +116,6 @@ abstract class BrokerScenarios {
     }
     sub.close();
     assertThat(order).containsExactly("plain", "plain*", "urgent", "mid", "late");
-  }
-
-  @Test
-  void prefetchBoundsOutstandingDeliveries() throws Exception {
-    Broker broker = broker();
-    for (int i = 0; i < 10; i++) {
-      broker.publish("pf", Messages.task("m" + i));
-    }
-    BlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
-    Subscription sub = broker.consume(List.of("pf"), 3, got::add);
-    await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 3);
-    assertThat(got.poll(300, TimeUnit.MILLISECONDS)).isNotNull();
-    assertThat(got).hasSize(2);
-    sub.setPrefetch(5);
-    await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 4);
-    assertThat(broker.size("pf")).isEqualTo(10 - 5);
   }
 
   @Test
@@ -161,59 +152,20 @@ abstract class BrokerScenarios {
 
   @Test
   void keepAlivePreventsTheRestore() throws Exception {
-    AtomicLong now = new AtomicLong(System.currentTimeMillis());
-    Clock manual =
-        new Clock() {
-          @Override
-          public java.time.ZoneId getZone() {
-            return java.time.ZoneOffset.UTC;
-          }
-
-          @Override
-          public Clock withZone(java.time.ZoneId zone) {
-            return this;
-          }
-
-          @Override
-          public java.time.Instant instant() {
-            return java.time.Instant.ofEpochMilli(now.get());
-          }
-        };
-    Map<String, String> all = new java.util.HashMap<>(settings());
-    all.put("visibility_timeout", "10");
-    ApiumConfig config = ApiumConfig.of(all);
-    JdbcBroker holder =
-        new JdbcBroker(Database.open(JdbcLocation.parse(url(), config)), config, manual);
-    opened.add(holder);
+    ManualClock clock = new ManualClock();
+    JdbcBroker holder = brokerAt(clock, Map.of("visibility_timeout", "10"));
     holder.publish("ka", Messages.task("k1"));
     BlockingQueue<Delivery> first = new LinkedBlockingQueue<>();
     holder.consume(List.of("ka"), 1, first::add);
     Delivery held = take(first);
-    now.addAndGet(6_000);
+    clock.advance(6_000);
     held.keepAlive();
-    now.addAndGet(6_000);
+    clock.advance(6_000);
     holder.restoreExpired();
     assertThat(holder.size("ka")).as("kept alive 6 s ago, timeout 10 s").isZero();
-    now.addAndGet(6_000);
+    clock.advance(6_000);
     holder.restoreExpired();
     assertThat(holder.size("ka")).as("silent for 12 s, timeout 10 s").isEqualTo(1);
-  }
-
-  @Test
-  void closeReturnsUnsettledDeliveries() throws Exception {
-    Broker leaving = broker();
-    leaving.publish("cl", Messages.task("c1"));
-    BlockingQueue<Delivery> first = new LinkedBlockingQueue<>();
-    leaving.consume(List.of("cl"), 1, first::add);
-    Delivery unsettled = take(first);
-    leaving.close();
-    unsettled.ack();
-    Broker next = broker();
-    BlockingQueue<Delivery> second = new LinkedBlockingQueue<>();
-    next.consume(List.of("cl"), 1, second::add);
-    Delivery again = take(second);
-    assertThat(again.redelivered()).isTrue();
-    assertThat(Messages.id(again.message())).isEqualTo("c1");
   }
 
   @Test
@@ -232,24 +184,6 @@ abstract class BrokerScenarios {
         .hasMessageContaining("no queue is bound to exchange 'media' with routing key 'nothing'");
     assertThat(broker.purge("images")).isEqualTo(1);
     assertThat(broker.size("images")).isZero();
-  }
-
-  @Test
-  void severalQueuesAreServedWithoutStarvation() throws Exception {
-    Broker broker = broker();
-    for (int i = 0; i < 200; i++) {
-      broker.publish("busy", Messages.task("b" + i));
-    }
-    broker.publish("quiet", Messages.task("q"));
-    BlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
-    broker.consume(List.of("busy", "quiet"), 1, got::add);
-    List<String> seen = new ArrayList<>();
-    for (int i = 0; i < 3; i++) {
-      Delivery d = take(got);
-      seen.add(Messages.id(d.message()));
-      d.ack();
-    }
-    assertThat(seen).contains("q");
   }
 
   @Test

@@ -16,4 +16,9 @@ class SqliteBrokerContractTest extends BrokerContract {
     return new JdbcTransportFactory()
         .createBroker("sqlite:" + dir.resolve("contract.db"), ApiumConfig.of(Map.of()));
   }
+
+  @Override
+  protected int messagesPerProducer() {
+    return 1_250;
+  }
 }
