@@ -12,6 +12,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+/** URL parsing for both databases, and the ServiceLoader lookup by scheme. */
 class JdbcLocationTest {
   private static final ApiumConfig NONE = ApiumConfig.of(Map.of());
 
