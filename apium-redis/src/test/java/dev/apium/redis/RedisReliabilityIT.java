@@ -32,7 +32,7 @@ class RedisReliabilityIT {
 
   @BeforeAll
   static void start() {
-    redis = new RedisTestSupport(12);
+    redis = new RedisTestSupport(9);
     redis.raw.flushdb();
   }
 

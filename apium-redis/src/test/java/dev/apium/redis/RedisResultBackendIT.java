@@ -37,7 +37,7 @@ class RedisResultBackendIT {
 
   @BeforeAll
   static void start() {
-    redis = new RedisTestSupport(13);
+    redis = new RedisTestSupport(7);
     redis.raw.flushdb();
     backend = new RedisResultBackend(redis.url(), ApiumConfig.of(Map.of()));
   }
