@@ -26,23 +26,23 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Crash recovery, keep-alive, dead letters, prefetch; db 12, one key prefix per test. */
+/** Crash recovery, keep-alive, dead letters, prefetch; db 11, one key prefix per test. */
 class RedisReliabilityIT {
   static RedisTestSupport redis;
 
   @BeforeAll
   static void start() {
-    redis = new RedisTestSupport(12);
-    redis.raw.flushdb();
+    redis = new RedisTestSupport(RedisTestSupport.DB);
   }
 
   @AfterAll
   static void stop() {
-    redis.raw.flushdb();
+    redis.forgetPrefixed();
     redis.close();
   }
 
   private static RedisBroker broker(String prefix) {
+    redis.prefixes.add(prefix);
     return new RedisBroker(redis.url(), RedisTestSupport.config(prefix, 1.0));
   }
 
