@@ -170,7 +170,7 @@ final class RedisConsumer implements Subscription {
       }
     }
     String[] args = new String[3 + q + max];
-    args[0] = Double.toString(UnackedLedger.now());
+    args[0] = UnackedLedger.score(UnackedLedger.now());
     args[1] = Integer.toString(max);
     args[2] = Integer.toString(q);
     for (int i = 0; i < q; i++) {
@@ -181,7 +181,7 @@ final class RedisConsumer implements Subscription {
     }
     List<Object> out = LuaScripts.POP.run(broker.commands(), ScriptOutputType.MULTI, keys, args);
     List<String> order = new ArrayList<>(queues);
-    int count = 0;
+    int count = out.size() / 5;
     for (int i = 0; i + 4 < out.size(); i += 5) {
       boolean ok = ((Number) out.get(i)).intValue() == 1;
       String queue = order.get(((Number) out.get(i + 1)).intValue() - 1);
@@ -198,7 +198,6 @@ final class RedisConsumer implements Subscription {
             broker.keys().dead());
         continue;
       }
-      count++;
       if (running) {
         dispatch(queue, tagOrReason, raw, "[" + raw + tail);
       } else {

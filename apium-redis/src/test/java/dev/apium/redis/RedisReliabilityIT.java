@@ -42,8 +42,12 @@ class RedisReliabilityIT {
   }
 
   private static RedisBroker broker(String prefix) {
+    return broker(prefix, 1.0);
+  }
+
+  private static RedisBroker broker(String prefix, double visibilitySeconds) {
     redis.prefixes.add(prefix);
-    return new RedisBroker(redis.url(), RedisTestSupport.config(prefix, 1.0));
+    return new RedisBroker(redis.url(), RedisTestSupport.config(prefix, visibilitySeconds));
   }
 
   @Test
@@ -79,19 +83,19 @@ class RedisReliabilityIT {
   @Test
   void keepAlivePreventsRestoreWhileTheHolderLives() throws Exception {
     String prefix = RedisTestSupport.unique("keep") + ":";
-    RedisBroker holder = broker(prefix);
+    RedisBroker holder = broker(prefix, 2.0);
     holder.publish("q", RedisTestSupport.wire("eta-task", 0));
     BlockingQueue<Delivery> held = new LinkedBlockingQueue<>();
     holder.consume(List.of("q"), 1, held::add);
     Delivery etaTask = poll(held);
     ScheduledExecutorService keeper = Executors.newSingleThreadScheduledExecutor();
     keeper.scheduleAtFixedRate(etaTask::keepAlive, 0, 200, TimeUnit.MILLISECONDS);
-    try (RedisBroker other = broker(prefix)) {
+    try (RedisBroker other = broker(prefix, 2.0)) {
       BlockingQueue<Delivery> stolen = new LinkedBlockingQueue<>();
       other.consume(List.of("q"), 1, stolen::add);
       await()
-          .during(Duration.ofMillis(2500))
-          .atMost(Duration.ofSeconds(4))
+          .during(Duration.ofMillis(4500))
+          .atMost(Duration.ofSeconds(6))
           .until(() -> stolen.isEmpty() && held.isEmpty());
       assertThat(redis.raw.hexists(prefix + "unacked", etaTask.deliveryTag())).isTrue();
 
