@@ -94,8 +94,8 @@ class RedisReliabilityIT {
       BlockingQueue<Delivery> stolen = new LinkedBlockingQueue<>();
       other.consume(List.of("q"), 1, stolen::add);
       await()
-          .during(Duration.ofMillis(4500))
-          .atMost(Duration.ofSeconds(6))
+          .during(Duration.ofMillis(3500))
+          .atMost(Duration.ofSeconds(5))
           .until(() -> stolen.isEmpty() && held.isEmpty());
       assertThat(redis.raw.hexists(prefix + "unacked", etaTask.deliveryTag())).isTrue();
 
