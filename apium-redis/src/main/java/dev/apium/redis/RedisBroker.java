@@ -205,6 +205,12 @@ public final class RedisBroker implements Broker {
     return run("subscribe to " + exchange, () -> fanout.subscribe(exchange, bindingKey, listener));
   }
 
+  /** Cluster-wide rate limits: token buckets in this Redis ({@code rate_limit.lua}). */
+  @Override
+  public java.util.Optional<dev.apium.spi.RateLimitStore> rateLimitStore() {
+    return java.util.Optional.of(new RedisRateLimitStore(this));
+  }
+
   @Override
   public String describe() {
     return "redis " + connector.describe();
