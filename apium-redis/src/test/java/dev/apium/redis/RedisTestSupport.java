@@ -14,8 +14,8 @@ import java.util.UUID;
 
 /**
  * A plain Lettuce connection to the shared test Redis (127.0.0.1:6379), for reading and writing raw
- * keys beside the code under test. This module's ITs own db {@value #DB} (other modules use 0, 1,
- * 8, 12-15); only {@link RedisWireLayoutIT} flushes it, the others isolate themselves with a key
+ * keys beside the code under test. This module's ITs own db {@value #DB} (other tests use 0, 1, 8,
+ * 10, 12-15); only {@link RedisWireLayoutIT} flushes it, the others isolate themselves with a key
  * prefix or random names and delete what they made. Closed by the test.
  */
 final class RedisTestSupport implements AutoCloseable {
