@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.LongString;
 import dev.apium.protocol.CeleryJson;
+import dev.apium.protocol.TaskMessageCodec;
 import dev.apium.protocol.WireMessage;
 import java.math.BigDecimal;
 import java.math.BigInteger;
@@ -23,24 +24,7 @@ import java.util.Map;
  */
 final class AmqpMessages {
   /** Celery's header order, restored on read because AMQP tables come back unordered. */
-  private static final List<String> HEADER_ORDER =
-      List.of(
-          "lang",
-          "task",
-          "id",
-          "shadow",
-          "eta",
-          "expires",
-          "group",
-          "group_index",
-          "retries",
-          "timelimit",
-          "root_id",
-          "parent_id",
-          "argsrepr",
-          "kwargsrepr",
-          "origin",
-          "ignore_result");
+  private static final List<String> HEADER_ORDER = TaskMessageCodec.HEADER_ORDER;
 
   private AmqpMessages() {}
 

@@ -21,8 +21,9 @@ import java.util.zip.Inflater;
  * (body dict) back. Stateless; called from client and worker threads alike.
  */
 public final class TaskMessageCodec {
-  private static final Set<String> STANDARD_HEADERS =
-      Set.of(
+  /** Celery 5.2's v2 headers in the order it writes them (AMQP tables lose the order). */
+  public static final List<String> HEADER_ORDER =
+      List.of(
           "lang",
           "task",
           "id",
@@ -38,8 +39,15 @@ public final class TaskMessageCodec {
           "argsrepr",
           "kwargsrepr",
           "origin",
-          "ignore_result",
-          "compression");
+          "ignore_result");
+
+  private static final Set<String> STANDARD_HEADERS = standardHeaders();
+
+  private static Set<String> standardHeaders() {
+    Set<String> names = new java.util.HashSet<>(HEADER_ORDER);
+    names.add("compression");
+    return Set.copyOf(names);
+  }
 
   private TaskMessageCodec() {}
 
