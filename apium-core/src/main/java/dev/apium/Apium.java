@@ -32,6 +32,7 @@ public final class Apium implements AutoCloseable {
   private final Publisher publisher;
   private volatile Broker broker;
   private volatile ResultBackend backend;
+  private volatile Control control;
   private dev.apium.beat.Beat.Builder beat;
 
   private Apium(Builder b) {
@@ -191,6 +192,20 @@ public final class Apium implements AutoCloseable {
 
   <T> AsyncResult<T> resultOf(String taskId, JavaType type, AsyncResult<?> parent) {
     return new AsyncResult<>(this, taskId, type, parent);
+  }
+
+  /** Remote control of the workers (Celery's {@code app.control}): ping, revoke, rate limits. */
+  public Control control() {
+    Control c = control;
+    if (c == null) {
+      synchronized (this) {
+        if (control == null) {
+          control = new Control(this);
+        }
+        c = control;
+      }
+    }
+    return c;
   }
 
   // ---- workers ----

@@ -26,6 +26,7 @@ public final class TaskContext {
   private final String exchange;
   private final String routingKey;
   private final boolean redelivered;
+  private volatile Execution execution;
 
   TaskContext(
       Apium app,
@@ -129,6 +130,45 @@ public final class TaskContext {
   /** Custom headers sent with the task. */
   public Map<String, Object> headers() {
     return message.extraHeaders();
+  }
+
+  /**
+   * True once the soft time limit has passed (the thread was also interrupted): clean up and
+   * return, or throw {@link #checkSoftTimeLimit()}.
+   */
+  public boolean softTimeLimitExceeded() {
+    Execution e = execution;
+    return e != null && e.softExceeded();
+  }
+
+  /** Throws {@link SoftTimeLimitExceeded} when the soft time limit has passed; else returns. */
+  public void checkSoftTimeLimit() {
+    Execution e = execution;
+    if (e != null && e.softExceeded()) {
+      throw e.softLimitError();
+    }
+  }
+
+  /** The message priority (0-9). */
+  public int priority() {
+    return message.priority();
+  }
+
+  /**
+   * Celery's {@code request.delivery_info}: {@code exchange}, {@code routing_key}, {@code
+   * priority}, {@code redelivered}.
+   */
+  public Map<String, Object> deliveryInfo() {
+    Map<String, Object> info = new java.util.LinkedHashMap<>();
+    info.put("exchange", exchange);
+    info.put("routing_key", routingKey);
+    info.put("priority", message.priority());
+    info.put("redelivered", redelivered);
+    return info;
+  }
+
+  void execution(Execution value) {
+    execution = value;
   }
 
   /** The decoded message, for advanced uses (canvas, retries). */

@@ -46,6 +46,12 @@ public final class Worker implements AutoCloseable {
   private volatile boolean cold;
   private volatile boolean running;
   private TaskPool pool;
+  private Executions executions;
+  private RateLimits rateLimits;
+  private Mailbox mailbox;
+  private final int[] autoscale;
+  private final Duration autoscaleKeepAlive;
+  private Autoscaler autoscaler;
   private EtaTimer etaTimer;
   private Subscription subscription;
 
@@ -56,7 +62,9 @@ public final class Worker implements AutoCloseable {
             b.queues.isEmpty()
                 ? List.of(app.config().get(ApiumConfig.DEFAULT_QUEUE, "celery"))
                 : b.queues);
-    this.concurrency = b.concurrency;
+    this.autoscale = b.autoscale;
+    this.autoscaleKeepAlive = b.autoscaleKeepAlive;
+    this.concurrency = b.autoscale != null ? b.autoscale[0] : b.concurrency;
     this.prefetchMultiplier =
         b.prefetchMultiplier != null
             ? b.prefetchMultiplier
@@ -77,7 +85,14 @@ public final class Worker implements AutoCloseable {
     for (String queue : queues) {
       app.broker().declareQueue(queue);
     }
-    pool = new TaskPool(poolKind, concurrency, nodename);
+    pool = new TaskPool(poolKind, autoscale != null ? autoscale[1] : concurrency, nodename);
+    if (autoscale != null) {
+      autoscaler =
+          new Autoscaler(
+              pool, autoscale[1], autoscale[0], autoscaleKeepAlive, Duration.ofMillis(100));
+    }
+    executions = new Executions(app, this, pool);
+    rateLimits = new RateLimits(app, this::runOnPool, this::updatePrefetch);
     Duration visibility =
         app.config().getSeconds(ApiumConfig.VISIBILITY_TIMEOUT, Duration.ofHours(1));
     Duration keepAlive =
@@ -86,18 +101,11 @@ public final class Worker implements AutoCloseable {
             : visibility.dividedBy(4);
     etaTimer =
         new EtaTimer(
-            app.clock(),
-            keepAlive,
-            () -> unsettled,
-            this::execute,
-            held -> {
-              Subscription s = subscription;
-              if (s != null) {
-                s.setPrefetch(basePrefetch() + held);
-              }
-            });
+            app.clock(), keepAlive, () -> unsettled, this::execute, held -> updatePrefetch());
     running = true;
     subscription = app.broker().consume(queues, basePrefetch(), this::onDelivery);
+    mailbox = new Mailbox(app, this);
+    mailbox.start();
     if (beat != null) {
       beat.start();
     }
@@ -112,6 +120,17 @@ public final class Worker implements AutoCloseable {
         app.backend().describe(),
         app.taskNames());
     return this;
+  }
+
+  /** Each ETA or rate-limited task held in memory raises the prefetch by one, as in Celery. */
+  private void updatePrefetch() {
+    Subscription s = subscription;
+    EtaTimer eta = etaTimer;
+    RateLimits limits = rateLimits;
+    if (s != null) {
+      s.setPrefetch(
+          basePrefetch() + (eta == null ? 0 : eta.size()) + (limits == null ? 0 : limits.held()));
+    }
   }
 
   private int basePrefetch() {
@@ -194,6 +213,14 @@ public final class Worker implements AutoCloseable {
   }
 
   private void execute(Request request) {
+    if (!running) {
+      request.requeue();
+      return;
+    }
+    rateLimits.submit(request);
+  }
+
+  private void runOnPool(Request request) {
     if (!running) {
       request.requeue();
       return;
@@ -287,6 +314,20 @@ public final class Worker implements AutoCloseable {
     return runner;
   }
 
+  Executions executions() {
+    return executions;
+  }
+
+  RateLimits rateLimits() {
+    return rateLimits;
+  }
+
+  /** Tasks waiting for a rate-limit token now. */
+  public int rateLimited() {
+    RateLimits r = rateLimits;
+    return r == null ? 0 : r.held();
+  }
+
   boolean coldShutdown() {
     return cold;
   }
@@ -314,6 +355,12 @@ public final class Worker implements AutoCloseable {
 
   public long failures() {
     return failures.get();
+  }
+
+  /** Threads in the pool now (changes with {@code --autoscale}). */
+  public int poolSize() {
+    TaskPool p = pool;
+    return p == null ? 0 : p.size();
   }
 
   /** Tasks running now. */
@@ -358,6 +405,7 @@ public final class Worker implements AutoCloseable {
         active());
     subscription.close();
     List<Request> giveBack = new ArrayList<>(etaTimer.returnAll());
+    giveBack.addAll(rateLimits.returnAll());
     giveBack.addAll(pool.drainPending());
     giveBack.forEach(Request::requeue);
     if (!giveBack.isEmpty()) {
@@ -370,6 +418,11 @@ public final class Worker implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       coldStop();
+    }
+    executions.close();
+    mailbox.close();
+    if (autoscaler != null) {
+      autoscaler.close();
     }
     stopped.countDown();
     log.info("Worker {} stopped after {} task(s)", nodename, processed());
@@ -388,9 +441,20 @@ public final class Worker implements AutoCloseable {
     }
   }
 
-  /** Cold shutdown: interrupt running tasks now. */
+  /**
+   * Cold shutdown: interrupt running tasks now, returning {@code acks_late} ones to the broker.
+   * Called during a warm shutdown (a second TERM or INT), it turns that shutdown cold.
+   */
   public void stopNow() {
-    cold = true;
+    boolean stopping;
+    synchronized (this) {
+      stopping = !running && pool != null && stopped.getCount() > 0;
+      cold = true;
+    }
+    if (stopping) {
+      coldStop();
+      return;
+    }
     stop(Duration.ZERO);
   }
 
@@ -407,6 +471,8 @@ public final class Worker implements AutoCloseable {
     private Integer prefetchMultiplier;
     private String nodename;
     private TaskPool.Kind poolKind = TaskPool.Kind.PLATFORM;
+    private int[] autoscale;
+    private Duration autoscaleKeepAlive = Duration.ofSeconds(30);
     private dev.apium.beat.Beat beat;
 
     Builder(Apium app) {
@@ -432,6 +498,24 @@ public final class Worker implements AutoCloseable {
       }
       concurrency = value;
       return this;
+    }
+
+    /**
+     * {@code --autoscale max,min}: the pool grows to {@code max} threads when busy and shrinks back
+     * to {@code min} after {@code keepAlive} (Celery: 30 s) of lower demand. Prefetch follows max.
+     */
+    public Builder autoscale(int max, int min, Duration keepAlive) {
+      if (min < 1 || max < min) {
+        throw new IllegalArgumentException(
+            "--autoscale " + max + "," + min + ": use max,min with max >= min >= 1, e.g. 10,3");
+      }
+      autoscale = new int[] {max, min};
+      autoscaleKeepAlive = keepAlive;
+      return this;
+    }
+
+    public Builder autoscale(int max, int min) {
+      return autoscale(max, min, Duration.ofSeconds(30));
     }
 
     public Builder prefetchMultiplier(int value) {
