@@ -215,6 +215,26 @@ public final class TaskContext {
     return new RetryRequest(null, null, cause);
   }
 
+  /**
+   * Replaces this task with another task, chain or group (Celery's {@code replace}): the
+   * replacement takes this task's id, callbacks, chain and chord membership, so the caller's {@link
+   * AsyncResult} ends with the replacement's result. Sends it, then throws {@link TaskReplaced}:
+   * write {@code throw context.replace(sig);}.
+   */
+  public TaskReplaced replace(Canvas replacement) {
+    throw Replacement.replace(this, replacement);
+  }
+
+  /**
+   * Adds a task to the chord this header task belongs to (Celery's {@code add_to_chord}): the body
+   * then waits for it too and gets its result after the others.
+   *
+   * @throws IllegalStateException when this task is not a chord header task
+   */
+  public AsyncResult<Object> addToChord(Canvas task) {
+    return Replacement.addToChord(this, task);
+  }
+
   /** Retry at a given instant. */
   public RetryRequest retryAt(Instant eta, Throwable cause) {
     return new RetryRequest(null, eta, cause);

@@ -73,6 +73,9 @@ final class TaskRunner {
       if (execution.finish()) {
         new Retrier(app, worker).retry(r, retry);
       }
+    } catch (TaskReplaced replaced) {
+      execution.finish();
+      log.info("Task {}: {}", r, replaced.getMessage());
     } catch (ResultNotStored e) {
       if (acksLate) {
         log.error("{}; returning the task to the broker to run again", e.getMessage());

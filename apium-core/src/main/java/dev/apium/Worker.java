@@ -73,6 +73,7 @@ public final class Worker implements AutoCloseable {
     this.poolKind = b.poolKind;
     this.revoked = new RevokedIds(app);
     this.runner = new TaskRunner(app, this);
+    CanvasFollowUp.install(app, this);
     this.beat = b.beat;
   }
 
@@ -209,6 +210,7 @@ public final class Worker implements AutoCloseable {
             ResultMeta.failure(message.id(), info, text, app.clock().instant())
                 .withGroupAndParent(message.group(), message.parentId()));
     failures.incrementAndGet();
+    hook.onFailure(new Request(message, delivery, null), info, text);
     delivery.deadLetter("NotRegistered: " + message.task());
   }
 

@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
       BeatCommand.class,
       CallCommand.class,
       ResultCommand.class,
+      DemoCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class ApiumCommand implements Runnable {
