@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -48,6 +49,11 @@ public abstract class BeatContract {
 
   protected abstract String backendUrl();
 
+  /** Further settings of every app (e.g. the database schema). */
+  protected Map<String, String> settings() {
+    return Map.of();
+  }
+
   /** The lease time of the beats under test (real time of the store). */
   protected Duration leaseTtl() {
     return Duration.ofMillis(400);
@@ -59,14 +65,15 @@ public abstract class BeatContract {
 
   /** An app on the shared broker and backend, with the test's clock and queue; closed after. */
   protected Apium app() {
-    Apium app =
+    Apium.Builder builder =
         Apium.builder()
             .withoutEnvironment()
             .broker(brokerUrl())
             .backend(backendUrl())
             .config("task_default_queue", queue)
-            .clock(clock)
-            .build();
+            .clock(clock);
+    settings().forEach(builder::config);
+    Apium app = builder.build();
     apps.add(app);
     return app;
   }
