@@ -36,6 +36,16 @@ class BeatCommandTest {
   }
 
   @Test
+  void helpShowsTheScheduleOptions() {
+    CommandLine cli = ApiumCommand.commandLine();
+    StringWriter out = new StringWriter();
+    cli.setOut(new PrintWriter(out));
+    assertThat(cli.execute("beat", "--help")).isZero();
+    assertThat(cli.execute("worker", "--help")).isZero();
+    assertThat(out.toString()).contains("--schedule=FILE", "--lease-ttl=SECONDS", "-B, --beat");
+  }
+
+  @Test
   void aMissingFileOrNoEntriesSayWhatToDo() {
     assertThat(run("beat", "-b", "memory://", "--schedule", dir.resolve("none.yaml").toString()))
         .contains("none.yaml does not exist");

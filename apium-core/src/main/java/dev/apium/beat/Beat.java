@@ -275,7 +275,11 @@ public final class Beat implements AutoCloseable {
       return this;
     }
 
-    /** The schedule's name, shared by every beat instance of it (default: the app's name). */
+    /**
+     * The schedule's name, shared by every beat instance of it (default: the app's name). Beats of
+     * one name share one lease and one set of last runs: give different applications that share a
+     * result backend different names.
+     */
     public Builder name(String value) {
       name = value;
       return this;

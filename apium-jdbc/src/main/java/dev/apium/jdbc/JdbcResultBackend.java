@@ -291,6 +291,11 @@ final class JdbcResultBackend implements ResultBackend {
   }
 
   @Override
+  public Optional<dev.apium.spi.CoordinationStore> coordination() {
+    return Optional.of(new JdbcCoordinationStore(db));
+  }
+
+  @Override
   public String describe() {
     return db.describe();
   }

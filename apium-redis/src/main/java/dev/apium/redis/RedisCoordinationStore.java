@@ -22,9 +22,9 @@ import java.util.function.Function;
  * The coordination store on the Redis result backend's connection: a lease is a key holding {@code
  * <token>|<owner>} with a PX time to live, its fencing token comes from INCR on {@code
  * <lease>.fence}; renew, claim and put compare the lease value in the same Lua script as their
- * write (scripts {@code lease_*.lua}, {@code fenced_*.lua}). Keys sit behind {@code
- * global_keyprefix}; lease times are Redis server time. Thread-safe (Lettuce's shared connection);
- * owns nothing: the backend closes the connection.
+ * write (scripts {@code lease_*.lua}, {@code fenced_*.lua}). Keys get the given prefix (the backend
+ * passes none, as its result keys have none); lease times are Redis server time. Thread-safe
+ * (Lettuce's shared connection); owns nothing: the backend closes the connection.
  */
 final class RedisCoordinationStore implements CoordinationStore {
   private static final Script ACQUIRE = new Script("lease_acquire");
