@@ -38,21 +38,20 @@ public final class Analysis {
   public Summary run(Path table, Duration timeout, Progress progress) {
     long deadline = System.nanoTime() + timeout.toNanos();
     List<Signature> header = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
     Tables.chunks(
         table,
         chunkSize,
-        rows ->
-            header.add(
-                app.signature("analysis.partial", rows, query)
-                    .taskId(UUID.randomUUID().toString())));
+        rows -> {
+          ids.add(UUID.randomUUID().toString());
+          header.add(
+              app.signature("analysis.partial", rows, query).taskId(ids.get(ids.size() - 1)));
+        });
     progress.total(header.size() + 1L);
     AsyncResult<Summary> body =
         Chord.of(header, app.signature("analysis.merge")).delay(Summary.class);
-    for (Signature chunk : header) {
-      app.result(chunk.data().options().get("task_id").asText())
-          .toCompletableFuture()
-          .whenComplete((value, error) -> progress.step());
-    }
+    ids.forEach(
+        id -> app.result(id).toCompletableFuture().whenComplete((part, error) -> progress.step()));
     Summary answer = await(body.toCompletableFuture(), deadline, "analysis of " + table);
     progress.step();
     return answer;
