@@ -33,6 +33,7 @@ public final class Apium implements AutoCloseable {
   private volatile Broker broker;
   private volatile ResultBackend backend;
   private volatile Control control;
+  private dev.apium.beat.Beat.Builder beat;
 
   private Apium(Builder b) {
     this.name = b.name;
@@ -212,6 +213,18 @@ public final class Apium implements AutoCloseable {
   /** A worker for this app; configure it, then {@code start()}. */
   public Worker.Builder worker() {
     return new Worker.Builder(this);
+  }
+
+  /**
+   * The app's beat schedule (Celery's {@code beat_schedule}): one builder per app, so entries added
+   * here in code are what {@code apium beat} and {@code apium worker --beat} run, with those of the
+   * schedule file. Add entries, then {@code build()} or {@code start()}.
+   */
+  public synchronized dev.apium.beat.Beat.Builder beat() {
+    if (beat == null) {
+      beat = dev.apium.beat.Beat.builder(this);
+    }
+    return beat;
   }
 
   JavaType type(Class<?> type) {

@@ -36,6 +36,7 @@ public final class Worker implements AutoCloseable {
   private final TaskPool.Kind poolKind;
   private final RevokedIds revoked;
   private final TaskRunner runner;
+  private final dev.apium.beat.Beat beat;
   private final AtomicLong processed = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -73,6 +74,7 @@ public final class Worker implements AutoCloseable {
     this.revoked = new RevokedIds(app);
     this.runner = new TaskRunner(app, this);
     CanvasFollowUp.install(app, this);
+    this.beat = b.beat;
   }
 
   /** Starts consuming. Returns once the subscription is live. */
@@ -105,6 +107,9 @@ public final class Worker implements AutoCloseable {
     subscription = app.broker().consume(queues, basePrefetch(), this::onDelivery);
     mailbox = new Mailbox(app, this);
     mailbox.start();
+    if (beat != null) {
+      beat.start();
+    }
     log.info(
         "Worker {} ready: queues {}, concurrency {} ({} pool), prefetch {}, broker {}, backend {}, tasks {}",
         nodename,
@@ -393,6 +398,9 @@ public final class Worker implements AutoCloseable {
       }
       running = false;
     }
+    if (beat != null) {
+      beat.stop();
+    }
     log.info(
         "Warm shutdown of {}: finishing {} running task(s), returning prefetched messages",
         nodename,
@@ -467,6 +475,7 @@ public final class Worker implements AutoCloseable {
     private TaskPool.Kind poolKind = TaskPool.Kind.PLATFORM;
     private int[] autoscale;
     private Duration autoscaleKeepAlive = Duration.ofSeconds(30);
+    private dev.apium.beat.Beat beat;
 
     Builder(Apium app) {
       this.app = app;
@@ -525,6 +534,12 @@ public final class Worker implements AutoCloseable {
     /** Virtual threads (Java 21+) for I/O-bound tasks: thousands at once. */
     public Builder virtualThreads(boolean value) {
       poolKind = value ? TaskPool.Kind.VIRTUAL : TaskPool.Kind.PLATFORM;
+      return this;
+    }
+
+    /** Runs this beat inside the worker ({@code --beat}): started and stopped with it. */
+    public Builder beat(dev.apium.beat.Beat value) {
+      beat = value;
       return this;
     }
 

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
     description = "Apium: a Celery-compatible distributed task queue for the JVM.",
     subcommands = {
       WorkerCommand.class,
+      BeatCommand.class,
       CallCommand.class,
       ResultCommand.class,
       DemoCommand.class,

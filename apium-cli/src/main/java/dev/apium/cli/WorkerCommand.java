@@ -24,6 +24,12 @@ import picocli.CommandLine.Option;
     description = "Start a worker that runs tasks from the broker (like `celery worker`).")
 final class WorkerCommand implements Callable<Integer> {
   @Mixin AppOptions app;
+  @Mixin BeatOptions beatOptions;
+
+  @Option(
+      names = {"-B", "--beat"},
+      description = "Also run the beat scheduler in this worker (safe with several workers).")
+  boolean beat;
 
   @Option(
       names = {"-Q", "--queues"},
@@ -90,6 +96,9 @@ final class WorkerCommand implements Callable<Integer> {
     if (autoscale != null) {
       int[] maxMin = parseAutoscale(autoscale);
       builder.autoscale(maxMin[0], maxMin[1]);
+    }
+    if (beat) {
+      builder.beat(beatOptions.build(apium));
     }
     Worker worker = builder.start();
     Shutdown shutdown = new Shutdown(worker, Duration.ofSeconds(shutdownTimeout));

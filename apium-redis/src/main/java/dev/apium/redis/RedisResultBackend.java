@@ -222,6 +222,13 @@ public final class RedisResultBackend implements ResultBackend {
   }
 
   @Override
+  public Optional<dev.apium.spi.CoordinationStore> coordination() {
+    return Optional.of(
+        new RedisCoordinationStore(
+            connection, "", e -> connector.failed("coordinate beat schedulers", e)));
+  }
+
+  @Override
   public String describe() {
     return "redis " + connector.describe();
   }
