@@ -45,7 +45,8 @@ class DemoCommandTest {
     assertThat(text)
         .contains("broker sqlite:")
         .contains("images    3/3 pictures", "analysis  3/3 tasks")
-        .containsPattern("Done in [0-9.]+ s: 10 tasks, [0-9]+ tasks/s, 1 failed")
+        .containsPattern(
+            "Done in [0-9.]+ s: 10 tasks in [0-9.]+ s of batches \\([0-9.]+ tasks/s\\), 1 failed")
         .contains("broken.jpg: ValueError: cannot decode image 'broken.jpg'")
         .contains("contact-sheet.png", "delays-by-hour.png", "delays.csv", "delays.json");
     assertThat(out.resolve("contact-sheet.png")).isNotEmptyFile();
