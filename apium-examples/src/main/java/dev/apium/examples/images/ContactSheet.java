@@ -110,7 +110,7 @@ public final class ContactSheet {
       g.setColor(MUTED);
       g.drawString(
           String.format(
-              "thumbnail %d×%d · mean %.0f · sd %.0f · levels %d–%d",
+              "%d×%d px · mean %.0f · sd %.0f · levels %d–%d",
               stats.picture().width(),
               stats.picture().height(),
               stats.mean(),
