@@ -69,6 +69,9 @@ final class PublishLane implements AutoCloseable {
     failAll("the publishing channel was closed");
     try {
       Channel ch = connection.createChannel();
+      if (channel != null) {
+        closeQuietly(channel);
+      }
       if (confirms) {
         ch.confirmSelect();
         ch.addConfirmListener(
@@ -122,14 +125,19 @@ final class PublishLane implements AutoCloseable {
     }
   }
 
+  /** Closes a replaced channel so that amqp-client stops recovering it. */
+  private static void closeQuietly(Channel old) {
+    try {
+      old.close();
+    } catch (IOException | java.util.concurrent.TimeoutException | AlreadyClosedException e) {
+      // already closed by the server; nothing is left to release
+    }
+  }
+
   @Override
   public synchronized void close() {
-    if (channel != null && channel.isOpen()) {
-      try {
-        channel.close();
-      } catch (IOException | java.util.concurrent.TimeoutException | AlreadyClosedException e) {
-        // the connection is going away as well; nothing is left to release
-      }
+    if (channel != null) {
+      closeQuietly(channel);
     }
     failAll("the broker was closed before RabbitMQ confirmed the publish");
   }

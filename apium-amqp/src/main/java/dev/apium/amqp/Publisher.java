@@ -22,6 +22,7 @@ final class Publisher implements AutoCloseable {
   private final Duration timeout;
   private final Connection connection;
   private final AtomicInteger next = new AtomicInteger();
+  private volatile String blocked;
 
   Publisher(Connection connection, int lanes, boolean confirms, Duration timeout) {
     this.connection = connection;
@@ -30,6 +31,7 @@ final class Publisher implements AutoCloseable {
     for (int i = 0; i < lanes; i++) {
       this.lanes[i] = new PublishLane(connection, confirms);
     }
+    connection.addBlockedListener(reason -> blocked = reason, () -> blocked = null);
   }
 
   void publish(String exchange, String routingKey, AMQP.BasicProperties props, byte[] body) {
@@ -45,7 +47,10 @@ final class Publisher implements AutoCloseable {
               + routingKey
               + "' within "
               + timeout.toSeconds()
-              + " s: is the broker blocked by a memory or disk alarm?",
+              + " s: "
+              + (blocked == null
+                  ? "is the broker overloaded, or blocked by a memory or disk alarm?"
+                  : "RabbitMQ is blocking publishers (" + blocked + "): free memory or disk"),
           e);
     } catch (ExecutionException e) {
       throw e.getCause() instanceof BrokerException b

@@ -37,6 +37,13 @@ class AmqpConnectIT {
   }
 
   @Test
+  void celerysDefaultUrlFormReachesTheRootVhost() {
+    try (AmqpBroker broker = new AmqpBroker("amqp://guest:guest@localhost:5672//", CONFIG)) {
+      assertThat(broker.size("apium-no-such-queue-" + System.nanoTime())).isZero();
+    }
+  }
+
+  @Test
   void factoryFindsBrokerByScheme() {
     try (Broker broker = Transports.broker("pyamqp://guest:guest@127.0.0.1:5672//", CONFIG)) {
       assertThat(broker).isInstanceOf(AmqpBroker.class);

@@ -1,0 +1,36 @@
+/**
+ * RabbitMQ for Apium: {@link dev.apium.amqp.AmqpBroker} ({@code amqp://}, {@code amqps://}, {@code
+ * pyamqp://}) and {@link dev.apium.amqp.RpcResultBackend} ({@code rpc://}), found through {@link
+ * dev.apium.amqp.AmqpTransportFactory}.
+ *
+ * <p>Choices worth knowing:
+ *
+ * <ul>
+ *   <li>Topology is Celery's, flag for flag: task queues durable, not auto-delete, no arguments (or
+ *       {@code x-max-priority} when {@code task_queue_max_priority} is set) with a direct exchange
+ *       of the same name; {@code celeryev} topic durable; {@code celery.pidbox} fanout and {@code
+ *       reply.celery.pidbox} direct, both transient; listener queues with Celery's {@code
+ *       x-expires}/{@code x-message-ttl}. Declarations run on throwaway channels so a mismatch is a
+ *       clear error, not a dead shared channel.
+ *   <li>Every publish waits for its publisher confirm; a nack, a lost channel or a timeout (30 s)
+ *       is a {@code BrokerException}. Events and pidbox messages are not confirmed (kombu does not
+ *       store them either).
+ *   <li>Prefetch is {@code basic.qos(n, global=true)} on a channel per consume call: the bound is
+ *       shared by the queues of that call and a change applies at once. Celery does the same on
+ *       RabbitMQ (py-amqp reports RabbitMQ's qos semantics as not matching the spec, so Celery
+ *       passes {@code global=True}); per-consumer limits would neither bound the total nor change
+ *       for running consumers.
+ *   <li>Dead letters are copies in the durable queue {@code <queue>.dead} with a {@code
+ *       dead_letter_reason} header, published with a confirm before the original is acked; no
+ *       {@code x-dead-letter-exchange} argument, because that would change the task queue's
+ *       arguments and break declaration compatibility with Celery.
+ *   <li>ETA tasks far in the future are parked with {@code Delivery.deferUntil}: a confirmed copy
+ *       goes into the {@link dev.apium.amqp.DelayLadder} (28 durable TTL queues, one per power of
+ *       two seconds, no plugin, no head-of-line blocking), then the original is acked, so
+ *       RabbitMQ's consumer timeout never sees a long-held delivery. A crash between the confirm
+ *       and the ack can deliver the task twice; it is never lost.
+ *   <li>Connections recover automatically (amqp-client), with consumers, their qos and their
+ *       private queues; a publish during recovery retries until its confirm deadline.
+ * </ul>
+ */
+package dev.apium.amqp;
