@@ -127,10 +127,11 @@ final class DemoCommand implements Callable<Integer> {
 
   private static void print(Demo.Report report) {
     System.out.printf(
-        "%nDone in %.1f s: %d tasks, %.0f tasks/s, %d failed%s%n",
+        "%nDone in %.1f s: %d tasks in %.1f s of batches (%.1f tasks/s), %d failed%s%n",
         report.seconds(),
         report.tasks(),
-        report.tasks() / report.seconds(),
+        report.batchSeconds(),
+        report.tasks() / report.batchSeconds(),
         report.failures().size(),
         report.failures().isEmpty() ? "" : " (the corrupt picture, on purpose):");
     report.failures().forEach(failure -> System.out.println("  " + failure));

@@ -9,7 +9,6 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -17,7 +16,7 @@ import picocli.CommandLine;
 class DemoCommandTest {
 
   @Test
-  void demoRunsEndToEndAndSaysWhereTheOutputsAre(@TempDir Path out) {
+  void demoRunsEndToEndOnTheEmbeddedSqliteBrokerAndSaysWhereTheOutputsAre(@TempDir Path out) {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     PrintStream original = System.out;
     int exit;
@@ -28,7 +27,7 @@ class DemoCommandTest {
               .execute(
                   "demo",
                   "-b",
-                  "memory://" + UUID.randomUUID(),
+                  "sqlite:" + out.resolve("apium.db"),
                   "--images",
                   "2",
                   "--rows",
@@ -44,8 +43,10 @@ class DemoCommandTest {
     String text = printed.toString(StandardCharsets.UTF_8);
     assertThat(exit).as(text).isZero();
     assertThat(text)
+        .contains("broker sqlite:")
         .contains("images    3/3 pictures", "analysis  3/3 tasks")
-        .containsPattern("Done in [0-9.]+ s: 10 tasks, [0-9]+ tasks/s, 1 failed")
+        .containsPattern(
+            "Done in [0-9.]+ s: 10 tasks in [0-9.]+ s of batches \\([0-9.]+ tasks/s\\), 1 failed")
         .contains("broken.jpg: ValueError: cannot decode image 'broken.jpg'")
         .contains("contact-sheet.png", "delays-by-hour.png", "delays.csv", "delays.json");
     assertThat(out.resolve("contact-sheet.png")).isNotEmptyFile();

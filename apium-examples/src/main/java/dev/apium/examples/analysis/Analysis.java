@@ -1,21 +1,26 @@
 package dev.apium.examples.analysis;
 
 import dev.apium.Apium;
+import dev.apium.AsyncResult;
+import dev.apium.Chord;
+import dev.apium.Signature;
 import dev.apium.TaskFailedException;
 import dev.apium.examples.Progress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * The client side of the analysis example: splits a table into chunks of rows, sends one {@code
- * analysis.partial} per chunk while still reading, then {@code analysis.merge} over their results
- * (a chord: header = the partials, body = the merge). Called from one client thread.
+ * The client side of the analysis example: splits a table into chunks of rows and sends a chord,
+ * one {@code analysis.partial} per chunk as the header and {@code analysis.merge} as the body,
+ * which the worker finishing the last chunk sends with every partial result. Called from one client
+ * thread.
  */
 public final class Analysis {
   private final Apium app;
@@ -32,25 +37,22 @@ public final class Analysis {
   /** Runs the chord over a CSV or JSON table and waits for the merged answer. */
   public Summary run(Path table, Duration timeout, Progress progress) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    List<CompletableFuture<Summary>> header = new ArrayList<>();
+    List<Signature> header = new ArrayList<>();
+    List<String> ids = new ArrayList<>();
     Tables.chunks(
         table,
         chunkSize,
         rows -> {
+          ids.add(UUID.randomUUID().toString());
           header.add(
-              app.signature("analysis.partial", rows, query)
-                  .delay(Summary.class)
-                  .toCompletableFuture()
-                  .whenComplete((summary, error) -> progress.step()));
-          progress.total(header.size() + 1L);
+              app.signature("analysis.partial", rows, query).taskId(ids.get(ids.size() - 1)));
         });
-    List<Summary> partials = new ArrayList<>();
-    for (CompletableFuture<Summary> part : header) {
-      partials.add(await(part, deadline, "chunk " + (partials.size() + 1) + " of " + table));
-    }
-    CompletableFuture<Summary> body =
-        app.signature("analysis.merge", partials).delay(Summary.class).toCompletableFuture();
-    Summary answer = await(body, deadline, "merge of " + table);
+    progress.total(header.size() + 1L);
+    AsyncResult<Summary> body =
+        Chord.of(header, app.signature("analysis.merge")).delay(Summary.class);
+    ids.forEach(
+        id -> app.result(id).toCompletableFuture().whenComplete((part, error) -> progress.step()));
+    Summary answer = await(body.toCompletableFuture(), deadline, "analysis of " + table);
     progress.step();
     return answer;
   }

@@ -6,6 +6,7 @@ import java.awt.Graphics2D;
 import java.awt.RenderingHints;
 import java.awt.geom.Ellipse2D;
 import java.awt.image.BufferedImage;
+import java.awt.image.DataBufferInt;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -91,9 +92,10 @@ public final class DemoImages {
 
   private static BufferedImage shade(Shader shader) {
     BufferedImage image = new BufferedImage(W, H, BufferedImage.TYPE_INT_RGB);
+    int[] pixels = ((DataBufferInt) image.getRaster().getDataBuffer()).getData();
     for (int y = 0; y < H; y++) {
       for (int x = 0; x < W; x++) {
-        image.setRGB(x, y, shader.rgb(x / (double) W, y / (double) H));
+        pixels[y * W + x] = shader.rgb(x / (double) W, y / (double) H);
       }
     }
     return image;

@@ -28,7 +28,7 @@ public final class ContactSheet {
   private static final int PAD = 14;
   private static final int COLUMNS = 3;
   private static final int CARD_W = PAD * 3 + TILE * 2;
-  private static final int CARD_H = PAD * 2 + TILE + 46 + 3 * 17 + 6;
+  private static final int CARD_H = PAD * 2 + TILE + 46 + 2 * 17 + 8;
   private static final int HEADER = 86;
   private static final Color PAPER = new Color(0xF3F0E8);
   private static final Color INK = new Color(0x2B2B2B);
@@ -110,7 +110,7 @@ public final class ContactSheet {
       g.setColor(MUTED);
       g.drawString(
           String.format(
-              "thumbnail %d×%d · mean %.0f · sd %.0f · levels %d–%d",
+              "%d×%d px · mean %.0f · sd %.0f · levels %d–%d",
               stats.picture().width(),
               stats.picture().height(),
               stats.mean(),

@@ -1,6 +1,10 @@
 package dev.apium.examples.images;
 
 import dev.apium.Apium;
+import dev.apium.AsyncResult;
+import dev.apium.Chain;
+import dev.apium.Group;
+import dev.apium.GroupResult;
 import dev.apium.TaskFailedException;
 import dev.apium.examples.Progress;
 import java.time.Duration;
@@ -8,16 +12,16 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The client side of the image example: runs the pipeline {@code images.grayscale →
- * images.thumbnail → images.histogram} for every picture of a batch at once and gathers one {@link
- * ImageOutcome} per picture, failures included, so one corrupt file never sinks the batch. Each
- * step is sent as soon as the previous one's result arrives. Called from one client thread;
- * completion callbacks run on a common-pool thread.
+ * The client side of the image example: sends a batch as one group of chains, {@code
+ * images.grayscale → images.thumbnail → images.histogram} per picture (the workers pass each result
+ * on to the next step), and gathers one {@link ImageOutcome} per picture, failures included, so one
+ * corrupt file never sinks the batch. Called from one client thread; completion callbacks run on
+ * the result backend's thread.
  */
 public final class ImageBatch {
   private final Apium app;
@@ -30,15 +34,22 @@ public final class ImageBatch {
   }
 
   /**
-   * Runs the pipeline on every picture and waits for all of them.
+   * Sends the batch as a group of chains and waits for every picture.
    *
    * @param progress told the number of pictures, then stepped once per finished picture
    */
   public List<ImageOutcome> run(List<Picture> pictures, Duration timeout, Progress progress) {
     progress.total(pictures.size());
+    long start = System.nanoTime();
+    GroupResult batch = Group.of(pictures.stream().map(this::pipeline).toList()).delay();
     List<CompletableFuture<ImageOutcome>> pending = new ArrayList<>();
-    for (Picture picture : pictures) {
-      pending.add(pipeline(picture).whenComplete((outcome, error) -> progress.step()));
+    for (int i = 0; i < pictures.size(); i++) {
+      Picture picture = pictures.get(i);
+      AsyncResult<PictureStats> last = batch.results().get(i).as(PictureStats.class);
+      pending.add(
+          last.toCompletableFuture()
+              .handle((stats, error) -> outcome(picture, last, stats, error, start))
+              .whenComplete((outcome, error) -> progress.step()));
     }
     try {
       CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
@@ -51,34 +62,31 @@ public final class ImageBatch {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted while waiting for the image batch", e);
-    } catch (java.util.concurrent.ExecutionException e) {
+    } catch (ExecutionException e) {
       throw new IllegalStateException("image batch failed", e.getCause());
     }
     return pending.stream().map(CompletableFuture::join).toList();
   }
 
-  /** One picture through the three tasks; a failing step ends it with an error outcome. */
-  private CompletableFuture<ImageOutcome> pipeline(Picture picture) {
-    long start = System.nanoTime();
-    AtomicInteger sent = new AtomicInteger();
-    return send(sent, Picture.class, "images.grayscale", picture)
-        .thenComposeAsync(
-            gray -> send(sent, Picture.class, "images.thumbnail", gray, thumbnailSize))
-        .thenComposeAsync(thumb -> send(sent, PictureStats.class, "images.histogram", thumb))
-        .handle(
-            (stats, error) ->
-                new ImageOutcome(
-                    picture,
-                    stats,
-                    error == null ? null : describe(error),
-                    (System.nanoTime() - start) / 1_000_000,
-                    sent.get()));
+  /** One picture's chain: the thumbnail and histogram steps get the previous result first. */
+  private Chain pipeline(Picture picture) {
+    return Chain.of(
+        app.signature("images.grayscale", picture),
+        app.signature("images.thumbnail", thumbnailSize),
+        app.signature("images.histogram"));
   }
 
-  private <T> CompletableFuture<T> send(
-      AtomicInteger sent, Class<T> type, String task, Object... args) {
-    sent.incrementAndGet();
-    return app.signature(task, args).delay(type).toCompletableFuture();
+  private static ImageOutcome outcome(
+      Picture picture, AsyncResult<?> last, PictureStats stats, Throwable error, long start) {
+    long millis = (System.nanoTime() - start) / 1_000_000;
+    if (error == null) {
+      return new ImageOutcome(picture, stats, null, millis, 3);
+    }
+    int ran = 1;
+    for (AsyncResult<?> step = last.parent(); step != null; step = step.parent()) {
+      ran += step.successful() ? 1 : 0;
+    }
+    return new ImageOutcome(picture, null, describe(error), millis, ran);
   }
 
   private static String describe(Throwable error) {

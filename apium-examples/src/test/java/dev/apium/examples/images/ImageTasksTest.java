@@ -5,11 +5,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.apium.TaskError;
 import dev.apium.examples.Datasets;
+import dev.apium.protocol.CeleryJson;
 import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Base64;
 import java.util.Random;
 import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
@@ -114,5 +116,21 @@ class ImageTasksTest {
     BufferedImage written = ImageIO.read(Path.of(gray.path()).toFile());
     assertThat(written.getType()).isEqualTo(BufferedImage.TYPE_BYTE_GRAY);
     assertThat(written.getWidth()).isEqualTo(600);
+  }
+
+  @Test
+  void picturesTravelAsBase64InTheJsonMessageAndPythonMaySendJustNameAndData() throws IOException {
+    byte[] png = Files.readAllBytes(Datasets.image("coins.png"));
+    String json = CeleryJson.write(Picture.inline("coins.png", png));
+    assertThat(json).contains("\"data\":\"" + Base64.getEncoder().encodeToString(png) + "\"");
+
+    String fromPython =
+        "{\"name\": \"coins.png\", \"data\": \"" + Base64.getEncoder().encodeToString(png) + "\"}";
+    Picture received = CeleryJson.MAPPER.readValue(fromPython, Picture.class);
+    Picture gray = tasks.grayscale(received);
+
+    assertThat(gray.width()).isEqualTo(384);
+    assertThat(CeleryJson.MAPPER.readTree(CeleryJson.write(gray)).get("data").asText())
+        .startsWith("iVBORw0KGgo"); // base64 of the PNG signature
   }
 }
