@@ -96,16 +96,20 @@ final class MessageStore {
             + " claimed_at = NULL WHERE id = ? AND deliveries = ? AND state = 'claimed'";
     keepAlive =
         "UPDATE " + m + " SET claimed_at = ? WHERE id = ? AND deliveries = ? AND state = 'claimed'";
+    String release = "UPDATE " + m + " SET state = 'ready', claimed_by = NULL, claimed_at = NULL";
+    String claimedSkipLocked = " AND state = 'claimed'" + at.dialect().skipLocked;
     restore =
-        "UPDATE "
-            + m
-            + " SET state = 'ready', claimed_by = NULL, claimed_at = NULL"
-            + " WHERE state = 'claimed' AND claimed_at < ?";
+        release
+            + " WHERE state = 'claimed' AND "
+            + String.format(
+                at.dialect().idsIn,
+                "SELECT id FROM " + m + " WHERE claimed_at < ?" + claimedSkipLocked);
     returnOwned =
-        "UPDATE "
-            + m
-            + " SET state = 'ready', claimed_by = NULL, claimed_at = NULL"
-            + " WHERE state = 'claimed' AND claimed_by = ?";
+        release
+            + " WHERE state = 'claimed' AND "
+            + String.format(
+                at.dialect().idsIn,
+                "SELECT id FROM " + m + " WHERE claimed_by = ?" + claimedSkipLocked);
     purge = "DELETE FROM " + m + " WHERE queue = ? AND state = 'ready'";
     size = "SELECT COUNT(*) FROM " + m + " WHERE queue = ? AND state = 'ready'";
     bind =
