@@ -88,6 +88,11 @@ final class PrivateRabbitNode implements AutoCloseable {
         .until(this::accepting);
   }
 
+  /** Lowers RabbitMQ's consumer (delivery acknowledgement) timeout on the running node. */
+  void setConsumerTimeout(Duration timeout) {
+    ctl("eval", "application:set_env(rabbit, consumer_timeout, " + timeout.toMillis() + ").");
+  }
+
   /** Shuts the node down (its data stays) and waits until the port is closed. */
   void stop() {
     ctl("shutdown");

@@ -2,6 +2,7 @@ package dev.apium.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apium.Apium;
@@ -126,6 +127,33 @@ class CanvasInteropIT {
     python.startWorker("py-" + UUID.randomUUID() + "@%h", 2, queue);
     JsonNode onPython = python.run(PYTHON_WORKFLOWS.formatted(UUID.randomUUID()));
     assertThat(onPython).isEqualTo(onApium);
+  }
+
+  @Test
+  void pythonClientFollowsAReplacementAndGetsOldStyleErrbacksFromAnApiumWorker() throws Exception {
+    registerTasks();
+    apiumWorker("apium", queue);
+    String key = "errback-" + UUID.randomUUID();
+    JsonNode out =
+        python.run(
+            """
+            r = {}
+            r['replaced'] = app.send_task('interop.jreplace', (5,)).get(timeout=30)
+            failed = t.fail.apply_async(('x',), link_error=t.record.s('%s'))
+            try:
+                failed.get(timeout=30)
+            except Exception:
+                pass
+            r['failed_id'] = failed.id
+            out = r
+            """
+                .formatted(key));
+    assertThat(out.get("replaced").asInt()).isEqualTo(16);
+    String failedId = out.get("failed_id").asText();
+    await()
+        .atMost(WAIT)
+        .untilAsserted(
+            () -> assertThat(redis.sync().lrange(key, 0, -1)).containsExactly("java:" + failedId));
   }
 
   @Test

@@ -1,6 +1,8 @@
 package dev.apium.interop;
 
+import dev.apium.Chain;
 import dev.apium.Task;
+import dev.apium.TaskContext;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.util.List;
@@ -21,6 +23,15 @@ public class CanvasInteropTasks implements AutoCloseable {
     long total = numbers.stream().mapToLong(Long::longValue).sum();
     recorder.sync().rpush(key, "java:" + total);
     return total;
+  }
+
+  /** Replaces itself with {@code add(x, 1) | add(10)}: the caller gets x + 11. */
+  @Task("interop.jreplace")
+  public Object replace(long x, TaskContext context) {
+    throw context.replace(
+        Chain.of(
+            context.app().signature("interop.add", x, 1),
+            context.app().signature("interop.add", 10)));
   }
 
   @Override

@@ -98,7 +98,7 @@ final class Envelopes {
     record.put("reason", reason);
     record.put("queue", queue);
     record.put("delivery_tag", tag);
-    record.put("dead_at", System.currentTimeMillis() / 1000.0);
+    record.put("dead_at", java.math.BigDecimal.valueOf(System.currentTimeMillis(), 3));
     record.put("raw", raw);
     return CeleryJson.write(record);
   }

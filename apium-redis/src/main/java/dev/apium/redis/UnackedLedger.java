@@ -43,6 +43,11 @@ final class UnackedLedger {
     return System.currentTimeMillis() / 1000.0;
   }
 
+  /** An epoch-seconds score as plain decimal text, as Python writes floats (no exponent). */
+  static String score(double seconds) {
+    return java.math.BigDecimal.valueOf(seconds).toPlainString();
+  }
+
   boolean ack(String tag, String entry) {
     long done =
         LuaScripts.ACK.run(
@@ -118,7 +123,7 @@ final class UnackedLedger {
             entry,
             Envelopes.redelivered(envelope),
             leftmost ? "left" : "right",
-            stale == null ? "" : Double.toString(stale));
+            stale == null ? "" : score(stale));
     return done == 1;
   }
 

@@ -4,7 +4,7 @@ import dev.apium.spi.Broker;
 import dev.apium.testing.BrokerContract;
 
 /**
- * The broker contract against the shared Redis, db 14, with one {@code global_keyprefix} per test
+ * The broker contract against the shared Redis, db 11, with one {@code global_keyprefix} per test
  * so the unacked bookkeeping of parallel tests never mixes.
  */
 class RedisBrokerContractIT extends BrokerContract {
@@ -12,7 +12,8 @@ class RedisBrokerContractIT extends BrokerContract {
 
   @Override
   protected Broker newBroker() {
-    return new RedisBroker("redis://127.0.0.1:6379/14", RedisTestSupport.config(prefix, 3600));
+    return new RedisBroker(
+        "redis://127.0.0.1:6379/" + RedisTestSupport.DB, RedisTestSupport.config(prefix, 3600));
   }
 
   @Override

@@ -26,24 +26,28 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Crash recovery, keep-alive, dead letters, prefetch; db 12, one key prefix per test. */
+/** Crash recovery, keep-alive, dead letters, prefetch; db 11, one key prefix per test. */
 class RedisReliabilityIT {
   static RedisTestSupport redis;
 
   @BeforeAll
   static void start() {
-    redis = new RedisTestSupport(12);
-    redis.raw.flushdb();
+    redis = new RedisTestSupport(RedisTestSupport.DB);
   }
 
   @AfterAll
   static void stop() {
-    redis.raw.flushdb();
+    redis.forgetPrefixed();
     redis.close();
   }
 
   private static RedisBroker broker(String prefix) {
-    return new RedisBroker(redis.url(), RedisTestSupport.config(prefix, 1.0));
+    return broker(prefix, 1.0);
+  }
+
+  private static RedisBroker broker(String prefix, double visibilitySeconds) {
+    redis.prefixes.add(prefix);
+    return new RedisBroker(redis.url(), RedisTestSupport.config(prefix, visibilitySeconds));
   }
 
   @Test
@@ -79,19 +83,19 @@ class RedisReliabilityIT {
   @Test
   void keepAlivePreventsRestoreWhileTheHolderLives() throws Exception {
     String prefix = RedisTestSupport.unique("keep") + ":";
-    RedisBroker holder = broker(prefix);
+    RedisBroker holder = broker(prefix, 2.0);
     holder.publish("q", RedisTestSupport.wire("eta-task", 0));
     BlockingQueue<Delivery> held = new LinkedBlockingQueue<>();
     holder.consume(List.of("q"), 1, held::add);
     Delivery etaTask = poll(held);
     ScheduledExecutorService keeper = Executors.newSingleThreadScheduledExecutor();
     keeper.scheduleAtFixedRate(etaTask::keepAlive, 0, 200, TimeUnit.MILLISECONDS);
-    try (RedisBroker other = broker(prefix)) {
+    try (RedisBroker other = broker(prefix, 2.0)) {
       BlockingQueue<Delivery> stolen = new LinkedBlockingQueue<>();
       other.consume(List.of("q"), 1, stolen::add);
       await()
-          .during(Duration.ofMillis(2500))
-          .atMost(Duration.ofSeconds(4))
+          .during(Duration.ofMillis(3500))
+          .atMost(Duration.ofSeconds(5))
           .until(() -> stolen.isEmpty() && held.isEmpty());
       assertThat(redis.raw.hexists(prefix + "unacked", etaTask.deliveryTag())).isTrue();
 

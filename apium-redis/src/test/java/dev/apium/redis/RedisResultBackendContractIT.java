@@ -5,10 +5,11 @@ import dev.apium.spi.ResultBackend;
 import dev.apium.testing.ResultBackendContract;
 import java.util.Map;
 
-/** The result backend contract against the shared Redis, db 15 (ids are random per test). */
+/** The result backend contract against the shared Redis, db 11 (ids are random per test). */
 class RedisResultBackendContractIT extends ResultBackendContract {
   @Override
   protected ResultBackend newBackend() {
-    return new RedisResultBackend("redis://127.0.0.1:6379/15", ApiumConfig.of(Map.of()));
+    return new RedisResultBackend(
+        "redis://127.0.0.1:6379/" + RedisTestSupport.DB, ApiumConfig.of(Map.of()));
   }
 }

@@ -30,22 +30,20 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-/** Celery's result keys, notification and chord join; db 13. */
+/** Celery's result keys, notification and chord join; db 11, random ids. */
 class RedisResultBackendIT {
   static RedisTestSupport redis;
   static RedisResultBackend backend;
 
   @BeforeAll
   static void start() {
-    redis = new RedisTestSupport(13);
-    redis.raw.flushdb();
+    redis = new RedisTestSupport(RedisTestSupport.DB);
     backend = new RedisResultBackend(redis.url(), ApiumConfig.of(Map.of()));
   }
 
   @AfterAll
   static void stop() {
     backend.close();
-    redis.raw.flushdb();
     redis.close();
   }
 

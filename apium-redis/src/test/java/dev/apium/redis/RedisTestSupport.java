@@ -13,11 +13,15 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * A plain Lettuce connection to one db of the shared test Redis (127.0.0.1:6379), for reading and
- * writing raw keys beside the code under test. Each test class owns its db number; tests inside a
- * class isolate themselves with a key prefix or unique queue names. Closed by the test.
+ * A plain Lettuce connection to the shared test Redis (127.0.0.1:6379), for reading and writing raw
+ * keys beside the code under test. This module's ITs own db {@value #DB} (other tests use 0, 1, 8,
+ * 10, 12-15); only {@link RedisWireLayoutIT} flushes it, the others isolate themselves with a key
+ * prefix or random names and delete what they made. Closed by the test.
  */
 final class RedisTestSupport implements AutoCloseable {
+  static final int DB = 11;
+  final java.util.List<String> prefixes = new java.util.concurrent.CopyOnWriteArrayList<>();
+
   final int db;
   final RedisClient client;
   final StatefulRedisConnection<String, String> connection;
@@ -62,6 +66,16 @@ final class RedisTestSupport implements AutoCloseable {
 
   static WireMessage wire(String id, int priority, Object... args) {
     return TaskMessageCodec.encode(task(id, priority, args), Instant.now());
+  }
+
+  /** Deletes every key under the prefixes handed out by this test class. */
+  void forgetPrefixed() {
+    for (String prefix : prefixes) {
+      java.util.List<String> keys = raw.keys(prefix + "*");
+      if (!keys.isEmpty()) {
+        raw.del(keys.toArray(String[]::new));
+      }
+    }
   }
 
   @Override

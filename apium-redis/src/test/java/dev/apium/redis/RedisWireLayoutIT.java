@@ -29,7 +29,7 @@ class RedisWireLayoutIT {
 
   @BeforeAll
   static void start() {
-    redis = new RedisTestSupport(11);
+    redis = new RedisTestSupport(RedisTestSupport.DB);
     redis.raw.flushdb();
     broker = new RedisBroker(redis.url(), ApiumConfig.of(Map.of()));
   }

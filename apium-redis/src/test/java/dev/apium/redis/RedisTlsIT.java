@@ -1,0 +1,127 @@
+package dev.apium.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.apium.ApiumConfig;
+import dev.apium.spi.Delivery;
+import dev.apium.spi.Subscription;
+import java.io.File;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code rediss://} against a PRIVATE TLS-only redis-server (self-signed certificate made with
+ * openssl in a temp dir, free port), password protected; the child process is killed after the
+ * test.
+ */
+class RedisTlsIT {
+  private Path dir;
+  private int port;
+  private Process server;
+
+  @BeforeEach
+  void start() throws Exception {
+    dir = Files.createTempDirectory("apium-redis-tls");
+    run(
+        "openssl",
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=127.0.0.1",
+        "-keyout",
+        "key.pem",
+        "-out",
+        "cert.pem");
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    server =
+        new ProcessBuilder(
+                "redis-server",
+                "--port",
+                "0",
+                "--tls-port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--tls-cert-file",
+                "cert.pem",
+                "--tls-key-file",
+                "key.pem",
+                "--tls-ca-cert-file",
+                "cert.pem",
+                "--tls-auth-clients",
+                "no",
+                "--requirepass",
+                "s3cret",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString())
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("server.log").toFile())
+            .start();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              try (Socket s = new Socket("127.0.0.1", port)) {
+                return true;
+              }
+            });
+  }
+
+  private void run(String... command) throws Exception {
+    Process p =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(new File(dir.toFile(), "openssl.log"))
+            .start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(Files.readString(dir.resolve("openssl.log"))).isZero();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (server != null) {
+      server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  @Test
+  void publishesAndConsumesOverTls() throws Exception {
+    String url = "rediss://:s3cret@127.0.0.1:" + port + "/3?ssl_cert_reqs=none";
+    try (RedisBroker broker = new RedisBroker(url, ApiumConfig.of(Map.of()))) {
+      assertThat(broker.describe()).contains(":***@").doesNotContain("s3cret");
+      broker.publish("tls", RedisTestSupport.wire("over-tls", 0));
+      LinkedBlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
+      try (Subscription s = broker.consume(List.of("tls"), 1, got::add)) {
+        Delivery d = got.poll(10, TimeUnit.SECONDS);
+        assertThat(d).isNotNull();
+        assertThat(d.message().header("id")).isEqualTo("over-tls");
+        d.ack();
+      }
+    }
+  }
+}
