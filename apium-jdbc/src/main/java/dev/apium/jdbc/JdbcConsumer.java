@@ -15,7 +15,8 @@ import org.slf4j.LoggerFactory;
  * notification (PostgreSQL NOTIFY, or a local SQLite write), a settled delivery, or its poll
  * interval: on SQLite, where other processes cannot push, it polls from 20 ms backing off to 200 ms
  * while idle; on PostgreSQL the poll is a 2 s safety net. Queues take turns starting the claim
- * round so none starves. {@link #close()} stops the thread; handed-out deliveries stay the
+ * round so none starves. A handler that throws gets the message requeued once, then dead-lettered,
+ * so a bug cannot spin. {@link #close()} stops the thread; handed-out deliveries stay the
  * handler's.
  */
 final class JdbcConsumer implements Subscription {
@@ -117,8 +118,13 @@ final class JdbcConsumer implements Subscription {
     try {
       handler.accept(delivery);
     } catch (RuntimeException e) {
-      log.warn("handler of {} failed; requeueing message {}", row.queue(), row.id(), e);
-      delivery.reject(true);
+      if (delivery.redelivered()) {
+        log.warn("handler of {} failed again; dead-lettering message {}", row.queue(), row.id(), e);
+        delivery.deadLetter("consumer handler failed: " + e);
+      } else {
+        log.warn("handler of {} failed; requeueing message {}", row.queue(), row.id(), e);
+        delivery.reject(true);
+      }
     }
   }
 

@@ -39,6 +39,7 @@ final class MessageStore {
       byte[] body) {}
 
   private final String insert;
+  private final String probe;
   private final String notifyChannel;
   private final String claim;
   private final String ack;
@@ -64,6 +65,12 @@ final class MessageStore {
             + " VALUES (?, ?, ?, ?, 0, 'ready', ?, ?, ?, ?, ?, ?, ?)"
             + (at.isSqlite() ? "" : " RETURNING pg_notify(?, queue)");
     notifyChannel = at.isSqlite() ? null : at.channel("messages");
+    probe =
+        at.isSqlite()
+            ? "SELECT 1 FROM "
+                + m
+                + " WHERE queue = ? AND state = 'ready' AND (eta IS NULL OR eta <= ?) LIMIT 1"
+            : null;
     claim =
         "UPDATE "
             + m
@@ -96,16 +103,20 @@ final class MessageStore {
             + " claimed_at = NULL WHERE id = ? AND deliveries = ? AND state = 'claimed'";
     keepAlive =
         "UPDATE " + m + " SET claimed_at = ? WHERE id = ? AND deliveries = ? AND state = 'claimed'";
+    String release = "UPDATE " + m + " SET state = 'ready', claimed_by = NULL, claimed_at = NULL";
+    String claimedSkipLocked = " AND state = 'claimed'" + at.dialect().skipLocked;
     restore =
-        "UPDATE "
-            + m
-            + " SET state = 'ready', claimed_by = NULL, claimed_at = NULL"
-            + " WHERE state = 'claimed' AND claimed_at < ?";
+        release
+            + " WHERE state = 'claimed' AND "
+            + String.format(
+                at.dialect().idsIn,
+                "SELECT id FROM " + m + " WHERE claimed_at < ?" + claimedSkipLocked);
     returnOwned =
-        "UPDATE "
-            + m
-            + " SET state = 'ready', claimed_by = NULL, claimed_at = NULL"
-            + " WHERE state = 'claimed' AND claimed_by = ?";
+        release
+            + " WHERE state = 'claimed' AND "
+            + String.format(
+                at.dialect().idsIn,
+                "SELECT id FROM " + m + " WHERE claimed_by = ?" + claimedSkipLocked);
     purge = "DELETE FROM " + m + " WHERE queue = ? AND state = 'ready'";
     size = "SELECT COUNT(*) FROM " + m + " WHERE queue = ? AND state = 'ready'";
     bind =
@@ -153,9 +164,24 @@ final class MessageStore {
     return msg.property("priority") instanceof Number n ? n.intValue() : 0;
   }
 
-  /** Claims up to {@code limit} ready rows of the queue, in delivery order. */
+  /**
+   * Claims up to {@code limit} ready rows of the queue, in delivery order. On SQLite a read probes
+   * first: an UPDATE takes the file's write lock even when it matches nothing, and idle consumers
+   * of several processes would otherwise queue for it on every poll.
+   */
   List<Row> claim(Connection c, String queue, int limit, String owner, long now)
       throws SQLException {
+    if (probe != null) {
+      try (PreparedStatement ps = c.prepareStatement(probe)) {
+        ps.setString(1, queue);
+        ps.setLong(2, now);
+        try (ResultSet rs = ps.executeQuery()) {
+          if (!rs.next()) {
+            return List.of();
+          }
+        }
+      }
+    }
     List<long[]> order = new ArrayList<>();
     List<Row> rows = new ArrayList<>();
     try (PreparedStatement ps = c.prepareStatement(claim)) {

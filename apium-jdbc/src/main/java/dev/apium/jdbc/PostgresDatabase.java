@@ -39,6 +39,7 @@ final class PostgresDatabase extends Database {
     config.setConnectionTimeout(5_000);
     config.setPoolName(name);
     config.setConnectionInitSql(initSql);
+    config.addDataSourceProperty("ApplicationName", "apium");
     try {
       return new HikariDataSource(config);
     } catch (RuntimeException e) {
@@ -91,10 +92,16 @@ final class PostgresDatabase extends Database {
   Connection openDedicated() throws SQLException {
     Properties props = new Properties();
     props.setProperty("user", location.user());
+    props.setProperty("ApplicationName", listenerName());
     if (location.password() != null) {
       props.setProperty("password", location.password());
     }
     return DriverManager.getConnection(location.jdbcUrl(), props);
+  }
+
+  /** The application_name of LISTEN connections, so operators (and tests) can find them. */
+  String listenerName() {
+    return "apium-listen:" + location.channel("");
   }
 
   @Override

@@ -28,6 +28,15 @@ final class PgTestSchema {
     }
   }
 
+  static long count(String query) throws SQLException {
+    try (Connection c = DriverManager.getConnection(JDBC, "postgres", "");
+        Statement s = c.createStatement();
+        java.sql.ResultSet rs = s.executeQuery(query)) {
+      rs.next();
+      return rs.getLong(1);
+    }
+  }
+
   static void drop(String schema) throws SQLException {
     sql("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
   }
