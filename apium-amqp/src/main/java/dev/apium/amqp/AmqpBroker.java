@@ -40,7 +40,7 @@ public final class AmqpBroker implements Broker {
   private Connection consuming; // guarded by this
 
   public AmqpBroker(String url, ApiumConfig config) {
-    this.connector = new AmqpConnector(AmqpUrl.parse(url));
+    this.connector = new AmqpConnector(AmqpUrl.parse(url), config);
     int maxPriority = config.getInt(MAX_PRIORITY, 0);
     Map<String, Object> queueArgs = maxPriority > 0 ? Map.of("x-max-priority", maxPriority) : null;
     this.publishing = connector.open("publisher");

@@ -8,11 +8,12 @@ import com.rabbitmq.client.impl.recovery.RecordedBinding;
 import com.rabbitmq.client.impl.recovery.RecordedExchange;
 import com.rabbitmq.client.impl.recovery.RecordedQueue;
 import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
+import dev.apium.ApiumConfig;
 import dev.apium.spi.BrokerException;
 import java.io.IOException;
-import java.security.NoSuchAlgorithmException;
+import java.util.Map;
 import java.util.concurrent.TimeoutException;
-import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
 
 /**
  * Opens RabbitMQ connections for one URL with automatic connection, channel, topology and consumer
@@ -25,6 +26,10 @@ final class AmqpConnector {
   private final ConnectionFactory factory = new ConnectionFactory();
 
   AmqpConnector(AmqpUrl url) {
+    this(url, ApiumConfig.of(Map.of()));
+  }
+
+  AmqpConnector(AmqpUrl url, ApiumConfig config) {
     this.url = url;
     factory.setHost(url.host());
     factory.setPort(url.port());
@@ -38,11 +43,7 @@ final class AmqpConnector {
     factory.setConnectionTimeout(5000);
     factory.setRequestedHeartbeat(30);
     if (url.tls()) {
-      try {
-        factory.useSslProtocol(SSLContext.getDefault());
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException("this JVM has no default TLS context for amqps://", e);
-      }
+      factory.useSslProtocol(AmqpTls.context(config));
       factory.enableHostnameVerification();
     }
   }
@@ -93,6 +94,18 @@ final class AmqpConnector {
   }
 
   private BrokerException translate(IOException e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof SSLException tls) {
+        return new BrokerException(
+            "TLS handshake with RabbitMQ at "
+                + url.address()
+                + " failed ("
+                + tls.getMessage()
+                + "): trust the server's CA certificate with broker_ssl_ca_certs or"
+                + " javax.net.ssl.trustStore, and check broker_url",
+            e);
+      }
+    }
     if (e.getCause() instanceof ShutdownSignalException signal) {
       String text = String.valueOf(signal.getMessage());
       if (text.contains("vhost")

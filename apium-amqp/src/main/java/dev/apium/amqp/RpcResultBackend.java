@@ -66,7 +66,7 @@ public final class RpcResultBackend implements ResultBackend {
     this.url = AmqpUrl.parse(brokerUrl);
     this.expiresMillis =
         config.getSeconds(ApiumConfig.RESULT_EXPIRES, Duration.ofDays(1)).toMillis();
-    this.connection = new AmqpConnector(url).open("rpc results");
+    this.connection = new AmqpConnector(url, config).open("rpc results");
     this.publisher = new Publisher(connection, 1, true, Duration.ofSeconds(30));
   }
 

@@ -29,6 +29,9 @@
  *       two seconds, no plugin, no head-of-line blocking), then the original is acked, so
  *       RabbitMQ's consumer timeout never sees a long-held delivery. A crash between the confirm
  *       and the ack can deliver the task twice; it is never lost.
+ *   <li>{@code amqps://} verifies the server's certificate and hostname against the JVM's trust
+ *       store ({@code javax.net.ssl.trustStore}), or only against the PEM CA file named by {@code
+ *       broker_ssl_ca_certs} (Celery's {@code broker_use_ssl={'ca_certs': ...}}).
  *   <li>Connections recover automatically (amqp-client), with consumers, their qos and their
  *       private queues; a publish during recovery retries until its confirm deadline.
  * </ul>

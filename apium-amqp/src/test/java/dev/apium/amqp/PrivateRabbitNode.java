@@ -72,6 +72,21 @@ final class PrivateRabbitNode implements AutoCloseable {
     run("chown", "-R", "rabbitmq:rabbitmq", dir.toString());
   }
 
+  /** The node's own directory (owned by {@code rabbitmq}), e.g. for TLS certificates. */
+  Path dir() {
+    return dir;
+  }
+
+  /** Appends lines to the node's rabbitmq.conf (before {@link #start()}) and re-owns its files. */
+  void configure(String... lines) throws IOException {
+    Files.writeString(
+        dir.resolve("rabbitmq.conf"),
+        String.join("\n", lines) + "\n",
+        java.nio.file.StandardOpenOption.APPEND);
+    run("chmod", "-R", "a+rX", dir.toString());
+    run("chown", "-R", "rabbitmq:rabbitmq", dir.toString());
+  }
+
   String url() {
     return "amqp://guest:guest@127.0.0.1:" + port + "//";
   }
@@ -116,7 +131,7 @@ final class PrivateRabbitNode implements AutoCloseable {
     exec(builder);
   }
 
-  private static void run(String... command) {
+  static void run(String... command) {
     exec(new ProcessBuilder(command).redirectErrorStream(true));
   }
 
@@ -135,7 +150,7 @@ final class PrivateRabbitNode implements AutoCloseable {
     }
   }
 
-  private static int freePort() throws IOException {
+  static int freePort() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       return socket.getLocalPort();
     }

@@ -1,0 +1,65 @@
+package dev.apium.amqp;
+
+import dev.apium.ApiumConfig;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
+import java.security.cert.Certificate;
+import java.security.cert.CertificateFactory;
+import java.util.Collection;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+/**
+ * Builds the TLS context for {@code amqps://}: the JVM default (its trust store, or {@code
+ * javax.net.ssl.trustStore}), or one that trusts only the PEM CA certificates named by the {@code
+ * broker_ssl_ca_certs} setting (Celery's {@code broker_use_ssl={'ca_certs': ...}}). Stateless;
+ * called once per connector by the thread creating it.
+ */
+final class AmqpTls {
+  /** Setting naming a PEM file of CA certificates to trust for {@code amqps://}. */
+  static final String CA_CERTS = "broker_ssl_ca_certs";
+
+  private AmqpTls() {}
+
+  static SSLContext context(ApiumConfig config) {
+    String caCerts = config.get(CA_CERTS);
+    try {
+      if (caCerts == null || caCerts.isBlank()) {
+        return SSLContext.getDefault();
+      }
+      KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
+      store.load(null, null);
+      Collection<? extends Certificate> certs;
+      try (InputStream in = Files.newInputStream(Path.of(caCerts))) {
+        certs = CertificateFactory.getInstance("X.509").generateCertificates(in);
+      }
+      if (certs.isEmpty()) {
+        throw new IllegalArgumentException(
+            CA_CERTS
+                + " '"
+                + caCerts
+                + "' holds no PEM certificate: point it at the CA's .pem file");
+      }
+      int i = 0;
+      for (Certificate cert : certs) {
+        store.setCertificateEntry("ca" + i++, cert);
+      }
+      TrustManagerFactory trust =
+          TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+      trust.init(store);
+      SSLContext context = SSLContext.getInstance("TLS");
+      context.init(null, trust.getTrustManagers(), null);
+      return context;
+    } catch (IOException e) {
+      throw new IllegalArgumentException(
+          "cannot read " + CA_CERTS + " '" + caCerts + "': " + e.getMessage(), e);
+    } catch (GeneralSecurityException e) {
+      throw new IllegalArgumentException(
+          "cannot use " + CA_CERTS + " '" + caCerts + "' as TLS trust: " + e.getMessage(), e);
+    }
+  }
+}
