@@ -13,6 +13,7 @@ final class Request {
   final TaskMessage message;
   final Delivery delivery;
   final RegisteredTask task;
+  private static final java.time.Duration RETRY_BUDGET = java.time.Duration.ofSeconds(60);
   private final AtomicBoolean settled = new AtomicBoolean();
   private final java.util.function.Consumer<Request> onSettled;
 
@@ -38,7 +39,7 @@ final class Request {
 
   void ack() {
     if (settled.compareAndSet(false, true)) {
-      delivery.ack();
+      TransientRetry.run("settling " + this, RETRY_BUDGET, () -> delivery.ack());
       onSettled.accept(this);
     }
   }
@@ -46,14 +47,14 @@ final class Request {
   /** Returns the message to the broker so another worker (or this one, later) runs it. */
   void requeue() {
     if (settled.compareAndSet(false, true)) {
-      delivery.reject(true);
+      TransientRetry.run("settling " + this, RETRY_BUDGET, () -> delivery.reject(true));
       onSettled.accept(this);
     }
   }
 
   void deadLetter(String reason) {
     if (settled.compareAndSet(false, true)) {
-      delivery.deadLetter(reason);
+      TransientRetry.run("settling " + this, RETRY_BUDGET, () -> delivery.deadLetter(reason));
       onSettled.accept(this);
     }
   }

@@ -61,7 +61,10 @@ final class Retrier {
             .origin(worker.nodename())
             .build();
     CallOptions route = CallOptions.create().queue(r.delivery.queue());
-    app.publisher().publish(next, route);
+    TransientRetry.run(
+        "publishing retry of " + r,
+        worker.transientRetryBudget(),
+        () -> app.publisher().publish(next, route));
     ResultMeta meta =
         ResultMeta.state(
                 r.id(), TaskState.RETRY, cause == null ? null : Failures.info(cause).toJson())

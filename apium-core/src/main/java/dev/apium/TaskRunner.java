@@ -65,6 +65,14 @@ final class TaskRunner {
       worker.hook().onSuccess(r, result);
     } catch (RetryRequest retry) {
       new Retrier(app, worker).retry(r, retry);
+    } catch (ResultNotStored e) {
+      if (acksLate) {
+        log.error("{}; returning the task to the broker to run again", e.getMessage());
+        r.requeue();
+      } else {
+        log.error(
+            "{}; the task ran but its state is lost (use acks_late to rerun it)", e.getMessage());
+      }
     } catch (Throwable error) {
       Throwable cause = Failures.unwrap(error);
       if (worker.coldShutdown() && acksLate) {
@@ -127,7 +135,15 @@ final class TaskRunner {
       extended.put("queue", r.delivery.queue());
       full = full.withExtended(extended);
     }
-    app.backend().storeFor(full, r.message.replyTo());
+    ResultMeta stored = full;
+    try {
+      TransientRetry.run(
+          "storing " + meta.status() + " of " + r,
+          worker.transientRetryBudget(),
+          () -> app.backend().storeFor(stored, r.message.replyTo()));
+    } catch (dev.apium.spi.BrokerException e) {
+      throw new ResultNotStored(r, e);
+    }
   }
 
   private boolean autoRetries(Request r, Throwable cause) {
@@ -156,6 +172,15 @@ final class TaskRunner {
   private boolean trackStarted(Request r) {
     Boolean own = r.task.options().trackStarted();
     return own != null ? own : app.config().getBoolean(ApiumConfig.TRACK_STARTED, false);
+  }
+
+  /** The result backend stayed unreachable for the whole retry budget. */
+  static final class ResultNotStored extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ResultNotStored(Request r, RuntimeException cause) {
+      super("could not store the state of " + r + ": " + cause.getMessage(), cause);
+    }
   }
 
   /** A retried task's {@code children}: Celery lists the task itself. */

@@ -155,7 +155,11 @@ public final class Worker implements AutoCloseable {
       return;
     }
     Instant eta = message.eta();
-    if (eta != null && eta.isAfter(app.clock().instant())) {
+    Instant now = app.clock().instant();
+    if (eta != null && eta.isAfter(now.plus(deferAfter())) && delivery.deferUntil(eta)) {
+      unsettled.remove(request);
+      log.debug("Parked ETA task {} in the broker until {}", message, eta);
+    } else if (eta != null && eta.isAfter(now)) {
       etaTimer.hold(request, eta);
     } else {
       execute(request);
@@ -249,6 +253,21 @@ public final class Worker implements AutoCloseable {
 
   void retried(Request r) {
     processed.incrementAndGet();
+  }
+
+  /**
+   * ETA tasks due later than this are handed back to the broker to hold ({@link
+   * Delivery#deferUntil}) where it can (RabbitMQ, whose consumer timeout would otherwise close the
+   * channel); others are held in memory. Setting {@code worker_eta_defer_after}, seconds.
+   */
+  private Duration deferAfter() {
+    return app.config().getSeconds("worker_eta_defer_after", Duration.ofMinutes(10));
+  }
+
+  /** How long result writes, acks and re-publishes are retried while the servers are away. */
+  java.time.Duration transientRetryBudget() {
+    return app.config()
+        .getSeconds("result_backend_retry_timeout", java.time.Duration.ofSeconds(120));
   }
 
   TaskOutcomeHook hook() {

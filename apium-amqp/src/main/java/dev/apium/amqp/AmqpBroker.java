@@ -1,0 +1,172 @@
+package dev.apium.amqp;
+
+import com.rabbitmq.client.AlreadyClosedException;
+import com.rabbitmq.client.Channel;
+import com.rabbitmq.client.Connection;
+import dev.apium.ApiumConfig;
+import dev.apium.protocol.WireMessage;
+import dev.apium.spi.Broker;
+import dev.apium.spi.BrokerException;
+import dev.apium.spi.Delivery;
+import dev.apium.spi.Subscription;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The RabbitMQ broker ({@code amqp://}, {@code amqps://}, {@code pyamqp://}), speaking Celery's
+ * AMQP topology natively: tasks go to the anonymous exchange with the queue as routing key, every
+ * publish waits for its publisher confirm, consumers use manual acks and {@code basic.qos}. Two
+ * recovering connections: one publishes and declares (opened at once, so a bad URL fails fast), one
+ * consumes (opened on first use), as RabbitMQ recommends so that publish flow control never stalls
+ * acks. Shared by all threads. {@link #close()} closes both connections, and RabbitMQ returns every
+ * unacked delivery to its queue.
+ */
+public final class AmqpBroker implements Broker {
+  static final Logger LOG = LoggerFactory.getLogger(AmqpBroker.class);
+  static final String MAX_PRIORITY = "task_queue_max_priority";
+  private static final Duration CONFIRM_TIMEOUT = Duration.ofSeconds(30);
+
+  private final AmqpConnector connector;
+  private final Connection publishing;
+  private final Publisher publisher;
+  private final Publisher broadcaster;
+  private final Topology topology;
+  private final DelayLadder ladder;
+  private Connection consuming; // guarded by this
+
+  public AmqpBroker(String url, ApiumConfig config) {
+    this.connector = new AmqpConnector(AmqpUrl.parse(url));
+    int maxPriority = config.getInt(MAX_PRIORITY, 0);
+    Map<String, Object> queueArgs = maxPriority > 0 ? Map.of("x-max-priority", maxPriority) : null;
+    this.publishing = connector.open("publisher");
+    this.publisher = new Publisher(publishing, 2, true, CONFIRM_TIMEOUT);
+    this.broadcaster = new Publisher(publishing, 1, false, CONFIRM_TIMEOUT);
+    this.topology = new Topology(publishing, queueArgs);
+    this.ladder = new DelayLadder(topology);
+  }
+
+  @Override
+  public void publish(String exchange, String routingKey, WireMessage message) {
+    if (exchange.isEmpty()) {
+      topology.ensureQueue(routingKey);
+    } else {
+      topology.ensureExchange(exchange);
+    }
+    publisher.publish(
+        exchange, routingKey, AmqpMessages.properties(message, 2, true), message.body());
+  }
+
+  @Override
+  public Subscription consume(List<String> queues, int prefetch, Consumer<Delivery> handler) {
+    queues.forEach(topology::declareTaskQueue);
+    return AmqpConsumption.start(this, consumerChannel(), queues, prefetch, handler);
+  }
+
+  @Override
+  public void declareQueue(String queue) {
+    topology.declareTaskQueue(queue);
+  }
+
+  @Override
+  public void bindQueue(String queue, String exchange, String routingKey) {
+    topology.declareTaskQueue(queue);
+    topology.declareExchange(exchange, "direct", true);
+    topology.bind(queue, exchange, routingKey);
+  }
+
+  @Override
+  public long purge(String queue) {
+    return topology.purge(queue);
+  }
+
+  @Override
+  public long size(String queue) {
+    return topology.size(queue);
+  }
+
+  @Override
+  public void publishFanout(String exchange, String routingKey, WireMessage message) {
+    topology.declareExchange(exchange, exchangeType(exchange), exchange.equals("celeryev"));
+    broadcaster.publish(
+        exchange, routingKey, AmqpMessages.properties(message, 1, true), message.body());
+  }
+
+  @Override
+  public Subscription subscribeFanout(
+      String exchange, String bindingKey, Consumer<WireMessage> listener) {
+    String type = exchangeType(exchange);
+    topology.declareExchange(exchange, type, exchange.equals("celeryev"));
+    return FanoutListener.start(consumerChannel(), exchange, type, bindingKey, listener);
+  }
+
+  /** Celery's exchange types: events are a topic, pidbox requests a fanout, replies direct. */
+  static String exchangeType(String exchange) {
+    return switch (exchange) {
+      case "celeryev" -> "topic";
+      case "reply.celery.pidbox" -> "direct";
+      default -> "fanout";
+    };
+  }
+
+  /** Copies a message that cannot be processed into the durable queue {@code <queue>.dead}. */
+  void deadLetter(String queue, WireMessage message) {
+    String dead = queue + ".dead";
+    topology.declareDurable(dead);
+    publisher.publish("", dead, AmqpMessages.properties(message, 2, false), message.body());
+  }
+
+  /**
+   * Parks a copy of the message in the delay ladder for {@code seconds}, back into {@code queue}.
+   */
+  void park(String queue, WireMessage message, long seconds) {
+    ladder.prepare(queue);
+    publisher.publish(
+        DelayLadder.entry(),
+        DelayLadder.routingKey(seconds, queue),
+        AmqpMessages.properties(message, 2, false),
+        message.body());
+  }
+
+  private synchronized Channel consumerChannel() {
+    if (consuming == null) {
+      consuming = connector.open("consumer");
+    }
+    try {
+      return consuming.createChannel();
+    } catch (IOException | AlreadyClosedException e) {
+      throw new BrokerException("cannot open a RabbitMQ channel: " + Amqp.replyText(e), e);
+    }
+  }
+
+  @Override
+  public String describe() {
+    return connector.url().masked();
+  }
+
+  @Override
+  public void close() {
+    publisher.close();
+    broadcaster.close();
+    Connection consumer;
+    synchronized (this) {
+      consumer = consuming;
+    }
+    closeQuietly(consumer);
+    closeQuietly(publishing);
+  }
+
+  private static void closeQuietly(Connection connection) {
+    if (connection != null && connection.isOpen()) {
+      try {
+        connection.close(5000);
+      } catch (IOException | AlreadyClosedException e) {
+        LOG.debug("closing a RabbitMQ connection failed", e);
+      }
+    }
+  }
+}

@@ -1,0 +1,125 @@
+package dev.apium.amqp;
+
+import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ConnectionFactory;
+import com.rabbitmq.client.PossibleAuthenticationFailureException;
+import com.rabbitmq.client.ShutdownSignalException;
+import com.rabbitmq.client.impl.recovery.RecordedBinding;
+import com.rabbitmq.client.impl.recovery.RecordedExchange;
+import com.rabbitmq.client.impl.recovery.RecordedQueue;
+import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
+import dev.apium.spi.BrokerException;
+import java.io.IOException;
+import java.security.NoSuchAlgorithmException;
+import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLContext;
+
+/**
+ * Opens RabbitMQ connections for one URL with automatic connection, channel, topology and consumer
+ * recovery, and turns the failures a user can cause (broker down, wrong password, missing vhost)
+ * into a one-line {@link BrokerException}. Stateless after construction; called by whichever thread
+ * first needs a connection. Closing the connections is the caller's job.
+ */
+final class AmqpConnector {
+  private final AmqpUrl url;
+  private final ConnectionFactory factory = new ConnectionFactory();
+
+  AmqpConnector(AmqpUrl url) {
+    this.url = url;
+    factory.setHost(url.host());
+    factory.setPort(url.port());
+    factory.setUsername(url.user());
+    factory.setPassword(url.password());
+    factory.setVirtualHost(url.vhost());
+    factory.setAutomaticRecoveryEnabled(true);
+    factory.setTopologyRecoveryEnabled(true);
+    factory.setTopologyRecoveryFilter(new LiveChannelsOnly());
+    factory.setNetworkRecoveryInterval(1000);
+    factory.setConnectionTimeout(5000);
+    factory.setRequestedHeartbeat(30);
+    if (url.tls()) {
+      try {
+        factory.useSslProtocol(SSLContext.getDefault());
+      } catch (NoSuchAlgorithmException e) {
+        throw new IllegalStateException("this JVM has no default TLS context for amqps://", e);
+      }
+      factory.enableHostnameVerification();
+    }
+  }
+
+  /**
+   * Recovers only what was declared on channels still in use (consumers, their private queues and
+   * bindings). Declarations made on the throwaway channels of {@link Topology} are of durable
+   * objects, or are redone because its cache is cleared on recovery.
+   */
+  private static final class LiveChannelsOnly implements TopologyRecoveryFilter {
+    @Override
+    public boolean filterExchange(RecordedExchange recorded) {
+      return recorded.getChannel().isOpen();
+    }
+
+    @Override
+    public boolean filterQueue(RecordedQueue recorded) {
+      return recorded.getChannel().isOpen();
+    }
+
+    @Override
+    public boolean filterBinding(RecordedBinding recorded) {
+      return recorded.getChannel().isOpen();
+    }
+  }
+
+  AmqpUrl url() {
+    return url;
+  }
+
+  /** A new recovering connection; {@code purpose} names it in the RabbitMQ management UI. */
+  Connection open(String purpose) {
+    try {
+      return factory.newConnection("apium " + purpose);
+    } catch (PossibleAuthenticationFailureException e) {
+      throw new BrokerException(
+          "RabbitMQ refused user '"
+              + url.user()
+              + "' on vhost '"
+              + url.vhost()
+              + "': check broker_url credentials",
+          e);
+    } catch (IOException e) {
+      throw translate(e);
+    } catch (TimeoutException e) {
+      throw unreachable("no answer within 5 s", e);
+    }
+  }
+
+  private BrokerException translate(IOException e) {
+    if (e.getCause() instanceof ShutdownSignalException signal) {
+      String text = String.valueOf(signal.getMessage());
+      if (text.contains("vhost")
+          || text.contains("ACCESS_REFUSED")
+          || text.contains("NOT_ALLOWED")) {
+        return new BrokerException(
+            "RabbitMQ refused user '"
+                + url.user()
+                + "' on vhost '"
+                + url.vhost()
+                + "' ("
+                + Amqp.replyText(signal)
+                + "): create the vhost or grant permissions (rabbitmqctl set_permissions), or"
+                + " check broker_url",
+            e);
+      }
+    }
+    return unreachable(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage(), e);
+  }
+
+  private BrokerException unreachable(String why, Exception e) {
+    return new BrokerException(
+        "cannot connect to RabbitMQ at "
+            + url.address()
+            + ": "
+            + why
+            + ": is rabbitmq-server running? check broker_url",
+        e);
+  }
+}
