@@ -98,3 +98,13 @@ def record(tag, key):
 
     redis.Redis.from_url(os.environ["INTEROP_RECORD_URL"]).rpush(key, "py:" + tag)
     return "py"
+
+
+@app.task(name="interop.tally")
+def tally(numbers, key):
+    """Chord body: records who ran it with the sum (to count runs across languages); returns the sum."""
+    import redis
+
+    total = sum(numbers)
+    redis.Redis.from_url(os.environ["INTEROP_RECORD_URL"]).rpush(key, "py:%d" % total)
+    return total

@@ -33,6 +33,8 @@ public final class Apium implements AutoCloseable {
   private final Publisher publisher;
   private volatile Broker broker;
   private volatile ResultBackend backend;
+  private volatile Control control;
+  private dev.apium.beat.Beat.Builder beat;
 
   private Apium(Builder b) {
     this.name = b.name;
@@ -206,11 +208,37 @@ public final class Apium implements AutoCloseable {
     return new AsyncResult<>(this, taskId, type, parent);
   }
 
+  /** Remote control of the workers (Celery's {@code app.control}): ping, revoke, rate limits. */
+  public Control control() {
+    Control c = control;
+    if (c == null) {
+      synchronized (this) {
+        if (control == null) {
+          control = new Control(this);
+        }
+        c = control;
+      }
+    }
+    return c;
+  }
+
   // ---- workers ----
 
   /** A worker for this app; configure it, then {@code start()}. */
   public Worker.Builder worker() {
     return new Worker.Builder(this);
+  }
+
+  /**
+   * The app's beat schedule (Celery's {@code beat_schedule}): one builder per app, so entries added
+   * here in code are what {@code apium beat} and {@code apium worker --beat} run, with those of the
+   * schedule file. Add entries, then {@code build()} or {@code start()}.
+   */
+  public synchronized dev.apium.beat.Beat.Builder beat() {
+    if (beat == null) {
+      beat = dev.apium.beat.Beat.builder(this);
+    }
+    return beat;
   }
 
   JavaType type(Class<?> type) {

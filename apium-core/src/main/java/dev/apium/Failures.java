@@ -22,6 +22,20 @@ final class Failures {
   }
 
   static ExceptionInfo info(Throwable error) {
+    try {
+      return describe(error);
+    } catch (RuntimeException | StackOverflowError broken) {
+      Throwable e = unwrap(error);
+      return ExceptionInfo.of(
+          e.getClass().getPackageName(),
+          e.getClass().getSimpleName().isEmpty()
+              ? e.getClass().getName()
+              : e.getClass().getSimpleName(),
+          "(the exception's message could not be read: " + broken.getClass().getSimpleName() + ")");
+    }
+  }
+
+  private static ExceptionInfo describe(Throwable error) {
     Throwable e = unwrap(error);
     if (e instanceof TaskError t) {
       return ExceptionInfo.of(t.module(), t.type(), t.getMessage());
@@ -36,8 +50,16 @@ final class Failures {
   }
 
   static String traceback(Throwable error) {
-    StringWriter out = new StringWriter();
-    unwrap(error).printStackTrace(new PrintWriter(out));
-    return out.toString();
+    try {
+      StringWriter out = new StringWriter();
+      unwrap(error).printStackTrace(new PrintWriter(out));
+      return out.toString();
+    } catch (RuntimeException | StackOverflowError broken) {
+      StringBuilder out = new StringBuilder(unwrap(error).getClass().getName());
+      for (StackTraceElement frame : unwrap(error).getStackTrace()) {
+        out.append("\n\tat ").append(frame);
+      }
+      return out.toString();
+    }
   }
 }

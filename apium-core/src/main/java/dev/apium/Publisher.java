@@ -184,7 +184,7 @@ final class Publisher {
     return o;
   }
 
-  private static void merge(CallOptions into, CallOptions extra) {
+  static void merge(CallOptions into, CallOptions extra) {
     if (extra == null) {
       return;
     }

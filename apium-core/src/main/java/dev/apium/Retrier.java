@@ -11,8 +11,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Re-publishes a task that asked to be retried, exactly as Celery does: same id, root and args,
- * {@code retries + 1}, a new ETA, {@code parent_id} = its own id, to the queue it came from; then
- * stores RETRY. Past {@code maxRetries} the task fails with the cause or {@code
+ * {@code retries + 1}, a new ETA, {@code parent_id} = its own id, to the queue it came from; RETRY
+ * is stored just before the publish (Celery stores it just after) so it can never overwrite the
+ * retried run's final state. Past {@code maxRetries} the task fails with the cause or {@code
  * MaxRetriesExceededError}. Called on the pool thread that ran the task.
  */
 final class Retrier {
@@ -60,11 +61,6 @@ final class Retrier {
             .parentId(r.id())
             .origin(worker.nodename())
             .build();
-    CallOptions route = CallOptions.create().queue(r.delivery.queue());
-    TransientRetry.run(
-        "publishing retry of " + r,
-        worker.transientRetryBudget(),
-        () -> app.publisher().publish(next, route));
     ResultMeta meta =
         ResultMeta.state(
                 r.id(), TaskState.RETRY, cause == null ? null : Failures.info(cause).toJson())
@@ -74,7 +70,20 @@ final class Retrier {
                     + "s"
                     + (cause == null ? "" : ": " + Failures.info(cause).repr()))
             .withChildren(TaskRunner.selfChild(r.id()));
+    // RETRY is stored before the new message exists (Celery publishes first): a retry that runs
+    // and fails at once could otherwise have its FAILURE overwritten by this RETRY for good.
     worker.runner().store(r, meta);
+    CallOptions route = CallOptions.create().queue(r.delivery.queue());
+    try {
+      TransientRetry.run(
+          "publishing retry of " + r,
+          worker.transientRetryBudget(),
+          () -> app.publisher().publish(next, route));
+    } catch (RuntimeException e) {
+      log.error("Task {} could not be re-published for its retry: failing it", r, e);
+      worker.runner().fail(r, Failures.info(e), Failures.traceback(e));
+      return;
+    }
     worker.retried(r);
     log.info("Task {} retry {} at {}", r, r.message.retries() + 1, eta);
   }

@@ -1,14 +1,18 @@
 package dev.apium;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.apium.protocol.CeleryJson;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 
 /**
  * A task call that can be sent, passed around or composed (Celery's {@code signature}): a task
  * name, arguments and options, bound to an app. Immutable: every {@code with}/{@code set} returns a
  * copy. The wire form is {@link #data()}, a {@link dev.apium.protocol.Signature}.
  */
-public final class Signature {
+public final class Signature implements Canvas {
   private final Apium app;
   private final dev.apium.protocol.Signature data;
 
@@ -22,6 +26,7 @@ public final class Signature {
     return new Signature(app, data);
   }
 
+  @Override
   public dev.apium.protocol.Signature data() {
     return data;
   }
@@ -30,6 +35,7 @@ public final class Signature {
     return data.task();
   }
 
+  @Override
   public Apium app() {
     return app;
   }
@@ -40,6 +46,62 @@ public final class Signature {
         app,
         new dev.apium.protocol.Signature(
             data.task(), data.args(), data.kwargs(), data.options(), data.subtaskType(), true));
+  }
+
+  /** Celery's {@code .si()}: same as {@link #immutable()}. */
+  public Signature si() {
+    return immutable();
+  }
+
+  /** Route to this queue. */
+  public Signature queue(String name) {
+    return set("queue", name);
+  }
+
+  public Signature priority(int value) {
+    return set("priority", value);
+  }
+
+  /** Run no earlier than this long after sending. */
+  public Signature countdown(Duration value) {
+    return set("countdown", value.toMillis() / 1000.0);
+  }
+
+  /** Fixes the task id (normally frozen when the canvas is sent). */
+  public Signature taskId(String id) {
+    return set("task_id", id);
+  }
+
+  /** Adds keyword arguments. */
+  public Signature withKwargs(Map<String, ?> more) {
+    ObjectNode kwargs = data.kwargs().deepCopy();
+    more.forEach((k, v) -> kwargs.set(k, CeleryJson.toTree(v)));
+    return new Signature(app, CanvasDicts.withKwargs(data, kwargs));
+  }
+
+  /** This task then {@code next}: a {@link Chain}. */
+  public Chain then(Canvas next) {
+    return Chain.of(this, next);
+  }
+
+  /** Celery's {@code task.map(items)}: one task that calls this one for each item, in order. */
+  public Signature map(List<?> items) {
+    return mapOver("celery.map", "xmap", items);
+  }
+
+  /** Celery's {@code task.starmap(items)}: like {@link #map} with each item a list of args. */
+  public Signature starmap(List<? extends List<?>> items) {
+    return mapOver("celery.starmap", "xstarmap", items);
+  }
+
+  /** Celery's {@code task.chunks(items, n)}: a group of starmaps over parts of {@code n} items. */
+  public Chunks chunks(List<? extends List<?>> items, int n) {
+    return new Chunks(app, data, (ArrayNode) CeleryJson.toTree(items), n);
+  }
+
+  private Signature mapOver(String task, String type, List<?> items) {
+    return new Signature(
+        app, CanvasDicts.mapOver(task, type, data.toJson(), (ArrayNode) CeleryJson.toTree(items)));
   }
 
   /** Sets an option by its Celery name: {@code queue, priority, countdown, expires, task_id...}. */
@@ -93,6 +155,13 @@ public final class Signature {
   }
 
   public <T> AsyncResult<T> applyAsync(CallOptions options, Class<T> resultType) {
+    if (data.subtaskType() != null) {
+      Frozen sent = new CanvasSender(app).apply(data, CanvasApply.from(options));
+      if (sent == null) {
+        throw new IllegalArgumentException("cannot send an empty chain");
+      }
+      return sent.toResult(app, resultType);
+    }
     return app.publisher().send(data, options, app.type(resultType));
   }
 

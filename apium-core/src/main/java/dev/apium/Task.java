@@ -43,4 +43,22 @@ public @interface Task {
 
   /** Store a STARTED state (with pid and hostname) when the task begins. */
   boolean trackStarted() default false;
+
+  /**
+   * Exponential backoff base in seconds for {@link #autoretryFor} retries (Celery's {@code
+   * retry_backoff}; {@code 1} = Celery's {@code True}); 0 = none.
+   */
+  double retryBackoff() default 0;
+
+  /** The longest backoff delay in seconds (Celery's {@code retry_backoff_max}). */
+  double retryBackoffMax() default 600;
+
+  /** Randomise backoff delays between 0 and the computed value (Celery's {@code retry_jitter}). */
+  boolean retryJitter() default true;
+
+  /**
+   * {@code CLUSTER} counts {@link #rateLimit()} once across all workers; the default follows the
+   * app's {@code rate_limit_scope} (per worker unless set).
+   */
+  RateLimitScope rateLimitScope() default RateLimitScope.WORKER;
 }

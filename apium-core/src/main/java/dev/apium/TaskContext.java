@@ -26,6 +26,7 @@ public final class TaskContext {
   private final String exchange;
   private final String routingKey;
   private final boolean redelivered;
+  private volatile Execution execution;
 
   TaskContext(
       Apium app,
@@ -131,6 +132,45 @@ public final class TaskContext {
     return message.extraHeaders();
   }
 
+  /**
+   * True once the soft time limit has passed (the thread was also interrupted): clean up and
+   * return, or throw {@link #checkSoftTimeLimit()}.
+   */
+  public boolean softTimeLimitExceeded() {
+    Execution e = execution;
+    return e != null && e.softExceeded();
+  }
+
+  /** Throws {@link SoftTimeLimitExceeded} when the soft time limit has passed; else returns. */
+  public void checkSoftTimeLimit() {
+    Execution e = execution;
+    if (e != null && e.softExceeded()) {
+      throw e.softLimitError();
+    }
+  }
+
+  /** The message priority (0-9). */
+  public int priority() {
+    return message.priority();
+  }
+
+  /**
+   * Celery's {@code request.delivery_info}: {@code exchange}, {@code routing_key}, {@code
+   * priority}, {@code redelivered}.
+   */
+  public Map<String, Object> deliveryInfo() {
+    Map<String, Object> info = new java.util.LinkedHashMap<>();
+    info.put("exchange", exchange);
+    info.put("routing_key", routingKey);
+    info.put("priority", message.priority());
+    info.put("redelivered", redelivered);
+    return info;
+  }
+
+  void execution(Execution value) {
+    execution = value;
+  }
+
   /** The decoded message, for advanced uses (canvas, retries). */
   public TaskMessage message() {
     return message;
@@ -173,6 +213,26 @@ public final class TaskContext {
   /** Retry with the task's default delay. */
   public RetryRequest retry(Throwable cause) {
     return new RetryRequest(null, null, cause);
+  }
+
+  /**
+   * Replaces this task with another task, chain or group (Celery's {@code replace}): the
+   * replacement takes this task's id, callbacks, chain and chord membership, so the caller's {@link
+   * AsyncResult} ends with the replacement's result. Sends it, then throws {@link TaskReplaced}:
+   * write {@code throw context.replace(sig);}.
+   */
+  public TaskReplaced replace(Canvas replacement) {
+    throw Replacement.replace(this, replacement);
+  }
+
+  /**
+   * Adds a task to the chord this header task belongs to (Celery's {@code add_to_chord}): the body
+   * then waits for it too and gets its result after the others.
+   *
+   * @throws IllegalStateException when this task is not a chord header task
+   */
+  public AsyncResult<Object> addToChord(Canvas task) {
+    return Replacement.addToChord(this, task);
   }
 
   /** Retry at a given instant. */

@@ -16,6 +16,11 @@ import java.util.List;
  * @param rateLimit e.g. {@code 10/s}; null = none
  * @param autoretryFor exception types that retry automatically
  * @param trackStarted store STARTED when the task begins; null = the app's setting
+ * @param retryBackoff base of the exponential backoff of automatic retries ({@code base *
+ *     2^retries}); null = no backoff, {@code defaultRetryDelay} is used
+ * @param retryBackoffMax the longest automatic-retry delay (Celery's 600 s)
+ * @param retryJitter pick each backoff delay at random between 0 and its computed value
+ * @param rateLimitScope where the rate limit is counted; null = the app's {@code rate_limit_scope}
  */
 public record TaskOptions(
     Boolean acksLate,
@@ -26,7 +31,13 @@ public record TaskOptions(
     Duration timeLimit,
     String rateLimit,
     List<Class<? extends Throwable>> autoretryFor,
-    Boolean trackStarted) {
+    Boolean trackStarted,
+    Duration retryBackoff,
+    Duration retryBackoffMax,
+    boolean retryJitter,
+    RateLimitScope rateLimitScope) {
+
+  static final Duration DEFAULT_BACKOFF_MAX = Duration.ofSeconds(600);
 
   public static final TaskOptions DEFAULTS =
       new TaskOptions(null, null, 3, Duration.ofSeconds(180), null, null, null, List.of(), null);
@@ -34,6 +45,34 @@ public record TaskOptions(
   public TaskOptions {
     autoretryFor = autoretryFor == null ? List.of() : List.copyOf(autoretryFor);
     defaultRetryDelay = defaultRetryDelay == null ? Duration.ofSeconds(180) : defaultRetryDelay;
+    retryBackoffMax = retryBackoffMax == null ? DEFAULT_BACKOFF_MAX : retryBackoffMax;
+  }
+
+  /** The settings without backoff (jitter on, as Celery's default) and the app's rate scope. */
+  public TaskOptions(
+      Boolean acksLate,
+      Boolean ignoreResult,
+      int maxRetries,
+      Duration defaultRetryDelay,
+      Duration softTimeLimit,
+      Duration timeLimit,
+      String rateLimit,
+      List<Class<? extends Throwable>> autoretryFor,
+      Boolean trackStarted) {
+    this(
+        acksLate,
+        ignoreResult,
+        maxRetries,
+        defaultRetryDelay,
+        softTimeLimit,
+        timeLimit,
+        rateLimit,
+        autoretryFor,
+        trackStarted,
+        null,
+        DEFAULT_BACKOFF_MAX,
+        true,
+        null);
   }
 
   static TaskOptions from(Task task) {
@@ -46,114 +85,137 @@ public record TaskOptions(
         task.timeLimit() > 0 ? seconds(task.timeLimit()) : null,
         task.rateLimit().isEmpty() ? null : task.rateLimit(),
         List.of(task.autoretryFor()),
-        task.trackStarted() ? Boolean.TRUE : null);
+        task.trackStarted() ? Boolean.TRUE : null,
+        task.retryBackoff() > 0 ? seconds(task.retryBackoff()) : null,
+        seconds(task.retryBackoffMax()),
+        task.retryJitter(),
+        task.rateLimitScope() == RateLimitScope.CLUSTER ? RateLimitScope.CLUSTER : null);
   }
 
   private static Duration seconds(double value) {
     return Duration.ofMillis(Math.round(value * 1000));
   }
 
+  private Copy copy() {
+    return new Copy(this);
+  }
+
   public TaskOptions withAcksLate(boolean value) {
-    return new TaskOptions(
-        value,
-        ignoreResult,
-        maxRetries,
-        defaultRetryDelay,
-        softTimeLimit,
-        timeLimit,
-        rateLimit,
-        autoretryFor,
-        trackStarted);
+    Copy c = copy();
+    c.acksLate = value;
+    return c.build();
   }
 
   public TaskOptions withIgnoreResult(boolean value) {
-    return new TaskOptions(
-        acksLate,
-        value,
-        maxRetries,
-        defaultRetryDelay,
-        softTimeLimit,
-        timeLimit,
-        rateLimit,
-        autoretryFor,
-        trackStarted);
+    Copy c = copy();
+    c.ignoreResult = value;
+    return c.build();
   }
 
   public TaskOptions withMaxRetries(int value) {
-    return new TaskOptions(
-        acksLate,
-        ignoreResult,
-        value,
-        defaultRetryDelay,
-        softTimeLimit,
-        timeLimit,
-        rateLimit,
-        autoretryFor,
-        trackStarted);
+    Copy c = copy();
+    c.maxRetries = value;
+    return c.build();
   }
 
   public TaskOptions withDefaultRetryDelay(Duration value) {
-    return new TaskOptions(
-        acksLate,
-        ignoreResult,
-        maxRetries,
-        value,
-        softTimeLimit,
-        timeLimit,
-        rateLimit,
-        autoretryFor,
-        trackStarted);
+    Copy c = copy();
+    c.defaultRetryDelay = value;
+    return c.build();
   }
 
   public TaskOptions withTimeLimits(Duration soft, Duration hard) {
-    return new TaskOptions(
-        acksLate,
-        ignoreResult,
-        maxRetries,
-        defaultRetryDelay,
-        soft,
-        hard,
-        rateLimit,
-        autoretryFor,
-        trackStarted);
+    Copy c = copy();
+    c.softTimeLimit = soft;
+    c.timeLimit = hard;
+    return c.build();
   }
 
   public TaskOptions withRateLimit(String value) {
-    return new TaskOptions(
-        acksLate,
-        ignoreResult,
-        maxRetries,
-        defaultRetryDelay,
-        softTimeLimit,
-        timeLimit,
-        value,
-        autoretryFor,
-        trackStarted);
+    Copy c = copy();
+    c.rateLimit = value;
+    return c.build();
+  }
+
+  /** A rate limit counted in the given scope. */
+  public TaskOptions withRateLimit(String value, RateLimitScope scope) {
+    Copy c = copy();
+    c.rateLimit = value;
+    c.rateLimitScope = scope;
+    return c.build();
   }
 
   public TaskOptions withAutoretryFor(List<Class<? extends Throwable>> value) {
-    return new TaskOptions(
-        acksLate,
-        ignoreResult,
-        maxRetries,
-        defaultRetryDelay,
-        softTimeLimit,
-        timeLimit,
-        rateLimit,
-        value,
-        trackStarted);
+    Copy c = copy();
+    c.autoretryFor = value;
+    return c.build();
   }
 
   public TaskOptions withTrackStarted(boolean value) {
-    return new TaskOptions(
-        acksLate,
-        ignoreResult,
-        maxRetries,
-        defaultRetryDelay,
-        softTimeLimit,
-        timeLimit,
-        rateLimit,
-        autoretryFor,
-        value);
+    Copy c = copy();
+    c.trackStarted = value;
+    return c.build();
+  }
+
+  /**
+   * Exponential backoff for automatic retries, as Celery's {@code retry_backoff}: retry {@code n}
+   * waits {@code min(max, base * 2^n)}, or with {@code jitter} a random delay up to that.
+   */
+  public TaskOptions withRetryBackoff(Duration base, Duration max, boolean jitter) {
+    Copy c = copy();
+    c.retryBackoff = base;
+    c.retryBackoffMax = max;
+    c.retryJitter = jitter;
+    return c.build();
+  }
+
+  /** A mutable copy used by the {@code with...} methods. */
+  private static final class Copy {
+    Boolean acksLate;
+    Boolean ignoreResult;
+    int maxRetries;
+    Duration defaultRetryDelay;
+    Duration softTimeLimit;
+    Duration timeLimit;
+    String rateLimit;
+    List<Class<? extends Throwable>> autoretryFor;
+    Boolean trackStarted;
+    Duration retryBackoff;
+    Duration retryBackoffMax;
+    boolean retryJitter;
+    RateLimitScope rateLimitScope;
+
+    Copy(TaskOptions o) {
+      acksLate = o.acksLate;
+      ignoreResult = o.ignoreResult;
+      maxRetries = o.maxRetries;
+      defaultRetryDelay = o.defaultRetryDelay;
+      softTimeLimit = o.softTimeLimit;
+      timeLimit = o.timeLimit;
+      rateLimit = o.rateLimit;
+      autoretryFor = o.autoretryFor;
+      trackStarted = o.trackStarted;
+      retryBackoff = o.retryBackoff;
+      retryBackoffMax = o.retryBackoffMax;
+      retryJitter = o.retryJitter;
+      rateLimitScope = o.rateLimitScope;
+    }
+
+    TaskOptions build() {
+      return new TaskOptions(
+          acksLate,
+          ignoreResult,
+          maxRetries,
+          defaultRetryDelay,
+          softTimeLimit,
+          timeLimit,
+          rateLimit,
+          autoretryFor,
+          trackStarted,
+          retryBackoff,
+          retryBackoffMax,
+          retryJitter,
+          rateLimitScope);
+    }
   }
 }

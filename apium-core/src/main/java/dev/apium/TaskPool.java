@@ -4,6 +4,8 @@ import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -24,17 +26,21 @@ final class TaskPool {
   }
 
   private final ExecutorService executor;
+  private final ThreadPoolExecutor threads;
   private final LinkedBlockingQueue<Runnable> pending;
   private final AtomicInteger active = new AtomicInteger();
+  private final Set<Thread> abandoned = ConcurrentHashMap.newKeySet();
+  private int target;
 
   TaskPool(Kind kind, int concurrency, String nodename) {
     if (kind == Kind.VIRTUAL) {
       this.executor = virtualExecutor();
+      this.threads = null;
       this.pending = null;
     } else {
       this.pending = new LinkedBlockingQueue<>();
       AtomicInteger n = new AtomicInteger();
-      this.executor =
+      this.threads =
           new ThreadPoolExecutor(
               concurrency,
               concurrency,
@@ -46,7 +52,9 @@ final class TaskPool {
                 t.setDaemon(true);
                 return t;
               });
+      this.executor = threads;
     }
+    this.target = concurrency;
   }
 
   static boolean virtualThreadsAvailable() {
@@ -79,9 +87,54 @@ final class TaskPool {
               task.run();
             } finally {
               active.decrementAndGet();
+              if (abandoned.remove(Thread.currentThread())) {
+                resized();
+              }
             }
           }
         });
+  }
+
+  /**
+   * Gives up on a thread stuck in a task (hard time limit, terminate): a replacement thread starts
+   * now, and the pool shrinks back once the abandoned thread returns. Virtual pools have no slots.
+   */
+  void abandon(Thread thread) {
+    if (threads != null && abandoned.add(thread)) {
+      resized();
+    }
+  }
+
+  /** Sets the number of threads (autoscale); abandoned threads come on top. */
+  void resize(int size) {
+    synchronized (this) {
+      target = size;
+    }
+    resized();
+  }
+
+  /** The number of threads wanted (without abandoned ones). */
+  synchronized int size() {
+    return target;
+  }
+
+  /** Requests waiting for a thread. */
+  int waiting() {
+    return pending == null ? 0 : pending.size();
+  }
+
+  private synchronized void resized() {
+    if (threads == null || threads.isShutdown()) {
+      return;
+    }
+    int size = Math.max(1, target + abandoned.size());
+    if (size > threads.getMaximumPoolSize()) {
+      threads.setMaximumPoolSize(size);
+      threads.setCorePoolSize(size);
+    } else {
+      threads.setCorePoolSize(size);
+      threads.setMaximumPoolSize(size);
+    }
   }
 
   /** Tasks currently running. */

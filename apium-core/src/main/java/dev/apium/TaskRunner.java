@@ -48,6 +48,8 @@ final class TaskRunner {
             r.delivery.redelivered());
     TaskContext.bind(context);
     long started = System.nanoTime();
+    Execution execution = worker.executions().begin(r);
+    context.execution(execution);
     try {
       if (trackStarted(r)) {
         ObjectNode info = CeleryJson.object();
@@ -57,6 +59,10 @@ final class TaskRunner {
       }
       Object value =
           r.task.function().apply(new TaskCall(r.message.args(), r.message.kwargs(), context));
+      if (!execution.finish()) {
+        log.info("Task {} returned after it was settled (time limit or terminate): discarded", r);
+        return;
+      }
       JsonNode result = toJson(r, value);
       if (!ignoreResult(r)) {
         store(r, ResultMeta.success(r.id(), result, app.clock().instant()));
@@ -64,7 +70,12 @@ final class TaskRunner {
       worker.succeeded(r, result, System.nanoTime() - started);
       worker.hook().onSuccess(r, result);
     } catch (RetryRequest retry) {
-      new Retrier(app, worker).retry(r, retry);
+      if (execution.finish()) {
+        new Retrier(app, worker).retry(r, retry);
+      }
+    } catch (TaskReplaced replaced) {
+      execution.finish();
+      log.info("Task {}: {}", r, replaced.getMessage());
     } catch (ResultNotStored e) {
       if (acksLate) {
         log.error("{}; returning the task to the broker to run again", e.getMessage());
@@ -74,14 +85,19 @@ final class TaskRunner {
             "{}; the task ran but its state is lost (use acks_late to rerun it)", e.getMessage());
       }
     } catch (Throwable error) {
-      Throwable cause = Failures.unwrap(error);
+      if (!execution.finish()) {
+        log.info("Task {} ended after it was settled (time limit or terminate): discarded", r);
+        return;
+      }
+      Throwable cause = execution.translate(Failures.unwrap(error));
       if (worker.coldShutdown() && acksLate) {
         log.warn("Cold shutdown: returning running task {} to the broker", r);
         r.requeue();
         return;
       }
       if (autoRetries(r, cause)) {
-        new Retrier(app, worker).retry(r, context.retry(cause));
+        new Retrier(app, worker)
+            .retry(r, context.retry(Backoff.delay(r.task.options(), r.message.retries()), cause));
       } else {
         fail(r, Failures.info(cause), Failures.traceback(cause));
       }
@@ -89,6 +105,7 @@ final class TaskRunner {
         log.error("task {} raised an Error", r, e);
       }
     } finally {
+      worker.executions().end(execution);
       TaskContext.bind(null);
       if (acksLate) {
         r.ack();
@@ -109,7 +126,7 @@ final class TaskRunner {
   private JsonNode toJson(Request r, Object value) {
     try {
       return CeleryJson.toTree(value);
-    } catch (IllegalArgumentException e) {
+    } catch (RuntimeException | StackOverflowError e) {
       throw new TaskError(
           "apium.exceptions",
           "EncodeError",

@@ -36,6 +36,7 @@ public final class Worker implements AutoCloseable {
   private final TaskPool.Kind poolKind;
   private final RevokedIds revoked;
   private final TaskRunner runner;
+  private final dev.apium.beat.Beat beat;
   private final AtomicLong processed = new AtomicLong();
   private final AtomicLong failures = new AtomicLong();
   private final CountDownLatch stopped = new CountDownLatch(1);
@@ -45,6 +46,12 @@ public final class Worker implements AutoCloseable {
   private volatile boolean cold;
   private volatile boolean running;
   private TaskPool pool;
+  private Executions executions;
+  private RateLimits rateLimits;
+  private Mailbox mailbox;
+  private final int[] autoscale;
+  private final Duration autoscaleKeepAlive;
+  private Autoscaler autoscaler;
   private EtaTimer etaTimer;
   private Subscription subscription;
 
@@ -55,7 +62,9 @@ public final class Worker implements AutoCloseable {
             b.queues.isEmpty()
                 ? List.of(app.config().get(ApiumConfig.DEFAULT_QUEUE, "celery"))
                 : b.queues);
-    this.concurrency = b.concurrency;
+    this.autoscale = b.autoscale;
+    this.autoscaleKeepAlive = b.autoscaleKeepAlive;
+    this.concurrency = b.autoscale != null ? b.autoscale[0] : b.concurrency;
     this.prefetchMultiplier =
         b.prefetchMultiplier != null
             ? b.prefetchMultiplier
@@ -64,6 +73,8 @@ public final class Worker implements AutoCloseable {
     this.poolKind = b.poolKind;
     this.revoked = new RevokedIds(app);
     this.runner = new TaskRunner(app, this);
+    CanvasFollowUp.install(app, this);
+    this.beat = b.beat;
   }
 
   /** Starts consuming. Returns once the subscription is live. */
@@ -75,7 +86,14 @@ public final class Worker implements AutoCloseable {
     for (String queue : queues) {
       app.broker().declareQueue(queue);
     }
-    pool = new TaskPool(poolKind, concurrency, nodename);
+    pool = new TaskPool(poolKind, autoscale != null ? autoscale[1] : concurrency, nodename);
+    if (autoscale != null) {
+      autoscaler =
+          new Autoscaler(
+              pool, autoscale[1], autoscale[0], autoscaleKeepAlive, Duration.ofMillis(100));
+    }
+    executions = new Executions(app, this, pool);
+    rateLimits = new RateLimits(app, this::runOnPool, this::updatePrefetch);
     Duration visibility =
         app.config().getSeconds(ApiumConfig.VISIBILITY_TIMEOUT, Duration.ofHours(1));
     Duration keepAlive =
@@ -84,18 +102,14 @@ public final class Worker implements AutoCloseable {
             : visibility.dividedBy(4);
     etaTimer =
         new EtaTimer(
-            app.clock(),
-            keepAlive,
-            () -> unsettled,
-            this::execute,
-            held -> {
-              Subscription s = subscription;
-              if (s != null) {
-                s.setPrefetch(basePrefetch() + held);
-              }
-            });
+            app.clock(), keepAlive, () -> unsettled, this::execute, held -> updatePrefetch());
     running = true;
     subscription = app.broker().consume(queues, basePrefetch(), this::onDelivery);
+    mailbox = new Mailbox(app, this);
+    mailbox.start();
+    if (beat != null) {
+      beat.start();
+    }
     log.info(
         "Worker {} ready: queues {}, concurrency {} ({} pool), prefetch {}, broker {}, backend {}, tasks {}",
         nodename,
@@ -107,6 +121,17 @@ public final class Worker implements AutoCloseable {
         app.backend().describe(),
         app.taskNames());
     return this;
+  }
+
+  /** Each ETA or rate-limited task held in memory raises the prefetch by one, as in Celery. */
+  private void updatePrefetch() {
+    Subscription s = subscription;
+    EtaTimer eta = etaTimer;
+    RateLimits limits = rateLimits;
+    if (s != null) {
+      s.setPrefetch(
+          basePrefetch() + (eta == null ? 0 : eta.size()) + (limits == null ? 0 : limits.held()));
+    }
   }
 
   private int basePrefetch() {
@@ -185,10 +210,19 @@ public final class Worker implements AutoCloseable {
             ResultMeta.failure(message.id(), info, text, app.clock().instant())
                 .withGroupAndParent(message.group(), message.parentId()));
     failures.incrementAndGet();
+    hook.onFailure(new Request(message, delivery, null), info, text);
     delivery.deadLetter("NotRegistered: " + message.task());
   }
 
   private void execute(Request request) {
+    if (!running) {
+      request.requeue();
+      return;
+    }
+    rateLimits.submit(request);
+  }
+
+  private void runOnPool(Request request) {
     if (!running) {
       request.requeue();
       return;
@@ -282,6 +316,20 @@ public final class Worker implements AutoCloseable {
     return runner;
   }
 
+  Executions executions() {
+    return executions;
+  }
+
+  RateLimits rateLimits() {
+    return rateLimits;
+  }
+
+  /** Tasks waiting for a rate-limit token now. */
+  public int rateLimited() {
+    RateLimits r = rateLimits;
+    return r == null ? 0 : r.held();
+  }
+
   boolean coldShutdown() {
     return cold;
   }
@@ -309,6 +357,12 @@ public final class Worker implements AutoCloseable {
 
   public long failures() {
     return failures.get();
+  }
+
+  /** Threads in the pool now (changes with {@code --autoscale}). */
+  public int poolSize() {
+    TaskPool p = pool;
+    return p == null ? 0 : p.size();
   }
 
   /** Tasks running now. */
@@ -344,12 +398,16 @@ public final class Worker implements AutoCloseable {
       }
       running = false;
     }
+    if (beat != null) {
+      beat.stop();
+    }
     log.info(
         "Warm shutdown of {}: finishing {} running task(s), returning prefetched messages",
         nodename,
         active());
     subscription.close();
     List<Request> giveBack = new ArrayList<>(etaTimer.returnAll());
+    giveBack.addAll(rateLimits.returnAll());
     giveBack.addAll(pool.drainPending());
     giveBack.forEach(Request::requeue);
     if (!giveBack.isEmpty()) {
@@ -362,6 +420,11 @@ public final class Worker implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       coldStop();
+    }
+    executions.close();
+    mailbox.close();
+    if (autoscaler != null) {
+      autoscaler.close();
     }
     stopped.countDown();
     log.info("Worker {} stopped after {} task(s)", nodename, processed());
@@ -380,9 +443,20 @@ public final class Worker implements AutoCloseable {
     }
   }
 
-  /** Cold shutdown: interrupt running tasks now. */
+  /**
+   * Cold shutdown: interrupt running tasks now, returning {@code acks_late} ones to the broker.
+   * Called during a warm shutdown (a second TERM or INT), it turns that shutdown cold.
+   */
   public void stopNow() {
-    cold = true;
+    boolean stopping;
+    synchronized (this) {
+      stopping = !running && pool != null && stopped.getCount() > 0;
+      cold = true;
+    }
+    if (stopping) {
+      coldStop();
+      return;
+    }
     stop(Duration.ZERO);
   }
 
@@ -399,6 +473,9 @@ public final class Worker implements AutoCloseable {
     private Integer prefetchMultiplier;
     private String nodename;
     private TaskPool.Kind poolKind = TaskPool.Kind.PLATFORM;
+    private int[] autoscale;
+    private Duration autoscaleKeepAlive = Duration.ofSeconds(30);
+    private dev.apium.beat.Beat beat;
 
     Builder(Apium app) {
       this.app = app;
@@ -425,6 +502,24 @@ public final class Worker implements AutoCloseable {
       return this;
     }
 
+    /**
+     * {@code --autoscale max,min}: the pool grows to {@code max} threads when busy and shrinks back
+     * to {@code min} after {@code keepAlive} (Celery: 30 s) of lower demand. Prefetch follows max.
+     */
+    public Builder autoscale(int max, int min, Duration keepAlive) {
+      if (min < 1 || max < min) {
+        throw new IllegalArgumentException(
+            "--autoscale " + max + "," + min + ": use max,min with max >= min >= 1, e.g. 10,3");
+      }
+      autoscale = new int[] {max, min};
+      autoscaleKeepAlive = keepAlive;
+      return this;
+    }
+
+    public Builder autoscale(int max, int min) {
+      return autoscale(max, min, Duration.ofSeconds(30));
+    }
+
     public Builder prefetchMultiplier(int value) {
       prefetchMultiplier = value;
       return this;
@@ -439,6 +534,12 @@ public final class Worker implements AutoCloseable {
     /** Virtual threads (Java 21+) for I/O-bound tasks: thousands at once. */
     public Builder virtualThreads(boolean value) {
       poolKind = value ? TaskPool.Kind.VIRTUAL : TaskPool.Kind.PLATFORM;
+      return this;
+    }
+
+    /** Runs this beat inside the worker ({@code --beat}): started and stopped with it. */
+    public Builder beat(dev.apium.beat.Beat value) {
+      beat = value;
       return this;
     }
 

@@ -126,12 +126,15 @@ public final class AmqpBroker implements Broker {
     return FanoutListener.start(consumerChannel(), exchange, type, bindingKey, listener);
   }
 
-  /** Celery's exchange types: events are a topic, pidbox requests a fanout, replies direct. */
+  /**
+   * Celery's exchange types: pidbox requests a fanout, pidbox replies direct, events (and any other
+   * broadcast exchange, so that binding patterns work) a topic.
+   */
   static String exchangeType(String exchange) {
     return switch (exchange) {
-      case "celeryev" -> "topic";
+      case "celery.pidbox" -> "fanout";
       case "reply.celery.pidbox" -> "direct";
-      default -> "fanout";
+      default -> "topic";
     };
   }
 

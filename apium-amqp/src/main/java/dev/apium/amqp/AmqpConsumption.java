@@ -83,7 +83,15 @@ final class AmqpConsumption implements Subscription {
           handler.accept(delivery);
         } catch (RuntimeException e) {
           AmqpBroker.LOG.error(
-              "delivery handler failed on queue '{}'; the message stays unacked", queue, e);
+              "delivery handler failed on queue '{}'; moving the message to '{}.dead'",
+              queue,
+              queue,
+              e);
+          try {
+            delivery.deadLetter("handler failed: " + e);
+          } catch (RuntimeException again) {
+            AmqpBroker.LOG.error("cannot dead-letter it either; RabbitMQ requeued it", again);
+          }
         }
       }
 

@@ -20,10 +20,13 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 /**
@@ -32,10 +35,10 @@ import java.util.stream.Collectors;
  * result_expires), which a client puts in every task's {@code reply_to} ({@link #replyTo()}). The
  * worker side ({@link #storeFor}) publishes each state to {@code ""}/reply_to with {@code
  * correlation_id} = task id; the client side consumes its queue on amqp-client's consumer thread
- * and keeps the latest state of each task in memory, completing {@link #awaitReady} futures. So
- * results are readable only by the process that sent the task, and groups and revokes live in this
- * process's memory; chords are refused as in Celery. {@link #close()} closes the connection and
- * RabbitMQ deletes the reply queue.
+ * and keeps the latest state of each task in memory (the newest {@value #MAX_KEPT}), completing
+ * {@link #awaitReady} futures. So results are readable only by the process that sent the task, and
+ * groups and revokes live in this process's memory; chords are refused as in Celery. {@link
+ * #close()} closes the connection and RabbitMQ deletes the reply queue.
  */
 public final class RpcResultBackend implements ResultBackend {
   private static final String NO_CHORDS =
@@ -46,7 +49,13 @@ public final class RpcResultBackend implements ResultBackend {
   private final Publisher publisher;
   private final String oid = UUID.randomUUID().toString();
   private final long expiresMillis;
+
+  /** Results kept in memory at most; the oldest task ids are forgotten first. */
+  static final int MAX_KEPT = 100_000;
+
   private final Map<String, ResultMeta> latest = new ConcurrentHashMap<>();
+  private final Queue<String> arrival = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queued = new AtomicInteger();
   private final Map<String, CompletableFuture<ResultMeta>> waiters = new ConcurrentHashMap<>();
   private final Map<String, JsonNode> groups = new ConcurrentHashMap<>();
   private final Map<String, Instant> revoked = new ConcurrentHashMap<>();
@@ -97,6 +106,18 @@ public final class RpcResultBackend implements ResultBackend {
   }
 
   private void record(ResultMeta meta) {
+    if (!latest.containsKey(meta.taskId())) {
+      arrival.add(meta.taskId());
+      queued.incrementAndGet();
+      while (latest.size() >= MAX_KEPT || queued.get() > 2 * MAX_KEPT) {
+        String oldest = arrival.poll();
+        if (oldest == null) {
+          break;
+        }
+        queued.decrementAndGet();
+        latest.remove(oldest);
+      }
+    }
     ResultMeta kept =
         latest.merge(
             meta.taskId(), meta, (old, now) -> TaskState.SUCCESS.equals(old.status()) ? old : now);

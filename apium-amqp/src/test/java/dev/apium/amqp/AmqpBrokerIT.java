@@ -301,4 +301,67 @@ class AmqpBrokerIT {
     assertThat(broker.size(q)).isZero();
     assertThat(broker.size("never-declared-" + q)).isZero();
   }
+
+  @Test
+  void nackFromAFullQueueIsAnErrorToTheCaller() throws Exception {
+    String q = queue();
+    try (Channel ch = raw.createChannel()) {
+      ch.queueDeclare(
+          q, true, false, false, Map.of("x-max-length", 1, "x-overflow", "reject-publish"));
+    }
+    broker.publish(q, WireMessage.json(Map.of(), Map.of(), new byte[] {'1'}));
+    assertThatThrownBy(() -> broker.publish(q, WireMessage.json(Map.of(), Map.of(), new byte[0])))
+        .isInstanceOf(BrokerException.class)
+        .hasMessageContaining("nack");
+    assertThat(broker.size(q)).isEqualTo(1);
+  }
+
+  @Test
+  void concurrentPublishersAreAllConfirmed() throws Exception {
+    String q = queue();
+    int threads = 8;
+    int each = 250;
+    var pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+    try {
+      List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+      for (int t = 0; t < threads; t++) {
+        done.add(
+            pool.submit(
+                () -> {
+                  for (int i = 0; i < each; i++) {
+                    broker.publish(q, WireMessage.json(Map.of("i", i), Map.of(), new byte[] {'1'}));
+                  }
+                }));
+      }
+      for (var f : done) {
+        f.get(60, java.util.concurrent.TimeUnit.SECONDS);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(broker.size(q)).isEqualTo(threads * each);
+  }
+
+  @Test
+  void aFailingHandlerDeadLettersTheMessageAndKeepsConsuming() {
+    String q = queue();
+    broker.publish(q, WireMessage.json(Map.of("n", 1), Map.of(), new byte[] {'1'}));
+    broker.publish(q, WireMessage.json(Map.of("n", 2), Map.of(), new byte[] {'2'}));
+    List<Delivery> got = new CopyOnWriteArrayList<>();
+    try (Subscription s =
+        broker.consume(
+            List.of(q),
+            1,
+            d -> {
+              if (d.message().header("n").equals(1)) {
+                throw new IllegalStateException("handler bug");
+              }
+              got.add(d);
+            })) {
+      await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 1);
+      got.get(0).ack();
+    }
+    assertThat(broker.size(q + ".dead")).isEqualTo(1);
+    assertThat(broker.size(q)).isZero();
+  }
 }

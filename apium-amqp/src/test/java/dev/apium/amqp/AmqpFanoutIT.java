@@ -19,21 +19,32 @@ import org.junit.jupiter.api.Test;
 class AmqpFanoutIT {
   private static RabbitVhost vhost;
   private static AmqpBroker broker;
+  private static com.rabbitmq.client.Connection raw;
+  private static Topology inspector;
 
   @BeforeAll
   static void start() {
     vhost = new RabbitVhost("apium-fanout-it");
     broker = new AmqpBroker(vhost.url(), ApiumConfig.of(Map.of()));
+    raw = new AmqpConnector(AmqpUrl.parse(vhost.url())).open("test inspector");
+    inspector = new Topology(raw, null);
   }
 
   @AfterAll
-  static void stop() {
+  static void stop() throws Exception {
+    if (raw != null) {
+      raw.close();
+    }
     if (broker != null) {
       broker.close();
     }
     if (vhost != null) {
       vhost.close();
     }
+  }
+
+  private static boolean exists(String queue) {
+    return inspector.exists(queue);
   }
 
   private static WireMessage event(String type) {
@@ -73,6 +84,7 @@ class AmqpFanoutIT {
     List<WireMessage> node1 = new CopyOnWriteArrayList<>();
     List<WireMessage> node2 = new CopyOnWriteArrayList<>();
     List<WireMessage> replies = new CopyOnWriteArrayList<>();
+    List<String> pidboxQueues;
     try (Subscription a = broker.subscribeFanout("celery.pidbox", "", node1::add);
         Subscription b = broker.subscribeFanout("celery.pidbox", "", node2::add);
         Subscription r = broker.subscribeFanout("reply.celery.pidbox", "oid-1", replies::add)) {
@@ -93,10 +105,12 @@ class AmqpFanoutIT {
               .findFirst()
               .orElseThrow();
       assertThat(node).contains("\ttrue\t").contains("300000").contains("10000");
+      pidboxQueues = vhost.listQueues("name").stream().filter(l -> l.contains("pidbox")).toList();
+      assertThat(pidboxQueues).hasSize(3);
     }
     await()
-        .atMost(Duration.ofSeconds(5))
-        .until(() -> vhost.listQueues("name").stream().noneMatch(l -> l.contains("pidbox")));
+        .atMost(Duration.ofSeconds(20))
+        .until(() -> pidboxQueues.stream().noneMatch(AmqpFanoutIT::exists));
     assertThat(
             RabbitVhost.ctl("list_exchanges", "-q", "-p", vhost.name(), "name", "type", "durable"))
         .contains("celery.pidbox\tfanout\tfalse")

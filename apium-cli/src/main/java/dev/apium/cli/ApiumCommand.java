@@ -14,8 +14,10 @@ import picocli.CommandLine.Command;
     description = "Apium: a Celery-compatible distributed task queue for the JVM.",
     subcommands = {
       WorkerCommand.class,
+      BeatCommand.class,
       CallCommand.class,
       ResultCommand.class,
+      DemoCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class ApiumCommand implements Runnable {

@@ -6,16 +6,17 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.atomic.AtomicInteger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
- * {@code apium worker}: runs a worker until TERM or INT. The first signal is a warm shutdown
- * (finish running tasks up to {@code --shutdown-timeout}, return prefetched ones); a second is
- * cold. Runs on the main thread; the shutdown hook thread performs the stop.
+ * {@code apium worker}: runs a worker until TERM or INT. The first signal starts a warm shutdown
+ * (stop fetching, return prefetched and ETA messages, let running tasks finish up to {@code
+ * --shutdown-timeout}); a second TERM or INT turns it cold (running tasks are interrupted, {@code
+ * acks_late} ones go back to the broker). Runs on the main thread; signals are handled on the JVM's
+ * signal thread, which starts the stop on its own thread. A shutdown hook stops the worker warm
+ * when the JVM exits another way.
  */
 @Command(
     name = "worker",
@@ -23,6 +24,12 @@ import picocli.CommandLine.Option;
     description = "Start a worker that runs tasks from the broker (like `celery worker`).")
 final class WorkerCommand implements Callable<Integer> {
   @Mixin AppOptions app;
+  @Mixin BeatOptions beatOptions;
+
+  @Option(
+      names = {"-B", "--beat"},
+      description = "Also run the beat scheduler in this worker (safe with several workers).")
+  boolean beat;
 
   @Option(
       names = {"-Q", "--queues"},
@@ -53,6 +60,11 @@ final class WorkerCommand implements Callable<Integer> {
   String pool;
 
   @Option(
+      names = "--autoscale",
+      description = "max,min: grow the pool to max threads when busy, shrink to min when idle.")
+  String autoscale;
+
+  @Option(
       names = "--prefetch-multiplier",
       description = "Messages prefetched per slot (default worker_prefetch_multiplier, 4).")
   Integer prefetchMultiplier;
@@ -81,23 +93,35 @@ final class WorkerCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--pool " + pool + ": use threads or virtual");
     }
     builder.virtualThreads(pool.equals("virtual"));
+    if (autoscale != null) {
+      int[] maxMin = parseAutoscale(autoscale);
+      builder.autoscale(maxMin[0], maxMin[1]);
+    }
+    if (beat) {
+      builder.beat(beatOptions.build(apium));
+    }
     Worker worker = builder.start();
-    CountDownLatch done = new CountDownLatch(1);
-    AtomicInteger signals = new AtomicInteger();
-    Runtime.getRuntime()
-        .addShutdownHook(
-            new Thread(
-                () -> {
-                  if (signals.incrementAndGet() == 1) {
-                    worker.stop(Duration.ofSeconds(shutdownTimeout));
-                    apium.close();
-                  }
-                  done.countDown();
-                },
-                "apium-shutdown"));
+    Shutdown shutdown = new Shutdown(worker, Duration.ofSeconds(shutdownTimeout));
+    shutdown.install();
     worker.awaitStop();
-    done.await();
+    apium.close();
+    shutdown.exited();
     return 0;
+  }
+
+  static int[] parseAutoscale(String text) {
+    String[] parts = text.split(",");
+    try {
+      int max = Integer.parseInt(parts[0].trim());
+      int min = parts.length > 1 ? Integer.parseInt(parts[1].trim()) : 0;
+      if (parts.length > 2 || max < 1 || min < 0 || min > max) {
+        throw new NumberFormatException();
+      }
+      return new int[] {max, Math.max(1, min)};
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          "--autoscale " + text + ": use max,min with max >= min, e.g. --autoscale 10,3");
+    }
   }
 
   private static String hostName() {

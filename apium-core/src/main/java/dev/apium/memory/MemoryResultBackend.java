@@ -223,6 +223,11 @@ public final class MemoryResultBackend implements ResultBackend {
   }
 
   @Override
+  public Optional<dev.apium.spi.CoordinationStore> coordination() {
+    return Optional.of(new MemoryCoordinationStore(name, clock));
+  }
+
+  @Override
   public String describe() {
     return "memory://" + name;
   }

@@ -70,6 +70,14 @@ public interface Broker extends AutoCloseable {
    */
   Subscription subscribeFanout(String exchange, String bindingKey, Consumer<WireMessage> listener);
 
+  /**
+   * The store for cluster-wide rate limits, when this transport has one shared by all workers
+   * (Redis); empty by default, and a cluster-scoped limit then counts per worker.
+   */
+  default java.util.Optional<RateLimitStore> rateLimitStore() {
+    return java.util.Optional.empty();
+  }
+
   /** A short description for banners and logs, with any password masked. */
   String describe();
 

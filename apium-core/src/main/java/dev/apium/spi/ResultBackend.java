@@ -80,6 +80,15 @@ public interface ResultBackend extends AutoCloseable {
   /** Every revoked id that has not expired. */
   Set<String> revokedIds();
 
+  /**
+   * The store that coordinates beat schedulers sharing this backend (leader lease, idempotency
+   * keys, last-run state); empty when the backend cannot hold such state (then a beat runs alone,
+   * with its state in memory).
+   */
+  default Optional<CoordinationStore> coordination() {
+    return Optional.empty();
+  }
+
   /** Short description for banners and logs, with any password masked. */
   String describe();
 

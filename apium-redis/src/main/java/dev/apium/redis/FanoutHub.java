@@ -24,18 +24,42 @@ final class FanoutHub implements AutoCloseable {
 
   private final RedisConnector connector;
   private final java.util.function.BiConsumer<String, String> dead;
-  private final Map<String, List<Consumer<WireMessage>>> listeners = new ConcurrentHashMap<>();
+  private final RedisKeys keys;
+  private final Map<String, List<Listener>> listeners = new ConcurrentHashMap<>();
   private StatefulRedisPubSubConnection<String, String> connection;
 
   /**
    * @param dead where a malformed message goes: (reason, raw text); must not block
    */
-  FanoutHub(RedisConnector connector, java.util.function.BiConsumer<String, String> dead) {
+  FanoutHub(
+      RedisConnector connector,
+      RedisKeys keys,
+      java.util.function.BiConsumer<String, String> dead) {
     this.connector = connector;
+    this.keys = keys;
     this.dead = dead;
   }
 
-  synchronized Subscription subscribe(List<String> patterns, Consumer<WireMessage> listener) {
+  /**
+   * One listener: Redis glob patterns over-match topic keys ({@code task.*} also takes {@code
+   * task.a.b}), so each message is checked against the binding key before it is handed over.
+   */
+  private record Listener(String base, String bindingKey, Consumer<WireMessage> consumer) {
+    boolean takes(String channel) {
+      if (bindingKey.isEmpty() || bindingKey.equals("#")) {
+        return true;
+      }
+      String routingKey =
+          channel.length() > base.length() ? channel.substring(base.length() + 1) : "";
+      return Envelopes.routes(bindingKey, routingKey);
+    }
+  }
+
+  synchronized Subscription subscribe(
+      String exchange, String bindingKey, Consumer<WireMessage> consumer) {
+    List<String> patterns = keys.patterns(exchange, bindingKey);
+    Listener listener =
+        new Listener(keys.channel(exchange, ""), bindingKey == null ? "" : bindingKey, consumer);
     if (connection == null) {
       connection = connector.connectPubSub();
       connection.addListener(
@@ -47,8 +71,7 @@ final class FanoutHub implements AutoCloseable {
           });
     }
     for (String pattern : patterns) {
-      List<Consumer<WireMessage>> list =
-          listeners.computeIfAbsent(pattern, p -> new CopyOnWriteArrayList<>());
+      List<Listener> list = listeners.computeIfAbsent(pattern, p -> new CopyOnWriteArrayList<>());
       if (list.isEmpty()) {
         connection.sync().psubscribe(pattern);
       }
@@ -57,9 +80,9 @@ final class FanoutHub implements AutoCloseable {
     return () -> unsubscribe(patterns, listener);
   }
 
-  private synchronized void unsubscribe(List<String> patterns, Consumer<WireMessage> listener) {
+  private synchronized void unsubscribe(List<String> patterns, Listener listener) {
     for (String pattern : patterns) {
-      List<Consumer<WireMessage>> list = listeners.get(pattern);
+      List<Listener> list = listeners.get(pattern);
       if (list != null && list.remove(listener) && list.isEmpty() && connection != null) {
         listeners.remove(pattern);
         connection.async().punsubscribe(pattern);
@@ -68,7 +91,7 @@ final class FanoutHub implements AutoCloseable {
   }
 
   private void deliver(String pattern, String channel, String text) {
-    List<Consumer<WireMessage>> list = listeners.get(pattern);
+    List<Listener> list = listeners.get(pattern);
     if (list == null || list.isEmpty()) {
       return;
     }
@@ -80,9 +103,12 @@ final class FanoutHub implements AutoCloseable {
       dead.accept(e.getMessage() + " (channel " + channel + ")", text);
       return;
     }
-    for (Consumer<WireMessage> listener : list) {
+    for (Listener listener : list) {
+      if (!listener.takes(channel)) {
+        continue;
+      }
       try {
-        listener.accept(message);
+        listener.consumer().accept(message);
       } catch (RuntimeException e) {
         LOG.error("fan-out listener on {} failed", channel, e);
       }

@@ -44,6 +44,7 @@ final class LuaScripts {
   static final LuaScripts STORE_RESULT = new LuaScripts("store_result");
   static final LuaScripts SET_PUBLISH = new LuaScripts("set_publish");
   static final LuaScripts CHORD_PART = new LuaScripts("chord_part");
+  static final LuaScripts RATE_LIMIT = new LuaScripts("rate_limit");
 
   <T> T run(
       RedisCommands<String, String> redis, ScriptOutputType type, String[] keys, String... args) {

@@ -82,6 +82,7 @@ public final class RedisBroker implements Broker {
     this.fanout =
         new FanoutHub(
             connector,
+            keys,
             (reason, raw) ->
                 connection
                     .async()
@@ -183,8 +184,10 @@ public final class RedisBroker implements Broker {
       return ledger.restoreStale();
     } catch (RedisException e) {
       LOG.warn("restore of stale unacked messages failed, will retry: {}", e.getMessage());
-      return 0;
+    } catch (RuntimeException e) {
+      LOG.error("restore of stale unacked messages failed, will retry", e);
     }
+    return 0;
   }
 
   @Override
@@ -235,9 +238,13 @@ public final class RedisBroker implements Broker {
   public Subscription subscribeFanout(
       String exchange, String bindingKey, Consumer<WireMessage> listener) {
     checkOpen();
-    return run(
-        "subscribe to " + exchange,
-        () -> fanout.subscribe(keys.patterns(exchange, bindingKey), listener));
+    return run("subscribe to " + exchange, () -> fanout.subscribe(exchange, bindingKey, listener));
+  }
+
+  /** Cluster-wide rate limits: token buckets in this Redis ({@code rate_limit.lua}). */
+  @Override
+  public java.util.Optional<dev.apium.spi.RateLimitStore> rateLimitStore() {
+    return java.util.Optional.of(new RedisRateLimitStore(this));
   }
 
   @Override

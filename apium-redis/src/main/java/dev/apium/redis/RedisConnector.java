@@ -7,22 +7,30 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SocketOptions;
+import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.protocol.ProtocolVersion;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Owns one Lettuce {@link RedisClient} for a {@code redis://} or {@code rediss://} URL and opens
  * its connections (RESP2, automatic reconnect, bounded command timeout), turning a failure to
- * connect into a {@link BrokerException} that names host, port and the fix. Called by the broker or
- * backend that owns it, from any thread; {@link #close()} shuts the client and its threads down.
+ * connect into a {@link BrokerException} that names host, port and the fix. All connectors of a
+ * process share one set of event-loop threads. Called by the broker or backend that owns it, from
+ * any thread; {@link #close()} shuts the client down, and the threads with the last connector.
  */
 final class RedisConnector implements AutoCloseable {
   static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
+
+  private static ClientResources shared;
+  private static int users;
 
   private final RedisURI uri;
   private final RedisClient client;
@@ -30,14 +38,16 @@ final class RedisConnector implements AutoCloseable {
   private final String setting;
 
   /**
-   * @param url {@code redis://[[user]:password@]host[:port][/db]} or {@code rediss://...}
+   * @param url {@code redis://[[user]:password@]host[:port][/db]} or {@code rediss://...}, where
+   *     Celery's {@code ?ssl_cert_reqs=none|optional|required} sets how the server certificate is
+   *     checked (default: fully)
    * @param setting the setting the URL came from, named in error messages ({@code broker_url})
    */
   RedisConnector(String url, String setting) {
     this.url = url;
     this.setting = setting;
     this.uri = parse(url, setting);
-    this.client = RedisClient.create(uri);
+    this.client = RedisClient.create(acquire(), uri);
     client.setOptions(
         ClientOptions.builder()
             .protocolVersion(ProtocolVersion.RESP2)
@@ -57,9 +67,24 @@ final class RedisConnector implements AutoCloseable {
     if (text.toLowerCase(Locale.ROOT).matches("rediss?://(/.*)?")) {
       text = text.replaceFirst("://", "://localhost");
     }
+    SslVerifyMode verify = null;
+    java.util.regex.Matcher certReqs =
+        java.util.regex.Pattern.compile("([?&])ssl_cert_reqs=([^&]*)&?").matcher(text);
+    if (certReqs.find()) {
+      verify =
+          switch (certReqs.group(2).toLowerCase(Locale.ROOT)) {
+            case "none", "cert_none" -> SslVerifyMode.NONE;
+            case "optional", "cert_optional" -> SslVerifyMode.CA;
+            default -> SslVerifyMode.FULL;
+          };
+      text = certReqs.replaceFirst("$1").replaceFirst("[?&]$", "");
+    }
     try {
       RedisURI parsed = RedisURI.create(text);
       parsed.setTimeout(COMMAND_TIMEOUT);
+      if (verify != null) {
+        parsed.setVerifyPeer(verify);
+      }
       return parsed;
     } catch (RuntimeException e) {
       throw new IllegalArgumentException(
@@ -102,6 +127,10 @@ final class RedisConnector implements AutoCloseable {
     }
   }
 
+  void addListener(io.lettuce.core.RedisConnectionStateListener listener) {
+    client.addListener(listener);
+  }
+
   BrokerException unreachable(RuntimeException e) {
     String cause = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
     return new BrokerException(
@@ -123,8 +152,30 @@ final class RedisConnector implements AutoCloseable {
         "Redis at " + where() + " failed to " + what + ": " + e.getMessage(), e);
   }
 
+  /** Event-loop threads shared by every Redis broker and backend of the process. */
+  private static synchronized ClientResources acquire() {
+    if (shared == null) {
+      shared =
+          DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+    }
+    users++;
+    return shared;
+  }
+
+  private static synchronized void release() {
+    users--;
+    if (users == 0 && shared != null) {
+      shared.shutdown(0, 2, TimeUnit.SECONDS);
+      shared = null;
+    }
+  }
+
   @Override
   public void close() {
-    client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    try {
+      client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
+    } finally {
+      release();
+    }
   }
 }

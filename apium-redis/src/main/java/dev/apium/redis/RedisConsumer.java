@@ -199,7 +199,12 @@ final class RedisConsumer implements Subscription {
         continue;
       }
       count++;
-      dispatch(queue, tagOrReason, raw, "[" + raw + tail);
+      if (running) {
+        dispatch(queue, tagOrReason, raw, "[" + raw + tail);
+      } else {
+        // closed while popping: the message goes back to the front of its queue, not to a handler
+        broker.ledger().restore(tagOrReason, "[" + raw + tail, false, queue, null);
+      }
     }
     return count;
   }

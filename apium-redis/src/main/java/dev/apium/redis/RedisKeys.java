@@ -73,6 +73,11 @@ final class RedisKeys {
     return prefix + "apium.dead";
   }
 
+  /** Any other key of Apium's, behind {@code global_keyprefix}. */
+  String prefixed(String key) {
+    return prefix + key;
+  }
+
   /** The PUBLISH channel of a fan-out message. */
   String channel(String exchange, String routingKey) {
     String base = prefix + "/" + db + "." + exchange;

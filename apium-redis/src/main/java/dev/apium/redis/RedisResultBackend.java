@@ -34,8 +34,8 @@ import java.util.function.Supplier;
  * and {@code .t} (added tasks), counted in one Lua script so exactly one caller sees completion.
  * Apium adds {@code celery-taskset-meta-<gid>.ids}, a set of counted task ids that makes a
  * redelivered part count once (it expires with the other keys), and the zset {@code apium.revoked}
- * of revoked task ids scored by expiry (epoch seconds). All keys sit behind {@code
- * global_keyprefix}.
+ * of revoked task ids scored by expiry (epoch seconds). Like Celery 5.2.6's backend, and unlike the
+ * broker, it ignores {@code global_keyprefix}, so Python clients find the results.
  *
  * <p>Connections: one shared command connection, and one pub/sub connection opened on the first
  * {@link #awaitReady} and shared by every waiter; waiting never polls. Thread-safe; {@link
@@ -47,7 +47,6 @@ public final class RedisResultBackend implements ResultBackend {
 
   private final RedisConnector connector;
   private final StatefulRedisConnection<String, String> connection;
-  private final String prefix;
   private final long ttl;
   private final ExecutorService completer;
   private final ResultWaiters waiters;
@@ -61,7 +60,6 @@ public final class RedisResultBackend implements ResultBackend {
       connector.close();
       throw e;
     }
-    this.prefix = config.get(ApiumConfig.GLOBAL_KEYPREFIX, "");
     this.ttl =
         Math.max(1, config.getSeconds(ApiumConfig.RESULT_EXPIRES, Duration.ofDays(1)).toSeconds());
     this.completer =
@@ -71,7 +69,9 @@ public final class RedisResultBackend implements ResultBackend {
               t.setDaemon(true);
               return t;
             });
-    this.waiters = new ResultWaiters(connector::connectPubSub, connection.async(), completer);
+    this.waiters =
+        new ResultWaiters(
+            connector::connectPubSub, connector::addListener, connection.async(), completer);
   }
 
   private RedisCommands<String, String> redis() {
@@ -79,11 +79,11 @@ public final class RedisResultBackend implements ResultBackend {
   }
 
   private String taskKey(String taskId) {
-    return prefix + TASK + taskId;
+    return TASK + taskId;
   }
 
   private String groupKey(String groupId) {
-    return prefix + GROUP + groupId;
+    return GROUP + groupId;
   }
 
   @Override
@@ -206,7 +206,7 @@ public final class RedisResultBackend implements ResultBackend {
   }
 
   private String revokedKey() {
-    return prefix + "apium.revoked";
+    return "apium.revoked";
   }
 
   private static double now() {
@@ -219,6 +219,13 @@ public final class RedisResultBackend implements ResultBackend {
         () ->
             LuaScripts.SET_PUBLISH.run(
                 redis(), ScriptOutputType.INTEGER, new String[] {key}, value, Long.toString(ttl)));
+  }
+
+  @Override
+  public Optional<dev.apium.spi.CoordinationStore> coordination() {
+    return Optional.of(
+        new RedisCoordinationStore(
+            connection, "", e -> connector.failed("coordinate beat schedulers", e)));
   }
 
   @Override

@@ -2,15 +2,19 @@ package dev.apium.redis;
 
 import dev.apium.protocol.MalformedMessageException;
 import dev.apium.protocol.ResultMeta;
+import io.lettuce.core.RedisChannelHandler;
+import io.lettuce.core.RedisConnectionStateListener;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
+import java.net.SocketAddress;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -32,13 +36,25 @@ final class ResultWaiters implements AutoCloseable {
   private final Map<String, Set<CompletableFuture<ResultMeta>>> waiting = new HashMap<>();
   private StatefulRedisPubSubConnection<String, String> connection;
 
+  /**
+   * @param opener opens the pub/sub connection (on the first waiter)
+   * @param reconnects where to register a listener for reconnections of that connection
+   */
   ResultWaiters(
       Supplier<StatefulRedisPubSubConnection<String, String>> opener,
+      Consumer<RedisConnectionStateListener> reconnects,
       RedisAsyncCommands<String, String> commands,
       Executor completer) {
     this.opener = opener;
     this.commands = commands;
     this.completer = completer;
+    reconnects.accept(
+        new RedisConnectionStateListener() {
+          @Override
+          public void onRedisConnected(RedisChannelHandler<?, ?> handler, SocketAddress address) {
+            completer.execute(() -> resubscribe(handler));
+          }
+        });
   }
 
   /** Waits for a ready meta published on {@code key} (the task's meta key). */
@@ -73,6 +89,16 @@ final class ResultWaiters implements AutoCloseable {
     }
     future.whenComplete((meta, error) -> done(key, future));
     return future;
+  }
+
+  /**
+   * After a reconnect, SUBSCRIBE again to every waited-for channel: Lettuce resubscribes only the
+   * channels whose SUBSCRIBE was confirmed before the drop; each confirmation triggers a catch-up.
+   */
+  private synchronized void resubscribe(RedisChannelHandler<?, ?> handler) {
+    if (connection != null && handler == connection && !waiting.isEmpty()) {
+      connection.async().subscribe(waiting.keySet().toArray(String[]::new));
+    }
   }
 
   private void catchUp(String key) {

@@ -1,0 +1,155 @@
+package dev.apium.amqp;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+
+/**
+ * A RabbitMQ node of a test's own, on free ports (AMQP, distribution, epmd) with its own node name,
+ * data, log and config files in a temporary directory owned by the {@code rabbitmq} user, so it can
+ * be stopped and restarted without touching the shared node on 5672. Driven from the test thread;
+ * {@link #close()} shuts the node and its epmd down and deletes the directory.
+ */
+final class PrivateRabbitNode implements AutoCloseable {
+  private final Path dir;
+  private final String node;
+  private final int port;
+  private final int epmdPort;
+  private final Path script;
+
+  PrivateRabbitNode() throws IOException {
+    this.dir = Files.createTempDirectory("apium-rmq-");
+    this.node = "apiumit" + UUID.randomUUID().toString().substring(0, 6) + "@localhost";
+    this.port = freePort();
+    int distPort = freePort();
+    this.epmdPort = freePort();
+    Files.createDirectories(dir.resolve("mnesia"));
+    Files.createDirectories(dir.resolve("log"));
+    Files.writeString(dir.resolve("rabbitmq.conf"), "");
+    Files.writeString(dir.resolve("enabled_plugins"), "[].");
+    Files.writeString(dir.resolve("env.conf"), "");
+    this.script = dir.resolve("start.sh");
+    Files.writeString(
+        script,
+        "export RABBITMQ_NODENAME="
+            + node
+            + " RABBITMQ_NODE_PORT="
+            + port
+            + " RABBITMQ_NODE_IP_ADDRESS=127.0.0.1 RABBITMQ_DIST_PORT="
+            + distPort
+            + " ERL_EPMD_PORT="
+            + epmdPort
+            + " RABBITMQ_MNESIA_BASE="
+            + dir.resolve("mnesia")
+            + " RABBITMQ_LOG_BASE="
+            + dir.resolve("log")
+            + " RABBITMQ_LOGS="
+            + dir.resolve("log/node.log")
+            + " RABBITMQ_CONFIG_FILE="
+            + dir.resolve("rabbitmq.conf")
+            + " RABBITMQ_ADVANCED_CONFIG_FILE="
+            + dir.resolve("advanced.config")
+            + " RABBITMQ_ENABLED_PLUGINS_FILE="
+            + dir.resolve("enabled_plugins")
+            + " RABBITMQ_CONF_ENV_FILE="
+            + dir.resolve("env.conf")
+            + " RABBITMQ_PID_FILE="
+            + dir.resolve("pid")
+            + "\nexec /usr/lib/rabbitmq/bin/rabbitmq-server\n");
+    run("chmod", "-R", "a+rx", dir.toString());
+    run("chown", "-R", "rabbitmq:rabbitmq", dir.toString());
+  }
+
+  String url() {
+    return "amqp://guest:guest@127.0.0.1:" + port + "//";
+  }
+
+  /** Boots the node and waits until it accepts AMQP connections. */
+  void start() throws IOException {
+    new ProcessBuilder("su", "rabbitmq", "-s", "/bin/sh", "-c", script.toString())
+        .redirectErrorStream(true)
+        .redirectOutput(dir.resolve("out.log").toFile())
+        .start();
+    await()
+        .atMost(Duration.ofSeconds(120))
+        .pollInterval(Duration.ofMillis(250))
+        .until(this::accepting);
+  }
+
+  /** Shuts the node down (its data stays) and waits until the port is closed. */
+  void stop() {
+    ctl("shutdown");
+    await().atMost(Duration.ofSeconds(60)).until(() -> !accepting());
+  }
+
+  private boolean accepting() {
+    try (Socket socket = new Socket()) {
+      socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
+      return true;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private void ctl(String... args) {
+    List<String> command = new ArrayList<>(List.of("rabbitmqctl", "-n", node));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+    builder.environment().put("ERL_EPMD_PORT", Integer.toString(epmdPort));
+    exec(builder);
+  }
+
+  private static void run(String... command) {
+    exec(new ProcessBuilder(command).redirectErrorStream(true));
+  }
+
+  private static void exec(ProcessBuilder builder) {
+    try {
+      Process process = builder.start();
+      String out = new String(process.getInputStream().readAllBytes());
+      if (!process.waitFor(90, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        throw new IllegalStateException(builder.command() + " failed: " + out);
+      }
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot run " + builder.command(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted running " + builder.command(), e);
+    }
+  }
+
+  private static int freePort() throws IOException {
+    try (ServerSocket socket = new ServerSocket(0)) {
+      return socket.getLocalPort();
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    try {
+      if (accepting()) {
+        stop();
+      }
+    } finally {
+      try {
+        run("epmd", "-port", Integer.toString(epmdPort), "-kill");
+      } finally {
+        try (Stream<Path> files = Files.walk(dir)) {
+          files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+      }
+    }
+  }
+}

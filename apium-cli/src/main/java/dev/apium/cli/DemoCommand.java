@@ -1,0 +1,153 @@
+package dev.apium.cli;
+
+import dev.apium.Apium;
+import dev.apium.Transports;
+import dev.apium.examples.demo.Demo;
+import dev.apium.spi.TransportFactory;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ServiceLoader;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code apium demo}: runs the two worked examples (image pipeline, flight-delay analysis) on input
+ * it makes itself, with in-process workers on the embedded broker unless told otherwise, and prints
+ * a summary and where the outputs are. Runs on the main thread.
+ */
+@Command(
+    name = "demo",
+    mixinStandardHelpOptions = true,
+    description = {
+      "Run the two worked examples: a distributed image pipeline and a parallel data analysis.",
+      "With no options: in-process workers on the embedded broker, nothing to install.",
+      "Across machines: ./apium worker -A dev.apium.examples.ExampleTasks -b URL on each worker,",
+      "then ./apium demo -b URL --no-local-workers."
+    })
+final class DemoCommand implements Callable<Integer> {
+  @Option(
+      names = {"-b", "--broker"},
+      description = "Broker URL (default: broker_url, else the embedded SQLite file).")
+  String broker;
+
+  @Option(names = "--backend", description = "Result backend URL (default: as for the broker).")
+  String backend;
+
+  @Option(
+      names = "--no-local-workers",
+      description = "Start no workers here: run `apium worker -A dev.apium.examples.ExampleTasks`.")
+  boolean noLocalWorkers;
+
+  @Option(
+      names = {"-w", "--workers"},
+      defaultValue = "2",
+      description = "In-process workers (default: ${DEFAULT-VALUE}).")
+  int workers;
+
+  @Option(
+      names = {"-c", "--concurrency"},
+      defaultValue = "2",
+      description = "Threads per in-process worker (default: ${DEFAULT-VALUE}).")
+  int threads;
+
+  @Option(
+      names = "--images",
+      defaultValue = "12",
+      description = "Pictures to make, at most 12, plus one corrupt (default: ${DEFAULT-VALUE}).")
+  int images;
+
+  @Option(
+      names = "--rows",
+      defaultValue = "200000",
+      description = "Flights in the synthetic table (default: ${DEFAULT-VALUE}).")
+  int rows;
+
+  @Option(
+      names = {"-o", "--out"},
+      defaultValue = "apium-out",
+      description = "Directory for inputs and outputs (default: ${DEFAULT-VALUE}).")
+  Path out;
+
+  @Option(
+      names = "--timeout",
+      defaultValue = "120",
+      description = "Seconds to wait for each batch (default: ${DEFAULT-VALUE}).")
+  int timeout;
+
+  @Option(
+      names = {"-l", "--loglevel"},
+      defaultValue = "WARNING",
+      description = "DEBUG, INFO, WARNING, ERROR (default: ${DEFAULT-VALUE}).")
+  String loglevel;
+
+  @Override
+  public Integer call() {
+    Logging.level(loglevel);
+    Apium.Builder defaults = Apium.builder();
+    if (broker != null) {
+      defaults.broker(broker);
+    }
+    if (backend != null) {
+      defaults.backend(backend);
+    }
+    String brokerUrl;
+    String backendUrl;
+    try (Apium configured = defaults.build()) {
+      brokerUrl = configured.brokerUrl();
+      backendUrl = configured.backendUrl();
+    }
+    if (broker == null && !available(brokerUrl)) {
+      System.out.println(
+          "(no transport for " + brokerUrl + " on the classpath: using memory:// for the demo)");
+      brokerUrl = "memory://apium-demo";
+      backendUrl = brokerUrl;
+    }
+    if (noLocalWorkers && brokerUrl.startsWith("memory:")) {
+      throw new IllegalArgumentException(
+          "--no-local-workers needs a broker other processes can reach, e.g. -b"
+              + " redis://localhost:6379/0; memory:// lives inside this process");
+    }
+    Demo.Report report =
+        Demo.run(
+            new Demo.Options(
+                brokerUrl,
+                backendUrl,
+                noLocalWorkers ? 0 : workers,
+                threads,
+                images,
+                rows,
+                out,
+                Duration.ofSeconds(timeout),
+                System.console() != null),
+            System.out);
+    print(report);
+    return 0;
+  }
+
+  private static void print(Demo.Report report) {
+    System.out.printf(
+        "%nDone in %.1f s: %d tasks, %.0f tasks/s, %d failed%s%n",
+        report.seconds(),
+        report.tasks(),
+        report.tasks() / report.seconds(),
+        report.failures().size(),
+        report.failures().isEmpty() ? "" : " (the corrupt picture, on purpose):");
+    report.failures().forEach(failure -> System.out.println("  " + failure));
+    System.out.println(report.finding());
+    System.out.println("Outputs:");
+    for (Path output : report.outputs()) {
+      System.out.println("  " + Path.of("").toAbsolutePath().relativize(output.toAbsolutePath()));
+    }
+  }
+
+  private static boolean available(String url) {
+    String scheme = Transports.scheme(url);
+    for (TransportFactory factory : ServiceLoader.load(TransportFactory.class)) {
+      if (factory.schemes().contains(scheme)) {
+        return true;
+      }
+    }
+    return false;
+  }
+}

@@ -1,0 +1,192 @@
+package dev.apium;
+
+import static dev.apium.CanvasDicts.CHAIN;
+import static dev.apium.CanvasDicts.CHORD;
+import static dev.apium.CanvasDicts.CHUNKS;
+import static dev.apium.CanvasDicts.GROUP;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.apium.protocol.CeleryJson;
+import dev.apium.protocol.Signature;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Sends a canvas of any kind, given as Celery's signature dict, the way Celery 5.2 does: a chain
+ * publishes its first task with the rest in {@code embed.chain} (last first), a group one message
+ * per member with {@code group}/{@code group_index}, a chord records its size then sends its header
+ * with {@code embed.chord} = the body. Every id is frozen before the first message leaves, so the
+ * results are known up front. Used by clients and by worker follow-ups (any thread); stateless.
+ */
+final class CanvasSender {
+  private final Apium app;
+  private final CanvasFreezer freezer;
+
+  CanvasSender(Apium app) {
+    this.app = app;
+    this.freezer = new CanvasFreezer(app);
+  }
+
+  Frozen apply(Signature sig, CanvasApply keywords) {
+    CanvasApply a = keywords.with(sig.options());
+    String type = sig.subtaskType();
+    if (type == null) {
+      return applyTask(sig, a);
+    }
+    return switch (type) {
+      case CHAIN -> applyChain(sig, a);
+      case GROUP -> applyGroup(sig, a);
+      case CHORD -> applyChord(sig, a);
+      case CHUNKS -> applyGroup(CanvasDicts.chunksAsGroup(sig), a);
+      default -> applyTask(sig, a);
+    };
+  }
+
+  private Frozen applyTask(Signature sig, CanvasApply a) {
+    ArrayNode args = sig.immutable() ? sig.args() : CanvasDicts.concat(a.partial, sig.args());
+    CallOptions o = Publisher.fromSignature(sig.options());
+    if (o.taskId == null) {
+      o.taskId = a.taskId != null ? a.taskId : UUID.randomUUID().toString();
+    }
+    o.parentId = a.parentId;
+    o.rootId = a.rootId;
+    o.group = a.groupId;
+    o.groupIndex = a.groupId == null ? null : a.groupIndex;
+    o.chain = a.chain;
+    o.chord = a.chord;
+    o.link.clear();
+    o.link.addAll(a.link);
+    o.linkError.clear();
+    o.linkError.addAll(a.linkError);
+    Publisher.merge(o, a.extra);
+    app.publisher().send(sig.task(), args, sig.kwargs(), o, app.type(Object.class));
+    return new Frozen(o.taskId);
+  }
+
+  private Frozen applyChain(Signature sig, CanvasApply a) {
+    ArrayNode args = sig.immutable() ? sig.args() : CanvasDicts.concat(a.partial, sig.args());
+    String lastId = a.taskId != null ? a.taskId : sig.taskId();
+    CanvasFreezer.Steps steps =
+        freezer.prepareSteps(
+            args,
+            CanvasDicts.tasks(sig),
+            a.rootId,
+            a.linkError,
+            lastId,
+            a.groupId,
+            a.chord,
+            a.groupIndex);
+    if (steps.reversed().isEmpty()) {
+      return null;
+    }
+    List<Signature> rest = new ArrayList<>(steps.reversed());
+    rest.set(0, CanvasDicts.appendList(rest.get(0), "link", a.link));
+    Signature first = rest.remove(rest.size() - 1);
+    CanvasApply next = new CanvasApply();
+    next.chain = new ArrayList<>(a.chain == null ? List.of() : a.chain);
+    next.chain.addAll(rest);
+    next.parentId = a.parentId;
+    next.rootId = a.rootId;
+    next.extra = a.extra;
+    apply(first, next);
+    return steps.results().get(0);
+  }
+
+  private Frozen applyGroup(Signature sig, CanvasApply a) {
+    if (!a.link.isEmpty()) {
+      throw new IllegalArgumentException(
+          "cannot link a callback to a group: use a chord (Chord.of(group, callback))");
+    }
+    String gid = a.taskId != null ? a.taskId : sig.taskId();
+    if (gid == null) {
+      gid = UUID.randomUUID().toString();
+    }
+    ArrayNode partial = CanvasDicts.concat(a.partial, sig.args());
+    List<Signature> members = CanvasDicts.unrolled(sig);
+    if (a.chord != null && !members.isEmpty()) {
+      app.backend().chordSetSize(gid, members.stream().mapToInt(CanvasDicts::descend).sum());
+    }
+    List<Frozen> results = new ArrayList<>();
+    for (int i = 0; i < members.size(); i++) {
+      CanvasApply m = new CanvasApply();
+      m.partial = partial;
+      m.groupId = gid;
+      m.groupIndex = i;
+      m.chord = a.chord;
+      m.rootId = a.rootId;
+      m.parentId = a.parentId;
+      m.linkError = a.linkError;
+      m.extra = a.extra;
+      results.add(apply(members.get(i), m));
+    }
+    return new Frozen(gid, results);
+  }
+
+  private Frozen applyChord(Signature sig, CanvasApply a) {
+    ArrayNode partial = sig.immutable() ? sig.args() : CanvasDicts.concat(a.partial, sig.args());
+    Signature header = CanvasDicts.headerGroup(sig);
+    Signature body = CanvasDicts.body(sig);
+    String bodyId = CanvasDicts.resultId(body);
+    if (bodyId == null) {
+      bodyId = a.taskId != null ? a.taskId : sig.taskId();
+    }
+    if (bodyId == null) {
+      bodyId = UUID.randomUUID().toString();
+    }
+    ObjectNode options = body.options().deepCopy();
+    if (a.rootId != null) {
+      options.put("root_id", a.rootId);
+    }
+    if (a.chain != null) {
+      options.set("chain", CanvasDicts.array(a.chain));
+    }
+    if (a.chord != null) {
+      options.set("chord", a.chord.toJson());
+    }
+    if (a.groupId != null) {
+      options.put("group_id", a.groupId);
+      if (a.groupIndex != null) {
+        options.put("group_index", a.groupIndex);
+      }
+    }
+    if (a.extra.queue != null) {
+      options.put("queue", a.extra.queue);
+    }
+    if (a.extra.priority != null) {
+      options.put("priority", a.extra.priority);
+    }
+    body = CanvasDicts.withOptions(body, options);
+    body = CanvasDicts.appendList(body, "link", a.link);
+    body = CanvasDicts.appendList(body, "link_error", a.linkError);
+    CanvasFreezer.Prepared frozenBody = freezer.freeze(body, bodyId, a.rootId, null, null, null);
+    body = frozenBody.sig();
+    if (CanvasDicts.tasks(header).isEmpty()) {
+      ArrayNode empty = CeleryJson.array();
+      empty.addArray();
+      CanvasApply now = new CanvasApply();
+      now.partial = empty;
+      now.parentId = a.parentId;
+      now.rootId = a.rootId;
+      apply(body, now);
+      return frozenBody.result();
+    }
+    CanvasApply h = new CanvasApply();
+    h.partial = partial;
+    h.taskId = header.taskId() != null ? header.taskId() : UUID.randomUUID().toString();
+    h.chord = body;
+    h.rootId = a.rootId;
+    h.parentId = a.parentId;
+    h.extra = a.extra;
+    apply(CanvasDicts.withOptions(header, stripMembership(header.options())), h);
+    return frozenBody.result();
+  }
+
+  /** A header group's options without the outer chord's keywords (Celery pops them, #3771). */
+  private static ObjectNode stripMembership(ObjectNode options) {
+    ObjectNode copy = options.deepCopy();
+    copy.remove(List.of("chain", "chord", "task_id", "group_id", "group_index"));
+    return copy;
+  }
+}

@@ -1,0 +1,114 @@
+package dev.apium;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.apium.protocol.CeleryJson;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Tasks run one after the other, each getting the previous result as its first argument (unless
+ * immutable): Celery's {@code chain(a, b, c)}. Only the first task is published; the rest travel in
+ * its {@code embed.chain}. A group followed by a task becomes a chord, as in Celery. Immutable; the
+ * result is the last task's, with {@link AsyncResult#parent()} links back to the first.
+ */
+public final class Chain implements Canvas {
+  private final Apium app;
+  private final List<Canvas> tasks;
+  private final ObjectNode options;
+
+  private Chain(Apium app, List<Canvas> tasks, ObjectNode options) {
+    this.app = app;
+    this.tasks = List.copyOf(tasks);
+    this.options = options;
+  }
+
+  public static Chain of(Canvas first, Canvas... rest) {
+    List<Canvas> all = new ArrayList<>();
+    all.add(first);
+    all.addAll(List.of(rest));
+    return of(all);
+  }
+
+  public static Chain of(List<? extends Canvas> tasks) {
+    if (tasks.isEmpty()) {
+      throw new IllegalArgumentException("a chain needs at least one task");
+    }
+    return new Chain(tasks.get(0).app(), new ArrayList<>(tasks), CeleryJson.object());
+  }
+
+  /** This chain followed by {@code next}. */
+  public Chain then(Canvas next) {
+    List<Canvas> all = new ArrayList<>(tasks);
+    all.add(next);
+    return new Chain(app, all, options);
+  }
+
+  /** Sent (or called) when any task of the chain fails. */
+  public Chain linkError(Signature errback) {
+    return new Chain(
+        app,
+        tasks,
+        CanvasDicts.appendList(data(), "link_error", List.of(errback.data())).options());
+  }
+
+  public List<Canvas> tasks() {
+    return tasks;
+  }
+
+  @Override
+  public Apium app() {
+    return app;
+  }
+
+  @Override
+  public dev.apium.protocol.Signature data() {
+    return CanvasDicts.chain(tasks.stream().map(Canvas::data).toList(), options.deepCopy());
+  }
+
+  public AsyncResult<Object> delay() {
+    return applyAsync(null, Object.class);
+  }
+
+  public <T> AsyncResult<T> delay(Class<T> resultType) {
+    return applyAsync(null, resultType);
+  }
+
+  public AsyncResult<Object> applyAsync(CallOptions options) {
+    return applyAsync(options, Object.class);
+  }
+
+  /** Sends the chain; {@code options.taskId} names the last task, routing applies to the first. */
+  public <T> AsyncResult<T> applyAsync(CallOptions options, Class<T> resultType) {
+    if (endsInGroup()) {
+      throw new IllegalArgumentException(
+          "chain "
+              + this
+              + " ends in a group, whose result is a GroupResult: use applyAsyncGroup, or add a"
+              + " task after the group (it becomes a chord)");
+    }
+    return new CanvasSender(app).apply(data(), CanvasApply.from(options)).toResult(app, resultType);
+  }
+
+  /** Sends a chain whose last step is a group; the result is that group's. */
+  public GroupResult applyAsyncGroup(CallOptions options) {
+    if (!endsInGroup()) {
+      throw new IllegalArgumentException(
+          "chain " + this + " does not end in a group: use applyAsync");
+    }
+    return new CanvasSender(app).apply(data(), CanvasApply.from(options)).toGroupResult(app);
+  }
+
+  private boolean endsInGroup() {
+    Canvas last = tasks.get(tasks.size() - 1);
+    if (last instanceof Chain inner) {
+      return inner.endsInGroup();
+    }
+    return CanvasDicts.is(last.data(), CanvasDicts.GROUP)
+        && CanvasDicts.tasks(last.data()).size() > 1;
+  }
+
+  @Override
+  public String toString() {
+    return "chain" + tasks;
+  }
+}

@@ -1,0 +1,66 @@
+package dev.apium;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Tasks run in parallel: Celery's {@code group(a, b, c)}, one message per member with headers
+ * {@code group} and {@code group_index}. Nested groups are flattened. Immutable; sending returns a
+ * {@link GroupResult}.
+ */
+public final class Group implements Canvas {
+  private final Apium app;
+  private final List<Canvas> tasks;
+
+  private Group(Apium app, List<Canvas> tasks) {
+    this.app = app;
+    this.tasks = List.copyOf(tasks);
+  }
+
+  public static Group of(Canvas first, Canvas... rest) {
+    List<Canvas> all = new ArrayList<>();
+    all.add(first);
+    all.addAll(List.of(rest));
+    return of(all);
+  }
+
+  public static Group of(List<? extends Canvas> tasks) {
+    if (tasks.isEmpty()) {
+      throw new IllegalArgumentException("a group needs at least one task");
+    }
+    return new Group(tasks.get(0).app(), new ArrayList<>(tasks));
+  }
+
+  /** This group as a chord header whose results go to {@code body}. */
+  public Chord then(Canvas body) {
+    return Chord.of(this, body);
+  }
+
+  public List<Canvas> tasks() {
+    return tasks;
+  }
+
+  @Override
+  public Apium app() {
+    return app;
+  }
+
+  @Override
+  public dev.apium.protocol.Signature data() {
+    return CanvasDicts.group(tasks.stream().map(Canvas::data).toList(), null);
+  }
+
+  public GroupResult delay() {
+    return applyAsync(null);
+  }
+
+  /** Sends every member; {@code options.taskId} is the group id, routing applies to each member. */
+  public GroupResult applyAsync(CallOptions options) {
+    return new CanvasSender(app).apply(data(), CanvasApply.from(options)).toGroupResult(app);
+  }
+
+  @Override
+  public String toString() {
+    return "group" + tasks;
+  }
+}

@@ -1,0 +1,122 @@
+package dev.apium;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.apium.protocol.CeleryJson;
+import dev.apium.protocol.ResultMeta;
+import dev.apium.protocol.TaskState;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The results of a group's members, in group order: join them, count the finished ones, or save the
+ * group in the backend ({@code celery-taskset-meta-<id>} = {@code {"result": [[gid, null], [[[id,
+ * null], null], ...]]}}) and restore it elsewhere, Python included. Immutable; thread-safe.
+ */
+public final class GroupResult {
+  private final Apium app;
+  private final String id;
+  private final List<AsyncResult<Object>> results;
+
+  GroupResult(Apium app, String id, List<AsyncResult<Object>> results) {
+    this.app = app;
+    this.id = id;
+    this.results = List.copyOf(results);
+  }
+
+  /** Reads a group saved with {@link #save()} (by Apium or Python Celery). */
+  public static Optional<GroupResult> restore(Apium app, String groupId) {
+    return app.backend()
+        .restoreGroup(groupId)
+        .map(
+            tuple -> {
+              List<AsyncResult<Object>> members = new ArrayList<>();
+              for (JsonNode member : tuple.path(1)) {
+                members.add(app.result(member.path(0).path(0).asText()));
+              }
+              return new GroupResult(app, groupId, members);
+            });
+  }
+
+  public String id() {
+    return id;
+  }
+
+  public List<AsyncResult<Object>> results() {
+    return results;
+  }
+
+  public int size() {
+    return results.size();
+  }
+
+  /** Members that finished successfully (Celery's {@code completed_count}). */
+  public int completedCount() {
+    return (int) results.stream().filter(AsyncResult::successful).count();
+  }
+
+  public boolean ready() {
+    return results.stream().allMatch(AsyncResult::ready);
+  }
+
+  public boolean successful() {
+    return results.stream().allMatch(AsyncResult::successful);
+  }
+
+  public boolean failed() {
+    return results.stream().anyMatch(r -> TaskState.propagates(r.state()));
+  }
+
+  /**
+   * Waits for every member and returns their results in group order.
+   *
+   * @throws TaskFailedException for the first member (in group order) that failed
+   * @throws TaskTimeoutException when the group is not done within {@code timeout}
+   */
+  public List<Object> join(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<Object> values = new ArrayList<>(results.size());
+    for (AsyncResult<Object> result : results) {
+      long left = Math.max(0, deadline - System.nanoTime());
+      values.add(result.get(Duration.ofNanos(left)));
+    }
+    return values;
+  }
+
+  /** Celery's tuple form: {@code [[gid, null], [[[id, null], null], ...]]}. */
+  public JsonNode toTuple() {
+    ArrayNode tuple = CeleryJson.array();
+    tuple.addArray().add(id).addNull();
+    ArrayNode members = tuple.addArray();
+    for (AsyncResult<Object> r : results) {
+      ArrayNode member = members.addArray();
+      member.addArray().add(r.id()).addNull();
+      member.addNull();
+    }
+    return tuple;
+  }
+
+  /** Stores the group so {@link #restore} (or Python's {@code GroupResult.restore}) finds it. */
+  public GroupResult save() {
+    app.backend().saveGroup(id, toTuple());
+    return this;
+  }
+
+  /** Deletes the saved group and every member's result. */
+  public void forget() {
+    app.backend().forgetGroup(id);
+    results.forEach(AsyncResult::forget);
+  }
+
+  /** The members' stored metas, PENDING ones empty. */
+  public List<Optional<ResultMeta>> metas() {
+    return results.stream().map(AsyncResult::meta).toList();
+  }
+
+  @Override
+  public String toString() {
+    return "GroupResult[" + id + "]" + results;
+  }
+}

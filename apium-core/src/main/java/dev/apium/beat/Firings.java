@@ -1,0 +1,152 @@
+package dev.apium.beat;
+
+import dev.apium.Apium;
+import dev.apium.CallOptions;
+import dev.apium.spi.CoordinationStore;
+import dev.apium.spi.CoordinationStore.Claim;
+import dev.apium.spi.CoordinationStore.Lease;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The leader's work for one entry at one tick: reads the entry's last run (the stored cursor),
+ * decides what is due (catching up missed runs once, or skipping them), claims the firing's
+ * idempotency key, publishes the task as an ordinary Celery message, and moves the cursor. Every
+ * write is fenced by the lease. Called on the beat's tick thread, under the beat's lock.
+ */
+final class Firings {
+  /** Returned by {@link #run} when the lease was lost: the caller stops firing. */
+  static final Instant FENCED = Instant.MIN;
+
+  /** The message header that carries a firing's idempotency key. */
+  static final String KEY_HEADER = "apium_beat_key";
+
+  private static final Logger log = LoggerFactory.getLogger(Beat.class);
+
+  private enum Outcome {
+    SENT,
+    ALREADY_SENT,
+    FAILED,
+    FENCED
+  }
+
+  /** An entry's last run and, computed once, the fire time after it (cron-utils is not cheap). */
+  record Cursor(Instant last, Optional<Instant> next) {}
+
+  private final Apium app;
+  private final CoordinationStore store;
+  private final String prefix;
+
+  Firings(Apium app, CoordinationStore store, String prefix) {
+    this.app = app;
+    this.store = store;
+    this.prefix = prefix;
+  }
+
+  /** Fires the entry if due; returns its next fire time, null when none, or {@link #FENCED}. */
+  Instant run(
+      BeatEntry entry, Lease lease, Instant now, Duration grace, Map<String, Cursor> cursors) {
+    String lastKey = prefix + "last." + entry.name();
+    Cursor cursor = cursors.get(entry.name());
+    if (cursor == null) {
+      Instant last = store.get(lastKey).map(Instant::parse).orElse(null);
+      if (last == null) {
+        last = entry.schedule().firstCursor(now.truncatedTo(ChronoUnit.MILLIS));
+        if (!store.put(lease, lastKey, last.toString())) {
+          return FENCED;
+        }
+      }
+      cursor = new Cursor(last, entry.schedule().next(last));
+      cursors.put(entry.name(), cursor);
+    }
+    Optional<Instant> due = cursor.next();
+    if (due.isEmpty() || due.get().isAfter(now)) {
+      return due.orElse(null);
+    }
+    Instant latest = entry.schedule().latest(due.get(), now);
+    boolean onTime = !now.isAfter(latest.plus(grace));
+    if (entry.missed() == MissedRuns.RUN_ONCE || onTime) {
+      if (!latest.equals(due.get())) {
+        log.warn(
+            "Beat entry '{}' missed its runs from {} to {}: running it once for them",
+            entry.name(),
+            due.get(),
+            latest);
+      }
+      Outcome outcome = fire(entry, latest, lease, keep(cursor.last(), due.get()));
+      if (outcome == Outcome.FENCED) {
+        return FENCED;
+      }
+      if (outcome == Outcome.FAILED) {
+        return now.plusSeconds(1);
+      }
+    } else {
+      log.warn(
+          "Beat entry '{}' skips its missed runs from {} to {} (missed: skip)",
+          entry.name(),
+          due.get(),
+          latest);
+    }
+    if (!store.put(lease, lastKey, latest.toString())) {
+      return FENCED;
+    }
+    Optional<Instant> next = entry.schedule().next(latest);
+    cursors.put(entry.name(), new Cursor(latest, next));
+    return next.orElse(null);
+  }
+
+  private Outcome fire(BeatEntry entry, Instant scheduled, Lease lease, Duration keep) {
+    String key = entry.name() + "@" + scheduled;
+    String claimKey = prefix + "fired." + key;
+    Claim claim = store.claim(lease, claimKey, lease.owner() + "#" + lease.token(), keep);
+    if (claim == Claim.FENCED) {
+      return Outcome.FENCED;
+    }
+    if (claim == Claim.TAKEN) {
+      log.debug("Beat entry '{}' at {} was already sent", entry.name(), scheduled);
+      return Outcome.ALREADY_SENT;
+    }
+    CallOptions options = CallOptions.create().taskId(taskId(key)).header(KEY_HEADER, key);
+    if (entry.queue() != null) {
+      options.queue(entry.queue());
+    }
+    if (entry.priority() != null) {
+      options.priority(entry.priority());
+    }
+    if (entry.expires() != null) {
+      options.expires(entry.expires());
+    }
+    try {
+      app.send(entry.task(), entry.args(), entry.kwargs(), options);
+    } catch (RuntimeException e) {
+      store.delete(claimKey);
+      log.warn(
+          "Beat entry '{}': could not send {} (will retry): {}",
+          entry.name(),
+          entry.task(),
+          e.toString());
+      return Outcome.FAILED;
+    }
+    log.info("Scheduler: Sending due task {} ({}) for {}", entry.name(), entry.task(), scheduled);
+    return Outcome.SENT;
+  }
+
+  /** The task id of a firing: the same on every beat instance, derived from the key. */
+  private String taskId(String key) {
+    return UUID.nameUUIDFromBytes((prefix + key).getBytes(StandardCharsets.UTF_8)).toString();
+  }
+
+  /** How long a claim is kept: long after the cursor has moved past it. */
+  private static Duration keep(Instant last, Instant due) {
+    Duration week = Duration.ofDays(7);
+    Duration twice = Duration.between(last, due).multipliedBy(2);
+    return twice.compareTo(week) > 0 ? twice : week;
+  }
+}

@@ -1,0 +1,74 @@
+package dev.apium;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
+
+/** Pools: autoscale grows when busy and shrinks when idle; virtual threads on Java 21+. */
+class PoolTest {
+  private final Apium app = TestApps.memory();
+
+  @AfterEach
+  void close() {
+    app.close();
+  }
+
+  @Test
+  void autoscaleGrowsWhenBusyAndShrinksWhenIdle() throws Exception {
+    CountDownLatch allRunning = new CountDownLatch(4);
+    CountDownLatch release = new CountDownLatch(1);
+    app.register(
+        "t.block",
+        call -> {
+          allRunning.countDown();
+          return release.await(10, TimeUnit.SECONDS);
+        });
+    try (Worker worker = app.worker().autoscale(4, 1, Duration.ofMillis(200)).start()) {
+      assertThat(worker.poolSize()).isEqualTo(1);
+      List<AsyncResult<Object>> sent =
+          IntStream.range(0, 4).mapToObj(i -> app.signature("t.block").delay()).toList();
+      // Four tasks can only all be running at once if the pool grew from 1 to 4.
+      assertThat(allRunning.await(10, TimeUnit.SECONDS)).isTrue();
+      assertThat(worker.poolSize()).isEqualTo(4);
+      release.countDown();
+      for (AsyncResult<Object> r : sent) {
+        assertThat(r.get(Duration.ofSeconds(5))).isEqualTo(true);
+      }
+      await().atMost(Duration.ofSeconds(10)).until(() -> worker.poolSize() == 1);
+    }
+  }
+
+  @Test
+  @EnabledForJreRange(min = JRE.JAVA_21)
+  void virtualThreadsRunThousandsOfBlockingTasksAtOnce() throws Exception {
+    int tasks = 2000;
+    CountDownLatch allRunning = new CountDownLatch(tasks);
+    Method isVirtual = Thread.class.getMethod("isVirtual");
+    app.register(
+        "t.io",
+        call -> {
+          allRunning.countDown();
+          allRunning.await(30, TimeUnit.SECONDS);
+          return isVirtual.invoke(Thread.currentThread());
+        });
+    try (Worker worker =
+        app.worker().virtualThreads(true).concurrency(tasks).prefetchMultiplier(1).start()) {
+      List<AsyncResult<Object>> sent =
+          IntStream.range(0, tasks).mapToObj(i -> app.signature("t.io").delay()).toList();
+      assertThat(allRunning.await(30, TimeUnit.SECONDS)).isTrue();
+      for (AsyncResult<Object> r : sent) {
+        assertThat(r.get(Duration.ofSeconds(10))).isEqualTo(true);
+      }
+    }
+  }
+}

@@ -1,0 +1,174 @@
+package dev.apium.beat;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.apium.Apium;
+import dev.apium.Worker;
+import dev.apium.protocol.TaskMessage;
+import dev.apium.protocol.TaskMessageCodec;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class BeatTest {
+  private static final Instant T0 = Instant.parse("2026-11-24T08:00:00Z");
+  private final String url = "memory://beat-test-" + UUID.randomUUID();
+  private final TestClock clock = new TestClock(T0);
+  private final Apium app =
+      Apium.builder().withoutEnvironment().broker(url).backend(url).clock(clock).build();
+
+  @AfterEach
+  void close() {
+    app.close();
+  }
+
+  @Test
+  void aFiringIsAnOrdinaryCeleryMessageThatAWorkerRuns() {
+    String queue = "beat-q-" + UUID.randomUUID();
+    app.register("beat.add", Integer.class, Integer.class, (a, b) -> a + b);
+    Beat beat =
+        app.beat()
+            .name("calc")
+            .entry(
+                BeatEntry.of("add", Schedule.every(Duration.ofSeconds(10)), "beat.add", 2, 3)
+                    .withQueue(queue)
+                    .withPriority(3)
+                    .withExpires(Duration.ofSeconds(30)))
+            .build();
+    assertThat(beat.tick(T0)).isEqualTo(T0.plusSeconds(5));
+    assertThat(app.broker().size(queue)).isZero();
+    assertThat(beat.tick(T0.plusSeconds(5))).isEqualTo(T0.plusSeconds(10));
+    clock.set(T0.plusSeconds(10));
+    assertThat(beat.tick(T0.plusSeconds(10))).isEqualTo(T0.plusSeconds(15));
+    assertThat(app.broker().size(queue)).isEqualTo(1);
+
+    List<TaskMessage> seen = new CopyOnWriteArrayList<>();
+    try (var s =
+        app.broker()
+            .consume(
+                List.of(queue),
+                1,
+                d -> {
+                  seen.add(TaskMessageCodec.decode(d.message()));
+                  d.reject(true);
+                })) {
+      await().atMost(Duration.ofSeconds(5)).until(() -> !seen.isEmpty());
+    }
+    TaskMessage m = seen.get(0);
+    String key = "add@" + T0.plusSeconds(10);
+    assertThat(m.task()).isEqualTo("beat.add");
+    assertThat(m.args().toString()).isEqualTo("[2,3]");
+    assertThat(m.priority()).isEqualTo(3);
+    assertThat(m.expires()).isEqualTo(T0.plusSeconds(40));
+    assertThat(m.extraHeaders()).containsEntry("apium_beat_key", key);
+    assertThat(m.id())
+        .isEqualTo(
+            UUID.nameUUIDFromBytes(("apium.beat.calc." + key).getBytes(StandardCharsets.UTF_8))
+                .toString());
+
+    Worker worker = app.worker().queues(queue).concurrency(1).start();
+    try {
+      assertThat(app.result(m.id()).get(Duration.ofSeconds(5))).isEqualTo(5);
+    } finally {
+      worker.stop(Duration.ofSeconds(5));
+    }
+  }
+
+  @Test
+  void kwargsAndCrontabInTheAppTimezone() {
+    Apium paris =
+        Apium.builder()
+            .withoutEnvironment()
+            .broker(url)
+            .backend(url)
+            .config("timezone", "Europe/Paris")
+            .clock(clock)
+            .build();
+    try {
+      Beat beat =
+          paris
+              .beat()
+              .entry(
+                  BeatEntry.of("daily", Schedule.crontab("30 9 * * *"), "beat.daily")
+                      .withKwargs(Map.of("report", "sales")))
+              .build();
+      Crontab c = (Crontab) beat.entries().get(0).schedule();
+      assertThat(c.zone()).contains(ZoneId.of("Europe/Paris"));
+      assertThat(beat.entries().get(0).kwargs()).containsEntry("report", "sales");
+      beat.tick(T0);
+      assertThat(beat.tick(Instant.parse("2026-11-24T08:29:57Z")))
+          .isEqualTo(Instant.parse("2026-11-24T08:30:00Z"));
+    } finally {
+      paris.close();
+    }
+  }
+
+  @Test
+  void aOneOffFiresOnceEvenWhenFirstSeenLate() {
+    String queue = "beat-once-" + UUID.randomUUID();
+    Beat beat =
+        app.beat()
+            .entry(
+                BeatEntry.of("once", Schedule.at(T0.minusSeconds(2)), "beat.once").withQueue(queue))
+            .build();
+    beat.tick(T0);
+    beat.tick(T0.plusSeconds(60));
+    assertThat(app.broker().size(queue)).isEqualTo(1);
+  }
+
+  @Test
+  void theRealTimeLoopFiresOnTheAppClock() {
+    Apium live =
+        Apium.builder()
+            .withoutEnvironment()
+            .broker(url)
+            .backend(url)
+            .config("task_default_queue", "live-" + UUID.randomUUID())
+            .build();
+    try (Beat beat = live.beat().every("fast", Duration.ofMillis(100), "beat.fast").start()) {
+      String queue = live.config().get("task_default_queue");
+      await().atMost(Duration.ofSeconds(5)).until(() -> live.broker().size(queue) >= 3);
+      assertThat(beat.isLeader()).isTrue();
+    } finally {
+      live.close();
+    }
+  }
+
+  /** A clock the test moves. */
+  static final class TestClock extends Clock {
+    private volatile Instant now;
+
+    TestClock(Instant now) {
+      this.now = now;
+    }
+
+    void set(Instant value) {
+      now = value;
+    }
+
+    @Override
+    public Instant instant() {
+      return now;
+    }
+
+    @Override
+    public ZoneId getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+  }
+}

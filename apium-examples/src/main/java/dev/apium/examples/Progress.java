@@ -1,0 +1,24 @@
+package dev.apium.examples;
+
+/**
+ * Where a batch reports how far it got: the number of tasks it will wait for (may grow while a
+ * table is still being split) and each one that finished. Implementations must be thread-safe:
+ * {@link #step()} is called from result callbacks.
+ */
+public interface Progress {
+  /** Ignores everything. */
+  Progress NONE =
+      new Progress() {
+        @Override
+        public void total(long tasks) {}
+
+        @Override
+        public void step() {}
+      };
+
+  /** The number of tasks to wait for so far. */
+  void total(long tasks);
+
+  /** One more task finished, successfully or not. */
+  void step();
+}
