@@ -2,7 +2,6 @@ package dev.apium.protocol;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -24,14 +23,15 @@ public final class RedisEnvelope {
    * base64}; callers add {@code delivery_info} and {@code delivery_tag} before encoding.
    */
   public static String encode(WireMessage message) {
-    ObjectNode envelope = CeleryJson.object();
+    // Maps written straight to text: a JSON tree in between would serialize every value twice.
+    Map<String, Object> envelope = new LinkedHashMap<>();
     envelope.put("body", Base64.getEncoder().encodeToString(message.body()));
     envelope.put("content-encoding", message.contentEncoding());
     envelope.put("content-type", message.contentType());
-    envelope.set("headers", CeleryJson.toTree(message.headers()));
-    ObjectNode properties = (ObjectNode) CeleryJson.toTree(message.properties());
+    envelope.put("headers", message.headers());
+    Map<String, Object> properties = new LinkedHashMap<>(message.properties());
     properties.put("body_encoding", "base64");
-    envelope.set("properties", properties);
+    envelope.put("properties", properties);
     return CeleryJson.write(envelope);
   }
 
