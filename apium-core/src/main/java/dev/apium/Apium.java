@@ -8,6 +8,7 @@ import dev.apium.protocol.CeleryJson;
 import dev.apium.spi.Broker;
 import dev.apium.spi.ResultBackend;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -170,6 +171,19 @@ public final class Apium implements AutoCloseable {
   /** Sends a task with positional args. */
   public AsyncResult<Object> send(String taskName, Object... args) {
     return send(taskName, List.of(args), Map.of(), null);
+  }
+
+  /**
+   * Sends one call of a task per entry of {@code argsList} (positional args each), all with the
+   * same options, in one batch: one round trip where the broker can pipeline (Redis), otherwise one
+   * publish each. Results come back in the order of the list. The options must not name a task id.
+   */
+  public List<AsyncResult<Object>> sendAll(
+      String taskName, List<? extends List<?>> argsList, CallOptions options) {
+    List<ArrayNode> args = new ArrayList<>(argsList.size());
+    argsList.forEach(a -> args.add(toArgs(a)));
+    return publisher.sendAll(
+        taskName, args, options == null ? CallOptions.create() : options, type(Object.class));
   }
 
   /** A handle on an existing task id. */

@@ -94,6 +94,37 @@ final class Publisher {
     app.broker().publish("", queue, wire);
   }
 
+  /** Sends one call of a task per args list, routed alike, in one {@code Broker.publishAll}. */
+  <T> List<AsyncResult<T>> sendAll(
+      String taskName, List<ArrayNode> argsList, CallOptions options, JavaType type) {
+    if (options.taskId != null) {
+      throw new IllegalArgumentException("sendAll: a task id in the options would repeat; drop it");
+    }
+    Instant now = app.clock().instant();
+    List<WireMessage> wires = new ArrayList<>(argsList.size());
+    List<AsyncResult<T>> results = new ArrayList<>(argsList.size());
+    for (ArrayNode args : argsList) {
+      TaskMessage message = build(taskName, args, CeleryJson.object(), options);
+      wires.add(TaskMessageCodec.encode(message, now));
+      results.add(app.resultOf(message.id(), type, null));
+    }
+    String queue =
+        options.queue != null
+            ? options.queue
+            : app.config().get(ApiumConfig.DEFAULT_QUEUE, "celery");
+    if (options.exchange != null && !options.exchange.isEmpty()) {
+      app.broker()
+          .publishAll(
+              options.exchange, options.routingKey == null ? queue : options.routingKey, wires);
+      return results;
+    }
+    if (declared.add(queue)) {
+      app.broker().declareQueue(queue);
+    }
+    app.broker().publishAll("", queue, wires);
+    return results;
+  }
+
   /** Sends a signature dict: its args, kwargs and options, overridden by {@code extra}. */
   <T> AsyncResult<T> send(Signature sig, CallOptions extra, JavaType type) {
     CallOptions o = fromSignature(sig.options());

@@ -1,5 +1,6 @@
 package dev.apium.amqp;
 
+import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
@@ -11,6 +12,7 @@ import dev.apium.spi.Delivery;
 import dev.apium.spi.Subscription;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -59,6 +61,26 @@ public final class AmqpBroker implements Broker {
     }
     publisher.publish(
         exchange, routingKey, AmqpMessages.properties(message, 2, true), message.body());
+  }
+
+  /** All messages on one publishing channel, then one wait for their confirms. */
+  @Override
+  public void publishAll(String exchange, String routingKey, List<WireMessage> messages) {
+    if (messages.isEmpty()) {
+      return;
+    }
+    if (exchange.isEmpty()) {
+      topology.ensureQueue(routingKey);
+    } else {
+      topology.ensureExchange(exchange);
+    }
+    List<AMQP.BasicProperties> props = new ArrayList<>(messages.size());
+    List<byte[]> bodies = new ArrayList<>(messages.size());
+    for (WireMessage message : messages) {
+      props.add(AmqpMessages.properties(message, 2, true));
+      bodies.add(message.body());
+    }
+    publisher.publishAll(exchange, routingKey, props, bodies);
   }
 
   @Override

@@ -21,6 +21,18 @@ public interface Broker extends AutoCloseable {
    */
   void publish(String exchange, String routingKey, WireMessage message);
 
+  /**
+   * Publishes many messages with one exchange and routing key, in order, as {@link #publish} would
+   * one by one; a transport that can batch (a Redis pipeline, one AMQP confirm wait) overrides this
+   * to pay one round trip for the lot. Returns when the broker has them all; on {@link
+   * BrokerException} a prefix of the list may have been published.
+   */
+  default void publishAll(String exchange, String routingKey, List<WireMessage> messages) {
+    for (WireMessage message : messages) {
+      publish(exchange, routingKey, message);
+    }
+  }
+
   /** Publishes a task to a queue through the anonymous exchange. */
   default void publish(String queue, WireMessage message) {
     publish("", queue, message);

@@ -1,7 +1,7 @@
 package dev.apium.protocol;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -23,14 +23,15 @@ public final class RedisEnvelope {
    * base64}; callers add {@code delivery_info} and {@code delivery_tag} before encoding.
    */
   public static String encode(WireMessage message) {
-    ObjectNode envelope = CeleryJson.object();
+    // Maps written straight to text: a JSON tree in between would serialize every value twice.
+    Map<String, Object> envelope = new LinkedHashMap<>();
     envelope.put("body", Base64.getEncoder().encodeToString(message.body()));
     envelope.put("content-encoding", message.contentEncoding());
     envelope.put("content-type", message.contentType());
-    envelope.set("headers", CeleryJson.toTree(message.headers()));
-    ObjectNode properties = (ObjectNode) CeleryJson.toTree(message.properties());
+    envelope.put("headers", message.headers());
+    Map<String, Object> properties = new LinkedHashMap<>(message.properties());
     properties.put("body_encoding", "base64");
-    envelope.set("properties", properties);
+    envelope.put("properties", properties);
     return CeleryJson.write(envelope);
   }
 
@@ -65,7 +66,9 @@ public final class RedisEnvelope {
     } else if (encoding.equals("base64")) {
       try {
         // Line breaks are allowed (Python's encodebytes); any other stray character is an error.
-        body = Base64.getDecoder().decode(WHITESPACE.matcher(bodyText).replaceAll(""));
+        String compact =
+            hasWhitespace(bodyText) ? WHITESPACE.matcher(bodyText).replaceAll("") : bodyText;
+        body = Base64.getDecoder().decode(compact);
       } catch (IllegalArgumentException e) {
         throw new MalformedMessageException(
             "envelope body is not valid base64: " + e.getMessage(), e);
@@ -87,7 +90,23 @@ public final class RedisEnvelope {
     if (node == null || !node.isObject()) {
       return new LinkedHashMap<>();
     }
-    return CeleryJson.MAPPER.convertValue(node, LinkedHashMap.class);
+    try {
+      // treeToValue reads the tree directly; convertValue would serialize it to a buffer first.
+      return CeleryJson.MAPPER.treeToValue(node, LinkedHashMap.class);
+    } catch (JsonProcessingException e) {
+      throw new MalformedMessageException("envelope map unreadable: " + e.getMessage(), e);
+    }
+  }
+
+  /** True if the text has a character {@code \\s} matches (only Python's encodebytes adds any). */
+  private static boolean hasWhitespace(String text) {
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == '\f' || c == '\u000B') {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static String text(JsonNode node, String field) {

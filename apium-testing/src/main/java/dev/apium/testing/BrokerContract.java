@@ -370,6 +370,50 @@ public abstract class BrokerContract {
   }
 
   @Test
+  void publishAllDeliversTheBatchInOrderWithDistinctTags() {
+    String queue = uniqueQueue();
+    broker.declareQueue(queue);
+    List<String> sent = new ArrayList<>();
+    List<WireMessage> batch = new ArrayList<>();
+    for (int i = 0; i < 25; i++) {
+      sent.add("b" + i);
+      batch.add(message("b" + i));
+    }
+    broker.publishAll("", queue, batch);
+    broker.publish(queue, message("after"));
+    sent.add("after");
+    assertThat(broker.size(queue)).isEqualTo(sent.size());
+    Inbox<Delivery> inbox = inbox();
+    broker.consume(List.of(queue), 10, inbox);
+    List<String> got = new ArrayList<>();
+    java.util.Set<String> tags = new java.util.HashSet<>();
+    for (int i = 0; i < sent.size(); i++) {
+      Delivery delivery = inbox.take();
+      got.add(idOf(delivery));
+      tags.add(delivery.deliveryTag());
+      assertThat(delivery.message().body()).isEqualTo(message(idOf(delivery)).body());
+      delivery.ack();
+    }
+    assertThat(got).containsExactlyElementsOf(sent);
+    assertThat(tags).hasSize(sent.size());
+  }
+
+  @Test
+  void publishAllThroughANamedExchangeRoutesByBinding() {
+    String exchange = uniqueQueue() + "-x";
+    String left = uniqueQueue();
+    String right = uniqueQueue();
+    broker.declareQueue(left);
+    broker.declareQueue(right);
+    broker.bindQueue(left, exchange, "to.left");
+    broker.bindQueue(right, exchange, "to.right");
+    broker.publishAll(exchange, "to.left", List.of(message("L1"), message("L2")));
+    broker.publishAll(exchange, "to.right", List.of());
+    assertThat(broker.size(left)).isEqualTo(2);
+    assertThat(broker.size(right)).isZero();
+  }
+
+  @Test
   void namedExchangeRoutesThroughBindings() {
     String exchange = uniqueQueue() + "-x";
     String left = uniqueQueue();

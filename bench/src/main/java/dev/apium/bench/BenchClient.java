@@ -1,0 +1,145 @@
+package dev.apium.bench;
+
+import dev.apium.Apium;
+import dev.apium.AsyncResult;
+import dev.apium.CallOptions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The Apium side of {@code bench/run}: one client process that runs one workload and prints one
+ * JSON line per measured run ({@code {"rate":...}} or {@code {"p50_ms":...,"p99_ms":...}}) on
+ * stdout. Usage: {@code BenchClient <broker> <backend> <workload> <n> <warmup> <runs> [files...]}
+ * with workload enqueue, enqueue-bulk, fill, rtt or e2e. Single-threaded; closes the app on exit.
+ */
+public final class BenchClient {
+  static final int BATCH = 1000;
+  private static final Duration WAIT = Duration.ofSeconds(60);
+
+  private final Apium app;
+  private final String queue;
+
+  private BenchClient(Apium app) {
+    this.app = app;
+    this.queue = "celery";
+  }
+
+  public static void main(String[] argv) {
+    if (argv.length < 6) {
+      System.err.println(
+          "usage: BenchClient <broker> <backend> enqueue|enqueue-bulk|fill|rtt|e2e <n> <warmup>"
+              + " <runs> [start-file end-file]");
+      System.exit(2);
+    }
+    Apium app = Apium.builder().withoutEnvironment().broker(argv[0]).backend(argv[1]).build();
+    new BenchTasks().accept(app);
+    int n = Integer.parseInt(argv[3]);
+    int warmup = Integer.parseInt(argv[4]);
+    int runs = Integer.parseInt(argv[5]);
+    try (app) {
+      BenchClient client = new BenchClient(app);
+      switch (argv[2]) {
+        case "enqueue" -> client.enqueue(n, warmup, runs, false);
+        case "enqueue-bulk" -> client.enqueue(n, warmup, runs, true);
+        case "fill" -> client.fill(n, warmup, argv[6], argv[7]);
+        case "rtt" -> client.roundTrip(n, warmup, runs);
+        case "e2e" -> client.endToEnd(n, warmup, runs);
+        default -> throw new IllegalArgumentException("unknown workload " + argv[2]);
+      }
+    }
+  }
+
+  /** N no-op tasks from this thread, one publish each or in batches of {@link #BATCH}. */
+  private void enqueue(int n, int warmup, int runs, boolean bulk) {
+    sendNoops(warmup, bulk);
+    app.broker().purge(queue);
+    for (int r = 0; r < runs; r++) {
+      long start = System.nanoTime();
+      sendNoops(n, bulk);
+      long elapsed = System.nanoTime() - start;
+      app.broker().purge(queue);
+      rate(n, elapsed);
+    }
+  }
+
+  private void sendNoops(int n, boolean bulk) {
+    if (!bulk) {
+      for (int i = 0; i < n; i++) {
+        app.send(BenchTasks.NOOP);
+      }
+      return;
+    }
+    List<List<?>> batch = new ArrayList<>(BATCH);
+    for (int i = 0; i < BATCH; i++) {
+      batch.add(List.of());
+    }
+    for (int sent = 0; sent < n; sent += BATCH) {
+      app.sendAll(BenchTasks.NOOP, batch.subList(0, Math.min(BATCH, n - sent)), null);
+    }
+  }
+
+  /** Queues W no-ops, the start mark, N no-ops, the end mark (the drain workload's input). */
+  private void fill(int n, int warmup, String startFile, String endFile) {
+    app.broker().purge(queue);
+    sendNoops(warmup, true);
+    app.send(BenchTasks.MARK, startFile);
+    sendNoops(n, true);
+    app.send(BenchTasks.MARK, endFile);
+    System.out.println("{\"queued\":" + app.broker().size(queue) + "}");
+  }
+
+  /** Sequential add(1,2) then get(): latency percentiles per run. */
+  private void roundTrip(int n, int warmup, int runs) {
+    for (int i = 0; i < warmup; i++) {
+      app.send(BenchTasks.ADD, 1, 2).get(WAIT);
+    }
+    for (int r = 0; r < runs; r++) {
+      long[] nanos = new long[n];
+      for (int i = 0; i < n; i++) {
+        long start = System.nanoTime();
+        Object sum = app.send(BenchTasks.ADD, 1, 2).get(WAIT);
+        nanos[i] = System.nanoTime() - start;
+        if (!Integer.valueOf(3).equals(sum)) {
+          throw new IllegalStateException("add(1,2) returned " + sum);
+        }
+      }
+      Arrays.sort(nanos);
+      System.out.printf(
+          Locale.ROOT,
+          "{\"p50_ms\":%.4f,\"p99_ms\":%.4f}%n",
+          nanos[n / 2] / 1e6,
+          nanos[(int) Math.min(n - 1, Math.ceil(n * 0.99) - 1)] / 1e6);
+    }
+  }
+
+  /** N add(1,2) sent, then every result fetched: tasks per second from first send to last get. */
+  private void endToEnd(int n, int warmup, int runs) {
+    sendAndCollect(warmup);
+    for (int r = 0; r < runs; r++) {
+      long start = System.nanoTime();
+      sendAndCollect(n);
+      rate(n, System.nanoTime() - start);
+    }
+  }
+
+  private void sendAndCollect(int n) {
+    List<AsyncResult<Object>> results = new ArrayList<>(n);
+    CallOptions options = CallOptions.create();
+    for (int i = 0; i < n; i++) {
+      results.add(app.send(BenchTasks.ADD, List.of(1, 2), java.util.Map.of(), options));
+    }
+    for (AsyncResult<Object> result : results) {
+      Object sum = result.get(WAIT);
+      if (!Integer.valueOf(3).equals(sum)) {
+        throw new IllegalStateException("add(1,2) returned " + sum);
+      }
+    }
+  }
+
+  private static void rate(int n, long nanos) {
+    System.out.printf(Locale.ROOT, "{\"rate\":%.1f}%n", n / (nanos / 1e9));
+  }
+}

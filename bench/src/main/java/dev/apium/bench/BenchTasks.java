@@ -1,0 +1,42 @@
+package dev.apium.bench;
+
+import dev.apium.Apium;
+import dev.apium.TaskOptions;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+
+/**
+ * The benchmark's tasks, with the same names and behaviour as {@code bench/celery/bench_tasks.py}
+ * and {@code bench/node/bench.mjs}: {@code bench.noop} (ignore_result), {@code bench.add} and
+ * {@code bench.mark} (writes the wall clock, epoch seconds, to a file: the drain timer). Loaded by
+ * {@code apium worker -A dev.apium.bench.BenchTasks} and by the bench client; registration happens
+ * once on the main thread, the tasks run on worker threads and hold no state.
+ */
+public final class BenchTasks implements Consumer<Apium> {
+  static final String NOOP = "bench.noop";
+  static final String ADD = "bench.add";
+  static final String MARK = "bench.mark";
+
+  @Override
+  public void accept(Apium app) {
+    TaskOptions fireAndForget = TaskOptions.DEFAULTS.withIgnoreResult(true);
+    app.register(NOOP, fireAndForget, call -> null);
+    app.register(ADD, Integer.class, Integer.class, Integer::sum);
+    app.register(MARK, fireAndForget, call -> mark(call.arg(0, String.class)));
+  }
+
+  private static Object mark(String path) {
+    try {
+      Path target = Path.of(path);
+      Path tmp = Path.of(path + ".tmp");
+      Files.writeString(tmp, String.valueOf(System.currentTimeMillis() / 1000.0));
+      Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+      return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
