@@ -115,12 +115,17 @@ final class FanoutHub implements AutoCloseable {
     }
   }
 
+  /** Closes outside the lock: Lettuce's close waits for an event loop that may be calling us. */
   @Override
-  public synchronized void close() {
-    listeners.clear();
-    if (connection != null) {
-      connection.close();
+  public void close() {
+    StatefulRedisPubSubConnection<String, String> closing;
+    synchronized (this) {
+      listeners.clear();
+      closing = connection;
       connection = null;
+    }
+    if (closing != null) {
+      closing.close();
     }
   }
 }

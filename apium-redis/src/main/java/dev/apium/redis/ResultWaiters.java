@@ -149,16 +149,23 @@ final class ResultWaiters implements AutoCloseable {
     return waiting.size();
   }
 
+  /**
+   * Cancels every waiter and closes the pub/sub connection. The connection is closed outside this
+   * object's lock: Lettuce's close waits for its event loop, which may be delivering a message into
+   * {@link #offer}, which takes the lock.
+   */
   @Override
   public void close() {
     Map<String, Set<CompletableFuture<ResultMeta>>> copy;
+    StatefulRedisPubSubConnection<String, String> closing;
     synchronized (this) {
       copy = new HashMap<>(waiting);
       waiting.clear();
-      if (connection != null) {
-        connection.close();
-        connection = null;
-      }
+      closing = connection;
+      connection = null;
+    }
+    if (closing != null) {
+      closing.close();
     }
     copy.values().forEach(set -> set.forEach(f -> f.cancel(false)));
   }
