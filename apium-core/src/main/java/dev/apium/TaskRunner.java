@@ -23,10 +23,19 @@ final class TaskRunner {
 
   private final Apium app;
   private final Worker worker;
+  // The app's defaults, read once: the config is immutable and these are consulted for every task.
+  private final boolean defaultAcksLate;
+  private final boolean defaultIgnoreResult;
+  private final boolean defaultTrackStarted;
+  private final boolean extendedResults;
 
   TaskRunner(Apium app, Worker worker) {
     this.app = app;
     this.worker = worker;
+    this.defaultAcksLate = app.config().getBoolean(ApiumConfig.ACKS_LATE, false);
+    this.defaultIgnoreResult = app.config().getBoolean(ApiumConfig.IGNORE_RESULT, false);
+    this.defaultTrackStarted = app.config().getBoolean(ApiumConfig.TRACK_STARTED, false);
+    this.extendedResults = app.config().getBoolean(ApiumConfig.RESULT_EXTENDED, false);
   }
 
   void run(Request r) {
@@ -142,7 +151,7 @@ final class TaskRunner {
   /** Stores a meta with the task's group and parent ids and, when enabled, extended fields. */
   void store(Request r, ResultMeta meta) {
     ResultMeta full = meta.withGroupAndParent(r.message.group(), r.message.parentId());
-    if (app.config().getBoolean(ApiumConfig.RESULT_EXTENDED, false)) {
+    if (extendedResults) {
       ObjectNode extended = CeleryJson.object();
       extended.put("name", r.message.task());
       extended.set("args", r.message.args());
@@ -175,7 +184,7 @@ final class TaskRunner {
 
   boolean acksLate(Request r) {
     Boolean own = r.task.options().acksLate();
-    return own != null ? own : app.config().getBoolean(ApiumConfig.ACKS_LATE, false);
+    return own != null ? own : defaultAcksLate;
   }
 
   boolean ignoreResult(Request r) {
@@ -183,12 +192,12 @@ final class TaskRunner {
       return true;
     }
     Boolean own = r.task.options().ignoreResult();
-    return own != null ? own : app.config().getBoolean(ApiumConfig.IGNORE_RESULT, false);
+    return own != null ? own : defaultIgnoreResult;
   }
 
   private boolean trackStarted(Request r) {
     Boolean own = r.task.options().trackStarted();
-    return own != null ? own : app.config().getBoolean(ApiumConfig.TRACK_STARTED, false);
+    return own != null ? own : defaultTrackStarted;
   }
 
   /** The result backend stayed unreachable for the whole retry budget. */

@@ -35,6 +35,15 @@ public final class Worker implements AutoCloseable {
   private final String nodename;
   private final TaskPool.Kind poolKind;
   private final RevokedIds revoked;
+
+  /**
+   * ETA tasks due later than this are handed back to the broker to hold ({@link
+   * Delivery#deferUntil}) where it can (RabbitMQ, whose consumer timeout would otherwise close the
+   * channel); others are held in memory. Setting {@code worker_eta_defer_after}, seconds.
+   */
+  private final Duration deferAfter;
+
+  private final Duration transientRetryBudget;
   private final TaskRunner runner;
   private final dev.apium.beat.Beat beat;
   private final AtomicLong processed = new AtomicLong();
@@ -72,6 +81,9 @@ public final class Worker implements AutoCloseable {
     this.nodename = b.nodename != null ? b.nodename : "apium@" + Hosts.name();
     this.poolKind = b.poolKind;
     this.revoked = new RevokedIds(app);
+    this.deferAfter = app.config().getSeconds("worker_eta_defer_after", Duration.ofMinutes(10));
+    this.transientRetryBudget =
+        app.config().getSeconds("result_backend_retry_timeout", Duration.ofSeconds(120));
     this.runner = new TaskRunner(app, this);
     CanvasFollowUp.install(app, this);
     this.beat = b.beat;
@@ -181,7 +193,7 @@ public final class Worker implements AutoCloseable {
     }
     Instant eta = message.eta();
     Instant now = app.clock().instant();
-    if (eta != null && eta.isAfter(now.plus(deferAfter())) && delivery.deferUntil(eta)) {
+    if (eta != null && eta.isAfter(now.plus(deferAfter)) && delivery.deferUntil(eta)) {
       unsettled.remove(request);
       log.debug("Parked ETA task {} in the broker until {}", message, eta);
     } else if (eta != null && eta.isAfter(now)) {
@@ -289,19 +301,9 @@ public final class Worker implements AutoCloseable {
     processed.incrementAndGet();
   }
 
-  /**
-   * ETA tasks due later than this are handed back to the broker to hold ({@link
-   * Delivery#deferUntil}) where it can (RabbitMQ, whose consumer timeout would otherwise close the
-   * channel); others are held in memory. Setting {@code worker_eta_defer_after}, seconds.
-   */
-  private Duration deferAfter() {
-    return app.config().getSeconds("worker_eta_defer_after", Duration.ofMinutes(10));
-  }
-
   /** How long result writes, acks and re-publishes are retried while the servers are away. */
-  java.time.Duration transientRetryBudget() {
-    return app.config()
-        .getSeconds("result_backend_retry_timeout", java.time.Duration.ofSeconds(120));
+  Duration transientRetryBudget() {
+    return transientRetryBudget;
   }
 
   TaskOutcomeHook hook() {
