@@ -91,23 +91,7 @@ final class JdbcResultBackend implements ResultBackend {
 
   @Override
   public Optional<ResultMeta> get(String taskId) {
-    long now = clock.millis();
-    return db.call(
-        c -> {
-          try (PreparedStatement ps =
-              c.prepareStatement(
-                  "SELECT meta FROM "
-                      + results
-                      + " WHERE task_id = ? AND (expires_at IS NULL OR expires_at > ?)")) {
-            ps.setString(1, taskId);
-            ps.setLong(2, now);
-            try (ResultSet rs = ps.executeQuery()) {
-              return rs.next()
-                  ? Optional.of(ResultMeta.fromJson(CeleryJson.parse(rs.getString(1))))
-                  : Optional.empty();
-            }
-          }
-        });
+    return liveJson("meta", results, "task_id", taskId).map(ResultMeta::fromJson);
   }
 
   /** The ready metas among the ids (for waiters). */
@@ -174,20 +158,30 @@ final class JdbcResultBackend implements ResultBackend {
 
   @Override
   public Optional<JsonNode> restoreGroup(String groupId) {
+    return liveJson("result", groups, "group_id", groupId).map(doc -> doc.get("result"));
+  }
+
+  /**
+   * The JSON in {@code column} of the unexpired row of {@code table} whose {@code key} is {@code
+   * id}.
+   */
+  private Optional<JsonNode> liveJson(String column, String table, String key, String id) {
     long now = clock.millis();
     return db.call(
         c -> {
           try (PreparedStatement ps =
               c.prepareStatement(
-                  "SELECT result FROM "
-                      + groups
-                      + " WHERE group_id = ? AND (expires_at IS NULL OR expires_at > ?)")) {
-            ps.setString(1, groupId);
+                  "SELECT "
+                      + column
+                      + " FROM "
+                      + table
+                      + " WHERE "
+                      + key
+                      + " = ? AND (expires_at IS NULL OR expires_at > ?)")) {
+            ps.setString(1, id);
             ps.setLong(2, now);
             try (ResultSet rs = ps.executeQuery()) {
-              return rs.next()
-                  ? Optional.of(CeleryJson.parse(rs.getString(1)).get("result"))
-                  : Optional.empty();
+              return rs.next() ? Optional.of(CeleryJson.parse(rs.getString(1))) : Optional.empty();
             }
           }
         });
