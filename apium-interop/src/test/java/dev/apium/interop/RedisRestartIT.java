@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.apium.Apium;
 import dev.apium.AsyncResult;
 import dev.apium.Worker;
+import dev.apium.testing.PrivateRedisServer;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 class RedisRestartIT {
   @Test
   void workerSurvivesARedisRestart() throws Exception {
-    try (PrivateRedis redis = new PrivateRedis().start();
+    try (PrivateRedisServer redis = new PrivateRedisServer().start();
         Apium app =
             Apium.builder()
                 .withoutEnvironment()

@@ -6,11 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.apium.ApiumConfig;
 import dev.apium.protocol.ResultMeta;
 import dev.apium.spi.Subscription;
-import io.lettuce.core.RedisClient;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.apium.testing.PrivateRedisServer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
@@ -28,70 +24,21 @@ import org.junit.jupiter.api.Test;
  * must carry on and lose nothing. Never touches the shared 6379.
  */
 class RedisRestartIT {
-  private Path dir;
-  private int port;
-  private Process server;
+  private PrivateRedisServer server;
 
   @BeforeEach
   void start() throws Exception {
-    dir = Files.createTempDirectory("apium-redis-restart");
-    try (ServerSocket socket = new ServerSocket(0)) {
-      port = socket.getLocalPort();
-    }
-    startServer();
+    server = new PrivateRedisServer().start();
   }
 
   @AfterEach
   void stop() throws Exception {
-    if (server != null) {
-      server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
-    }
-  }
-
-  private void startServer() throws IOException {
-    server =
-        new ProcessBuilder(
-                "redis-server",
-                "--port",
-                Integer.toString(port),
-                "--bind",
-                "127.0.0.1",
-                "--save",
-                "",
-                "--appendonly",
-                "yes",
-                "--appendfsync",
-                "always",
-                "--dir",
-                dir.toString(),
-                "--daemonize",
-                "no")
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("server.log").toFile())
-            .start();
-    RedisClient probe = RedisClient.create("redis://127.0.0.1:" + port);
-    try {
-      await()
-          .atMost(Duration.ofSeconds(10))
-          .ignoreExceptions()
-          .until(
-              () -> {
-                try (var c = probe.connect()) {
-                  return "PONG".equals(c.sync().ping());
-                }
-              });
-    } finally {
-      probe.shutdown();
-    }
-  }
-
-  private void kill() throws InterruptedException {
-    server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    server.kill();
   }
 
   @Test
   void consumerAndWaitersResumeAfterRedisRestart() throws Exception {
-    String url = "redis://127.0.0.1:" + port + "/0";
+    String url = server.url(0);
     Set<String> seen = ConcurrentHashMap.newKeySet();
     try (RedisBroker broker = new RedisBroker(url, ApiumConfig.of(Map.of()));
         RedisResultBackend backend = new RedisResultBackend(url, ApiumConfig.of(Map.of()))) {
@@ -109,7 +56,7 @@ class RedisRestartIT {
       await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 50);
       CompletableFuture<ResultMeta> waiting = backend.awaitReady("after-result");
 
-      kill();
+      server.kill();
       CompletableFuture<Void> publisher =
           CompletableFuture.runAsync(
               () -> {
@@ -117,7 +64,7 @@ class RedisRestartIT {
                   broker.publish("q", RedisTestSupport.wire("after-" + i, 0));
                 }
               });
-      startServer();
+      server.start();
       publisher.get(30, TimeUnit.SECONDS);
       await().atMost(Duration.ofSeconds(30)).until(() -> seen.size() == 100);
       assertThat(broker.size("q")).isZero();

@@ -1,4 +1,4 @@
-package dev.apium.interop;
+package dev.apium.testing;
 
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -9,26 +9,32 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A redis-server of the test's own, on a free port with AOF on, that the test may stop and start
- * again on the same port and data directory. Never touches the shared server on 6379.
+ * A redis-server of a test's own: a free port, AOF with fsync always, a temporary data directory,
+ * so the test may stop it (SIGTERM), kill it (SIGKILL) and start it again on the same port and
+ * data. Never touches a shared server. Driven from the test thread; {@link #close()} stops it.
  */
-final class PrivateRedis implements AutoCloseable {
+public final class PrivateRedisServer implements AutoCloseable {
   private final int port;
   private final Path dir;
   private Process process;
 
-  PrivateRedis() throws IOException {
+  public PrivateRedisServer() throws IOException {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
     dir = Files.createTempDirectory("apium-redis-");
   }
 
-  String url(int db) {
+  public int port() {
+    return port;
+  }
+
+  public String url(int db) {
     return "redis://127.0.0.1:" + port + "/" + db;
   }
 
-  PrivateRedis start() throws IOException, InterruptedException {
+  /** Starts the server and returns once it accepts connections. */
+  public PrivateRedisServer start() throws IOException, InterruptedException {
     process =
         new ProcessBuilder(
                 "redis-server",
@@ -43,7 +49,9 @@ final class PrivateRedis implements AutoCloseable {
                 "--appendfsync",
                 "always",
                 "--dir",
-                dir.toString())
+                dir.toString(),
+                "--daemonize",
+                "no")
             .redirectErrorStream(true)
             .redirectOutput(dir.resolve("redis.log").toFile())
             .start();
@@ -59,11 +67,16 @@ final class PrivateRedis implements AutoCloseable {
   }
 
   /** SIGTERM, as a service manager would; AOF with fsync always keeps every write. */
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     process.destroy();
     if (!process.waitFor(20, TimeUnit.SECONDS)) {
-      process.destroyForcibly().waitFor();
+      kill();
     }
+  }
+
+  /** SIGKILL: the server dies mid-flight, as in a crash. */
+  public void kill() throws InterruptedException {
+    process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
   }
 
   @Override
