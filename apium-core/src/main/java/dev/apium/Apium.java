@@ -8,12 +8,14 @@ import dev.apium.protocol.CeleryJson;
 import dev.apium.spi.Broker;
 import dev.apium.spi.ResultBackend;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.BiFunction;
 import java.util.function.Function;
 
@@ -205,7 +207,12 @@ public final class Apium implements AutoCloseable {
   }
 
   <T> AsyncResult<T> resultOf(String taskId, JavaType type, AsyncResult<?> parent) {
-    return new AsyncResult<>(this, taskId, type, parent);
+    return new AsyncResult<>(this, taskId, type, parent, null);
+  }
+
+  <T> AsyncResult<T> resultOf(
+      String taskId, JavaType type, AsyncResult<?> parent, CompletableFuture<Void> published) {
+    return new AsyncResult<>(this, taskId, type, parent, published);
   }
 
   /** Remote control of the workers (Celery's {@code app.control}): ping, revoke, rate limits. */
@@ -267,6 +274,7 @@ public final class Apium implements AutoCloseable {
 
   @Override
   public void close() {
+    publisher.drain(Duration.ofSeconds(70));
     synchronized (this) {
       if (backend != null) {
         backend.close();

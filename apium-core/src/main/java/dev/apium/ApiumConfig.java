@@ -30,8 +30,22 @@ public final class ApiumConfig {
   public static final String RESULT_EXTENDED = "result_extended";
   public static final String TRACK_STARTED = "task_track_started";
   public static final String IGNORE_RESULT = "task_ignore_result";
+
+  /**
+   * Apium's own: {@code true} makes every client {@code send()} wait for the broker's reply or
+   * confirm; by default client sends are pipelined and confirmed in the background.
+   */
+  public static final String TASK_PUBLISH_SYNC = "task_publish_sync";
+
+  /** Seconds a failed pipelined send is retried before its task is reported as not queued. */
+  public static final String TASK_PUBLISH_RETRY_TIMEOUT = "task_publish_retry_timeout";
+
   public static final String VISIBILITY_TIMEOUT = "visibility_timeout";
   public static final String CONCURRENCY = "worker_concurrency";
+
+  /** Seconds a Redis command may wait for its reply before it fails (default 20). */
+  public static final String REDIS_SOCKET_TIMEOUT = "redis_socket_timeout";
+
   public static final String GLOBAL_KEYPREFIX = "global_keyprefix";
 
   private static final Map<String, String> DEFAULTS =

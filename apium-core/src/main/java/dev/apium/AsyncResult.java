@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.apium.protocol.ExceptionInfo;
 import dev.apium.protocol.ResultMeta;
 import dev.apium.protocol.TaskState;
+import dev.apium.spi.BrokerException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -25,12 +26,23 @@ public final class AsyncResult<T> {
   private final String id;
   private final JavaType type;
   private final AsyncResult<?> parent;
+  private final CompletableFuture<Void> published;
 
-  AsyncResult(Apium app, String id, JavaType type, AsyncResult<?> parent) {
+  AsyncResult(
+      Apium app,
+      String id,
+      JavaType type,
+      AsyncResult<?> parent,
+      CompletableFuture<Void> published) {
     this.app = app;
     this.id = id;
     this.type = type;
     this.parent = parent;
+    this.published = published == null ? CompletableFuture.completedFuture(null) : published;
+  }
+
+  AsyncResult(Apium app, String id, JavaType type, AsyncResult<?> parent) {
+    this(app, id, type, parent, null);
   }
 
   public String id() {
@@ -44,7 +56,15 @@ public final class AsyncResult<T> {
 
   /** The same id with another result type. */
   public <U> AsyncResult<U> as(Class<U> resultType) {
-    return new AsyncResult<>(app, id, app.type(resultType), parent);
+    return new AsyncResult<>(app, id, app.type(resultType), parent, published);
+  }
+
+  /**
+   * Completes when the broker has the task message (at once for a synchronous send); fails with
+   * {@link dev.apium.spi.BrokerException} when the message could not be queued.
+   */
+  public CompletableFuture<Void> published() {
+    return published.copy();
   }
 
   /** The stored meta, or empty while PENDING. */
@@ -81,7 +101,7 @@ public final class AsyncResult<T> {
 
   /** Waits for the result. @throws TaskFailedException if it failed or was revoked */
   public T get(Duration timeout) {
-    CompletableFuture<ResultMeta> ready = app.backend().awaitReady(id);
+    CompletableFuture<ResultMeta> ready = readyOrNotQueued();
     try {
       return convert(ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
     } catch (TimeoutException e) {
@@ -93,8 +113,70 @@ public final class AsyncResult<T> {
       Thread.currentThread().interrupt();
       throw new CancellationException("interrupted while waiting for task " + id);
     } catch (ExecutionException e) {
+      if (e.getCause() instanceof NotQueued notQueued) {
+        throw notQueued.failure;
+      }
       throw new IllegalStateException(
           "result backend failed while waiting for " + id, e.getCause());
+    }
+  }
+
+  /**
+   * The backend's wait, failed early when the task's pipelined publish failed: nobody will ever
+   * store a result for a message the broker never got.
+   */
+  private CompletableFuture<ResultMeta> readyOrNotQueued() {
+    if (published.isDone() && !published.isCompletedExceptionally()) {
+      return app.backend().awaitReady(id);
+    }
+    if (published.isCompletedExceptionally()) {
+      return CompletableFuture.failedFuture(new NotQueued(notQueued(published)));
+    }
+    CompletableFuture<ResultMeta> backend = app.backend().awaitReady(id);
+    CompletableFuture<ResultMeta> either = new CompletableFuture<>();
+    backend.whenComplete(
+        (meta, error) -> {
+          if (error == null) {
+            either.complete(meta);
+          } else {
+            either.completeExceptionally(error);
+          }
+        });
+    published.whenComplete(
+        (v, error) -> {
+          if (error != null && either.completeExceptionally(new NotQueued(notQueued(published)))) {
+            backend.cancel(false);
+          }
+        });
+    either.whenComplete(
+        (meta, error) -> {
+          if (either.isCancelled()) {
+            backend.cancel(false);
+          }
+        });
+    return either;
+  }
+
+  private BrokerException notQueued(CompletableFuture<Void> failed) {
+    Throwable cause;
+    try {
+      failed.join();
+      cause = null;
+    } catch (java.util.concurrent.CompletionException e) {
+      cause = e.getCause();
+    }
+    return new BrokerException(
+        "task " + id + " was never queued: " + (cause == null ? "unknown" : cause.getMessage()),
+        cause);
+  }
+
+  /** Carries a publish failure through the wait future. */
+  private static final class NotQueued extends RuntimeException {
+    final BrokerException failure;
+
+    NotQueued(BrokerException failure) {
+      super(failure.getMessage(), null, false, false);
+      this.failure = failure;
     }
   }
 
@@ -105,7 +187,23 @@ public final class AsyncResult<T> {
 
   /** Completes with the converted result, or exceptionally with {@link TaskFailedException}. */
   public CompletableFuture<T> toCompletableFuture() {
-    return app.backend().awaitReady(id).thenApply(this::convert);
+    return readyOrNotQueued()
+        .handle(
+            (meta, error) -> {
+              if (error instanceof java.util.concurrent.CompletionException c
+                  && c.getCause() instanceof NotQueued n) {
+                throw n.failure;
+              }
+              if (error instanceof NotQueued n) {
+                throw n.failure;
+              }
+              if (error != null) {
+                throw error instanceof RuntimeException r
+                    ? r
+                    : new java.util.concurrent.CompletionException(error);
+              }
+              return convert(meta);
+            });
   }
 
   /** Deletes the stored result. */

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -27,16 +28,57 @@ import java.util.concurrent.ConcurrentHashMap;
 final class Publisher {
   private final Apium app;
   private final Set<String> declared = ConcurrentHashMap.newKeySet();
+  private final PublishPipeline pipeline;
+  private final boolean pipelined;
 
   Publisher(Apium app) {
     this.app = app;
+    this.pipelined = !app.config().getBoolean(ApiumConfig.TASK_PUBLISH_SYNC, false);
+    this.pipeline =
+        new PublishPipeline(
+            app.config()
+                .getSeconds(ApiumConfig.TASK_PUBLISH_RETRY_TIMEOUT, Duration.ofSeconds(60)));
   }
 
+  /**
+   * Sends a task. From a client thread (no task running on it) the publish is pipelined: this
+   * returns once the message is on its way and the broker's confirmation completes {@link
+   * AsyncResult#published()}; with {@code task_publish_sync=true}, and always from inside a task
+   * (where a chain's next step must be queued before the ack), it returns only once the broker has
+   * the message.
+   */
   <T> AsyncResult<T> send(
       String taskName, ArrayNode args, ObjectNode kwargs, CallOptions options, JavaType type) {
     TaskMessage message = build(taskName, args, kwargs, options);
+    if (pipelined && TaskContext.current() == null) {
+      CompletableFuture<Void> published = publishPipelined(message, options);
+      return app.resultOf(message.id(), type, null, published);
+    }
     publish(message, options);
     return app.resultOf(message.id(), type, null);
+  }
+
+  private CompletableFuture<Void> publishPipelined(TaskMessage message, CallOptions o) {
+    WireMessage wire = TaskMessageCodec.encode(message, app.clock().instant());
+    String what = "task " + message.task() + "[" + message.id() + "]";
+    if (!message.ignoreResult()) {
+      app.backend().expect(message.id());
+    }
+    String queue =
+        o.queue != null ? o.queue : app.config().get(ApiumConfig.DEFAULT_QUEUE, "celery");
+    if (o.exchange != null && !o.exchange.isEmpty()) {
+      return pipeline.publish(
+          app.broker(), o.exchange, o.routingKey == null ? queue : o.routingKey, wire, what);
+    }
+    if (declared.add(queue)) {
+      app.broker().declareQueue(queue);
+    }
+    return pipeline.publish(app.broker(), "", queue, wire, what);
+  }
+
+  /** Waits for pipelined sends to be confirmed (app close); false if some were not in time. */
+  boolean drain(Duration deadline) {
+    return pipeline.drain(deadline);
   }
 
   /** Builds the message a call would send, without sending it. */

@@ -2,6 +2,7 @@ package dev.apium.spi;
 
 import dev.apium.protocol.WireMessage;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 /**
@@ -20,6 +21,23 @@ public interface Broker extends AutoCloseable {
    * transaction); otherwise throws {@link BrokerException}.
    */
   void publish(String exchange, String routingKey, WireMessage message);
+
+  /**
+   * Starts a publish and returns without waiting for the broker: the future completes when the
+   * broker has the message (the guarantee {@link #publish} gives on return) or fails with {@link
+   * BrokerException}. Publishes started from one thread reach a queue in the order they were
+   * started. The default publishes synchronously on the calling thread; transports that can
+   * pipeline (a Redis reply, an AMQP publisher confirm) override it.
+   */
+  default CompletableFuture<Void> publishAsync(
+      String exchange, String routingKey, WireMessage message) {
+    try {
+      publish(exchange, routingKey, message);
+      return CompletableFuture.completedFuture(null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
 
   /**
    * Publishes many messages with one exchange and routing key, in order, as {@link #publish} would

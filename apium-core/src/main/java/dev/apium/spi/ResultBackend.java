@@ -51,6 +51,13 @@ public interface ResultBackend extends AutoCloseable {
    */
   CompletableFuture<ResultMeta> awaitReady(String taskId);
 
+  /**
+   * A hint from a client that just sent this task and will likely wait for it: a backend that
+   * pushes results (Redis pub/sub) can start listening now, so the result is already here when
+   * {@link #awaitReady} is called. Must not block; the default does nothing.
+   */
+  default void expect(String taskId) {}
+
   /** Deletes the task's result. */
   void forget(String taskId);
 

@@ -18,6 +18,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -69,7 +70,11 @@ public final class RedisBroker implements Broker {
 
   /** Connects now, so an unreachable Redis is reported at start, naming host and port. */
   public RedisBroker(String url, ApiumConfig config) {
-    this.connector = new RedisConnector(url, ApiumConfig.BROKER_URL);
+    this.connector =
+        new RedisConnector(
+            url,
+            ApiumConfig.BROKER_URL,
+            config.getSeconds(ApiumConfig.REDIS_SOCKET_TIMEOUT, RedisConnector.COMMAND_TIMEOUT));
     try {
       this.connection = connector.connect();
     } catch (BrokerException e) {
@@ -121,6 +126,41 @@ public final class RedisBroker implements Broker {
     for (RedisFuture<Long> push : pushes) {
       run("publish to exchange " + exchange, () -> await(push));
     }
+  }
+
+  /**
+   * Pipelined publish to a queue (the anonymous exchange): the LPUSH is written and the future
+   * completes on Redis's reply, or fails with a {@link dev.apium.spi.BrokerException} naming the
+   * server (also when no reply comes within the command timeout). Named exchanges, whose bindings
+   * are looked up first, publish synchronously.
+   */
+  @Override
+  public CompletableFuture<Void> publishAsync(
+      String exchange, String routingKey, WireMessage message) {
+    if (!exchange.isEmpty() || routingKey.isEmpty()) {
+      return Broker.super.publishAsync(exchange, routingKey, message);
+    }
+    String envelope = Envelopes.write(message, exchange, routingKey);
+    String list = keys.queue(routingKey, message.property("priority"));
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try {
+      connection
+          .async()
+          .lpush(list, envelope)
+          .whenComplete(
+              (length, error) -> {
+                if (error == null) {
+                  done.complete(null);
+                } else {
+                  RuntimeException e =
+                      error instanceof RuntimeException r ? r : new RedisException(error);
+                  done.completeExceptionally(connector.failed("publish to " + routingKey, e));
+                }
+              });
+    } catch (RedisException e) {
+      done.completeExceptionally(connector.failed("publish to " + routingKey, e));
+    }
+    return done.orTimeout(connector.timeout().toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /**

@@ -36,6 +36,7 @@ final class RedisConnector implements AutoCloseable {
   private final RedisClient client;
   private final String url;
   private final String setting;
+  private final Duration timeout;
 
   /**
    * @param url {@code redis://[[user]:password@]host[:port][/db]} or {@code rediss://...}, where
@@ -44,17 +45,31 @@ final class RedisConnector implements AutoCloseable {
    * @param setting the setting the URL came from, named in error messages ({@code broker_url})
    */
   RedisConnector(String url, String setting) {
+    this(url, setting, COMMAND_TIMEOUT);
+  }
+
+  /**
+   * @param timeout how long a command may wait for its reply ({@code redis_socket_timeout})
+   */
+  RedisConnector(String url, String setting, Duration timeout) {
     this.url = url;
     this.setting = setting;
+    this.timeout = timeout;
     this.uri = parse(url, setting);
+    uri.setTimeout(timeout);
     this.client = RedisClient.create(acquire(), uri);
     client.setOptions(
         ClientOptions.builder()
             .protocolVersion(ProtocolVersion.RESP2)
             .autoReconnect(true)
             .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).build())
-            .timeoutOptions(TimeoutOptions.enabled(COMMAND_TIMEOUT))
+            .timeoutOptions(TimeoutOptions.enabled(timeout))
             .build());
+  }
+
+  /** How long a command waits for its reply. */
+  Duration timeout() {
+    return timeout;
   }
 
   static RedisURI parse(String url, String setting) {

@@ -53,7 +53,11 @@ public final class RedisResultBackend implements ResultBackend {
 
   /** Connects now, so an unreachable Redis is reported at start, naming host and port. */
   public RedisResultBackend(String url, ApiumConfig config) {
-    this.connector = new RedisConnector(url, ApiumConfig.RESULT_BACKEND);
+    this.connector =
+        new RedisConnector(
+            url,
+            ApiumConfig.RESULT_BACKEND,
+            config.getSeconds(ApiumConfig.REDIS_SOCKET_TIMEOUT, RedisConnector.COMMAND_TIMEOUT));
     try {
       this.connection = connector.connect();
     } catch (BrokerException e) {
@@ -110,11 +114,25 @@ public final class RedisResultBackend implements ResultBackend {
 
   @Override
   public CompletableFuture<ResultMeta> awaitReady(String taskId) {
+    CompletableFuture<ResultMeta> expected = waiters.takeExpected(taskKey(taskId));
+    if (expected != null) {
+      return expected;
+    }
     Optional<ResultMeta> now = get(taskId);
     if (now.isPresent() && now.get().ready()) {
       return CompletableFuture.completedFuture(now.get());
     }
     return run("wait for " + taskId, () -> waiters.await(taskKey(taskId)));
+  }
+
+  /** Subscribes now to the task's channel (pipelined, no reply awaited); see ResultWaiters. */
+  @Override
+  public void expect(String taskId) {
+    try {
+      waiters.expect(taskKey(taskId));
+    } catch (RedisException e) {
+      // only a hint: awaitReady will read and subscribe itself
+    }
   }
 
   @Override

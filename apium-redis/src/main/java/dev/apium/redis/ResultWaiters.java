@@ -33,7 +33,24 @@ final class ResultWaiters implements AutoCloseable {
   private final Supplier<StatefulRedisPubSubConnection<String, String>> opener;
   private final RedisAsyncCommands<String, String> commands;
   private final Executor completer;
+
+  /** Most results a client may have expected (subscribed at send) and not yet taken. */
+  static final int EXPECTED_CAP = 10_000;
+
   private final Map<String, Set<CompletableFuture<ResultMeta>>> waiting = new HashMap<>();
+  // Send order; the oldest expectation is dropped (and unsubscribed if still pending) beyond the
+  // cap.
+  private final Map<String, CompletableFuture<ResultMeta>> expected =
+      new java.util.LinkedHashMap<>() {
+        @Override
+        protected boolean removeEldestEntry(Map.Entry<String, CompletableFuture<ResultMeta>> e) {
+          if (size() > EXPECTED_CAP) {
+            e.getValue().cancel(false);
+            return true;
+          }
+          return false;
+        }
+      };
   private StatefulRedisPubSubConnection<String, String> connection;
 
   /**
@@ -89,6 +106,25 @@ final class ResultWaiters implements AutoCloseable {
     }
     future.whenComplete((meta, error) -> done(key, future));
     return future;
+  }
+
+  /**
+   * Starts waiting for a result before anyone asks (the client just sent the task): the future is
+   * kept, completed or not, until {@link #takeExpected} hands it out or {@link #EXPECTED_CAP} newer
+   * expectations push it out. Its channel is unsubscribed as soon as the result arrives.
+   */
+  synchronized void expect(String key) {
+    if (!expected.containsKey(key)) {
+      expected.put(key, await(key));
+    }
+  }
+
+  /** The expectation for this key, once; null if none (never expected, taken, or dropped). */
+  synchronized CompletableFuture<ResultMeta> takeExpected(String key) {
+    if (expected.isEmpty()) {
+      return null;
+    }
+    return expected.remove(key);
   }
 
   /**
@@ -161,6 +197,7 @@ final class ResultWaiters implements AutoCloseable {
     synchronized (this) {
       copy = new HashMap<>(waiting);
       waiting.clear();
+      expected.clear();
       closing = connection;
       connection = null;
     }
