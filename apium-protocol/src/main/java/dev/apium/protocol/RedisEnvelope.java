@@ -1,6 +1,8 @@
 package dev.apium.protocol;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
@@ -42,8 +44,100 @@ public final class RedisEnvelope {
    * @throws MalformedMessageException naming the fault: bad JSON, bad base64, unknown encoding
    */
   public static WireMessage decode(String text) {
-    JsonNode envelope = CeleryJson.parse(text);
-    return decode(envelope);
+    return decode(text, false);
+  }
+
+  /**
+   * Reads an envelope in one streaming pass (no JSON tree): headers and properties go straight into
+   * maps. With {@code requireHeaders}, an envelope whose {@code headers} is not an object is
+   * malformed too (what a task consumer needs).
+   *
+   * @throws MalformedMessageException naming the fault
+   */
+  @SuppressWarnings("unchecked")
+  public static WireMessage decode(String text, boolean requireHeaders) {
+    String body = null;
+    JsonNode oddBody = null;
+    boolean hasBody = false;
+    Map<String, Object> headers = null;
+    Map<String, Object> properties = null;
+    String contentType = null;
+    String contentEncoding = null;
+    try (JsonParser p = CeleryJson.MAPPER.getFactory().createParser(text)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        p.skipChildren();
+        throw new MalformedMessageException(
+            "not a kombu envelope (no 'body'): " + abbreviate(CeleryJson.parse(text)));
+      }
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String name = p.currentName();
+        JsonToken value = p.nextToken();
+        switch (name) {
+          case "body" -> {
+            hasBody = true;
+            body = null;
+            oddBody = null;
+            if (value == JsonToken.VALUE_STRING) {
+              body = p.getText();
+            } else if (value == JsonToken.VALUE_NULL) {
+              oddBody = com.fasterxml.jackson.databind.node.NullNode.getInstance();
+            } else {
+              oddBody = p.readValueAsTree();
+            }
+          }
+          case "headers" -> headers = value == JsonToken.START_OBJECT ? readMap(p) : skip(p);
+          case "properties" -> properties = value == JsonToken.START_OBJECT ? readMap(p) : skip(p);
+          case "content-type" -> contentType = scalar(p, value);
+          case "content-encoding" -> contentEncoding = scalar(p, value);
+          default -> p.skipChildren();
+        }
+      }
+      if (p.nextToken() != null) {
+        throw new MalformedMessageException("not valid JSON: trailing content after the envelope");
+      }
+    } catch (JsonProcessingException e) {
+      throw new MalformedMessageException("not valid JSON: " + e.getMessage(), e);
+    } catch (java.io.IOException e) {
+      throw new MalformedMessageException("envelope unreadable: " + e.getMessage(), e);
+    }
+    if (!hasBody) {
+      throw new MalformedMessageException(
+          "not a kombu envelope (no 'body'): " + abbreviate(CeleryJson.parse(text)));
+    }
+    if (requireHeaders && headers == null) {
+      throw new MalformedMessageException("envelope has no 'headers' object");
+    }
+    if (oddBody != null) {
+      throw new MalformedMessageException(
+          "envelope 'body' must be a string (base64 text), got: " + abbreviate(oddBody));
+    }
+    Object encoding = properties == null ? null : properties.get("body_encoding");
+    return new WireMessage(
+        headers == null ? new LinkedHashMap<>() : headers,
+        properties == null ? new LinkedHashMap<>() : properties,
+        contentType,
+        contentEncoding,
+        bodyBytes(body, encoding == null ? null : encoding.toString()));
+  }
+
+  private static Map<String, Object> readMap(JsonParser p) throws java.io.IOException {
+    return p.readValueAs(LinkedHashMap.class);
+  }
+
+  private static Map<String, Object> skip(JsonParser p) throws java.io.IOException {
+    p.skipChildren();
+    return null;
+  }
+
+  private static String scalar(JsonParser p, JsonToken value) throws java.io.IOException {
+    if (value == JsonToken.VALUE_NULL) {
+      return null;
+    }
+    if (value.isScalarValue()) {
+      return p.getText();
+    }
+    p.skipChildren();
+    return "";
   }
 
   public static WireMessage decode(JsonNode envelope) {
@@ -59,30 +153,31 @@ public final class RedisEnvelope {
       throw new MalformedMessageException(
           "envelope 'body' must be a string (base64 text), got: " + abbreviate(bodyNode));
     }
-    String bodyText = bodyNode.textValue();
-    byte[] body;
-    if (encoding == null) {
-      body = bodyText.getBytes(StandardCharsets.UTF_8);
-    } else if (encoding.equals("base64")) {
-      try {
-        // Line breaks are allowed (Python's encodebytes); any other stray character is an error.
-        String compact =
-            hasWhitespace(bodyText) ? WHITESPACE.matcher(bodyText).replaceAll("") : bodyText;
-        body = Base64.getDecoder().decode(compact);
-      } catch (IllegalArgumentException e) {
-        throw new MalformedMessageException(
-            "envelope body is not valid base64: " + e.getMessage(), e);
-      }
-    } else {
-      throw new MalformedMessageException(
-          "unknown body_encoding '" + encoding + "': send 'base64' or leave the key out");
-    }
     return new WireMessage(
         map(envelope.get("headers")),
         map(properties),
         text(envelope, "content-type"),
         text(envelope, "content-encoding"),
-        body);
+        bodyBytes(bodyNode.textValue(), encoding));
+  }
+
+  private static byte[] bodyBytes(String bodyText, String encoding) {
+    if (encoding == null) {
+      return bodyText.getBytes(StandardCharsets.UTF_8);
+    }
+    if (encoding.equals("base64")) {
+      try {
+        // Line breaks are allowed (Python's encodebytes); any other stray character is an error.
+        String compact =
+            hasWhitespace(bodyText) ? WHITESPACE.matcher(bodyText).replaceAll("") : bodyText;
+        return Base64.getDecoder().decode(compact);
+      } catch (IllegalArgumentException e) {
+        throw new MalformedMessageException(
+            "envelope body is not valid base64: " + e.getMessage(), e);
+      }
+    }
+    throw new MalformedMessageException(
+        "unknown body_encoding '" + encoding + "': send 'base64' or leave the key out");
   }
 
   @SuppressWarnings("unchecked")

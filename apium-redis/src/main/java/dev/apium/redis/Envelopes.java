@@ -3,7 +3,6 @@ package dev.apium.redis;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.apium.protocol.CeleryJson;
-import dev.apium.protocol.MalformedMessageException;
 import dev.apium.protocol.RedisEnvelope;
 import dev.apium.protocol.WireMessage;
 import java.util.LinkedHashMap;
@@ -57,11 +56,7 @@ final class Envelopes {
    * a {@code headers} object is malformed.
    */
   static WireMessage read(String raw) {
-    JsonNode node = CeleryJson.parse(raw);
-    if (!node.path("headers").isObject()) {
-      throw new MalformedMessageException("envelope has no 'headers' object");
-    }
-    return RedisEnvelope.decode(node);
+    return RedisEnvelope.decode(raw, true);
   }
 
   /** The envelope with kombu's restore marks: {@code headers.redelivered} and delivery_info's. */
