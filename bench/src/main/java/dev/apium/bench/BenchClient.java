@@ -67,9 +67,15 @@ public final class BenchClient {
 
   private void sendNoops(int n, boolean bulk) {
     if (!bulk) {
+      // send() is pipelined: the run ends when the broker has confirmed every message, not when
+      // the last one left this thread.
+      List<java.util.concurrent.CompletableFuture<Void>> confirmed = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        app.send(BenchTasks.NOOP);
+        confirmed.add(app.send(BenchTasks.NOOP).published());
       }
+      java.util.concurrent.CompletableFuture.allOf(
+              confirmed.toArray(java.util.concurrent.CompletableFuture[]::new))
+          .join();
       return;
     }
     List<List<?>> batch = new ArrayList<>(BATCH);
