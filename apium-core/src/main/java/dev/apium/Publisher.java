@@ -26,16 +26,19 @@ import java.util.concurrent.ConcurrentHashMap;
  * threads; thread-safe.
  */
 final class Publisher {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(Publisher.class);
   private final Apium app;
   private final Set<String> declared = ConcurrentHashMap.newKeySet();
-  private final PublishPipeline pipeline;
+  private final PipelinedWrites pipeline;
   private final boolean pipelined;
 
   Publisher(Apium app) {
     this.app = app;
     this.pipelined = !app.config().getBoolean(ApiumConfig.TASK_PUBLISH_SYNC, false);
     this.pipeline =
-        new PublishPipeline(
+        new PipelinedWrites(
+            "publish",
+            4096,
             app.config()
                 .getSeconds(ApiumConfig.TASK_PUBLISH_RETRY_TIMEOUT, Duration.ofSeconds(60)));
   }
@@ -66,19 +69,42 @@ final class Publisher {
     }
     String queue =
         o.queue != null ? o.queue : app.config().get(ApiumConfig.DEFAULT_QUEUE, "celery");
+    String exchange;
+    String routingKey;
     if (o.exchange != null && !o.exchange.isEmpty()) {
-      return pipeline.publish(
-          app.broker(), o.exchange, o.routingKey == null ? queue : o.routingKey, wire, what);
+      exchange = o.exchange;
+      routingKey = o.routingKey == null ? queue : o.routingKey;
+    } else {
+      if (declared.add(queue)) {
+        app.broker().declareQueue(queue);
+      }
+      exchange = "";
+      routingKey = queue;
     }
-    if (declared.add(queue)) {
-      app.broker().declareQueue(queue);
-    }
-    return pipeline.publish(app.broker(), "", queue, wire, what);
+    CompletableFuture<Void> published =
+        pipeline.start(
+            "publishing " + what,
+            () -> app.broker().publishAsync(exchange, routingKey, wire),
+            () -> app.broker().publish(exchange, routingKey, wire));
+    published.whenComplete(
+        (v, error) -> {
+          if (error != null) {
+            log.error(
+                "{} was NOT queued: {} (the broker kept refusing it for {} s; send it again once"
+                    + " the broker is back)",
+                what,
+                error.getMessage(),
+                pipeline.retryBudget().toSeconds());
+          }
+        });
+    return published;
   }
 
   /** Waits for pipelined sends to be confirmed (app close); false if some were not in time. */
   boolean drain(Duration deadline) {
-    return pipeline.drain(deadline);
+    boolean all = pipeline.drain(deadline);
+    pipeline.close();
+    return all;
   }
 
   /** Builds the message a call would send, without sending it. */

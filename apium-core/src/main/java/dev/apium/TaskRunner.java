@@ -28,6 +28,7 @@ final class TaskRunner {
   private final boolean defaultIgnoreResult;
   private final boolean defaultTrackStarted;
   private final boolean extendedResults;
+  private final PipelinedWrites resultWrites;
 
   TaskRunner(Apium app, Worker worker) {
     this.app = app;
@@ -36,6 +37,14 @@ final class TaskRunner {
     this.defaultIgnoreResult = app.config().getBoolean(ApiumConfig.IGNORE_RESULT, false);
     this.defaultTrackStarted = app.config().getBoolean(ApiumConfig.TRACK_STARTED, false);
     this.extendedResults = app.config().getBoolean(ApiumConfig.RESULT_EXTENDED, false);
+    this.resultWrites = new PipelinedWrites("result", 1024, worker.transientRetryBudget());
+  }
+
+  /** Waits for SUCCESS states still being written (warm shutdown); false if some were not. */
+  boolean drainResults(java.time.Duration deadline) {
+    boolean all = resultWrites.drain(deadline);
+    resultWrites.close();
+    return all;
   }
 
   void run(Request r) {
@@ -57,6 +66,7 @@ final class TaskRunner {
             r.delivery.redelivered());
     TaskContext.bind(context);
     long started = System.nanoTime();
+    java.util.concurrent.CompletableFuture<Void> stored = null;
     Execution execution = worker.executions().begin(r);
     context.execution(execution);
     try {
@@ -74,7 +84,7 @@ final class TaskRunner {
       }
       JsonNode result = toJson(r, value);
       if (!ignoreResult(r)) {
-        store(r, ResultMeta.success(r.id(), result, app.clock().instant()));
+        stored = storePipelined(r, ResultMeta.success(r.id(), result, app.clock().instant()));
       }
       worker.succeeded(r, result, System.nanoTime() - started);
       worker.hook().onSuccess(r, result);
@@ -117,9 +127,58 @@ final class TaskRunner {
       worker.executions().end(execution);
       TaskContext.bind(null);
       if (acksLate) {
-        r.ack();
+        ackWhenStored(r, stored);
       }
     }
+  }
+
+  /**
+   * Writes SUCCESS without waiting for the backend: the pool thread moves on to the next task while
+   * the write is confirmed. A write that finally fails is logged; an {@code acks_late} task is then
+   * returned to the broker (see {@link #ackWhenStored}).
+   */
+  private java.util.concurrent.CompletableFuture<Void> storePipelined(Request r, ResultMeta meta) {
+    ResultMeta full = complete(r, meta);
+    String replyTo = r.message.replyTo();
+    java.util.concurrent.CompletableFuture<Void> stored =
+        resultWrites.start(
+            "storing SUCCESS of " + r,
+            () -> app.backend().storeForAsync(full, replyTo),
+            () -> app.backend().storeFor(full, replyTo));
+    stored.whenComplete(
+        (v, error) -> {
+          if (error != null && !acksLate(r)) {
+            log.error(
+                "could not store the state of {}: {}; the task ran but its state is lost (use"
+                    + " acks_late to rerun it)",
+                r,
+                error.getMessage());
+          }
+        });
+    return stored;
+  }
+
+  /** Acks once SUCCESS is stored; requeues if it could not be (acks_late: the task runs again). */
+  private void ackWhenStored(Request r, java.util.concurrent.CompletableFuture<Void> stored) {
+    if (stored == null || (stored.isDone() && !stored.isCompletedExceptionally())) {
+      r.ack();
+      return;
+    }
+    // Never settle on a transport callback thread: acks and requeues may block.
+    stored.whenCompleteAsync(
+        (v, error) -> {
+          if (error == null) {
+            r.ack();
+          } else {
+            log.error(
+                "could not store the state of {}: {}; returning the task to the broker to run"
+                    + " again",
+                r,
+                error.getMessage());
+            r.requeue();
+          }
+        },
+        resultWrites.callbacks());
   }
 
   /** Stores FAILURE, logs it, and runs the error follow-ups. */
@@ -150,6 +209,19 @@ final class TaskRunner {
 
   /** Stores a meta with the task's group and parent ids and, when enabled, extended fields. */
   void store(Request r, ResultMeta meta) {
+    ResultMeta stored = complete(r, meta);
+    try {
+      TransientRetry.run(
+          "storing " + meta.status() + " of " + r,
+          worker.transientRetryBudget(),
+          () -> app.backend().storeFor(stored, r.message.replyTo()));
+    } catch (dev.apium.spi.BrokerException e) {
+      throw new ResultNotStored(r, e);
+    }
+  }
+
+  /** The meta with the task's group and parent ids and, when enabled, the extended fields. */
+  private ResultMeta complete(Request r, ResultMeta meta) {
     ResultMeta full = meta.withGroupAndParent(r.message.group(), r.message.parentId());
     if (extendedResults) {
       ObjectNode extended = CeleryJson.object();
@@ -161,15 +233,7 @@ final class TaskRunner {
       extended.put("queue", r.delivery.queue());
       full = full.withExtended(extended);
     }
-    ResultMeta stored = full;
-    try {
-      TransientRetry.run(
-          "storing " + meta.status() + " of " + r,
-          worker.transientRetryBudget(),
-          () -> app.backend().storeFor(stored, r.message.replyTo()));
-    } catch (dev.apium.spi.BrokerException e) {
-      throw new ResultNotStored(r, e);
-    }
+    return full;
   }
 
   private boolean autoRetries(Request r, Throwable cause) {

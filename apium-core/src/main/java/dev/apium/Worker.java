@@ -423,6 +423,7 @@ public final class Worker implements AutoCloseable {
       Thread.currentThread().interrupt();
       coldStop();
     }
+    runner.drainResults(transientRetryBudget.plusSeconds(5));
     executions.close();
     mailbox.close();
     if (autoscaler != null) {

@@ -33,6 +33,20 @@ public interface ResultBackend extends AutoCloseable {
   }
 
   /**
+   * {@link #storeFor} without waiting: the future completes once the backend has the state, or
+   * fails with {@link BrokerException}. States of one task stored from one thread keep their order.
+   * The default stores synchronously; backends that can pipeline override it.
+   */
+  default CompletableFuture<Void> storeForAsync(ResultMeta meta, String replyTo) {
+    try {
+      storeFor(meta, replyTo);
+      return CompletableFuture.completedFuture(null);
+    } catch (RuntimeException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
    * The {@code reply_to} a client must put on the tasks it sends so that their results come back to
    * this process (the RPC backend's reply queue); empty when the backend does not care.
    */

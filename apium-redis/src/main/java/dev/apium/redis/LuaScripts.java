@@ -55,6 +55,41 @@ final class LuaScripts {
     }
   }
 
+  /**
+   * EVALSHA without waiting; on NOSCRIPT the script text follows with EVAL. The future completes on
+   * a Lettuce event-loop thread: callers must not block in what they chain to it.
+   */
+  <T> java.util.concurrent.CompletableFuture<T> runAsync(
+      io.lettuce.core.api.async.RedisAsyncCommands<String, String> redis,
+      ScriptOutputType type,
+      String[] keys,
+      String... args) {
+    java.util.concurrent.CompletableFuture<T> out = new java.util.concurrent.CompletableFuture<>();
+    redis
+        .<T>evalsha(sha, type, keys, args)
+        .whenComplete(
+            (value, error) -> {
+              if (error == null) {
+                out.complete(value);
+              } else if (error instanceof RedisNoScriptException
+                  || error.getCause() instanceof RedisNoScriptException) {
+                redis
+                    .<T>eval(text, type, keys, args)
+                    .whenComplete(
+                        (again, failed) -> {
+                          if (failed == null) {
+                            out.complete(again);
+                          } else {
+                            out.completeExceptionally(failed);
+                          }
+                        });
+              } else {
+                out.completeExceptionally(error);
+              }
+            });
+    return out;
+  }
+
   String name() {
     return name;
   }
