@@ -78,7 +78,7 @@ public final class RedisBroker implements Broker {
     }
     this.keys = new RedisKeys(config.get(ApiumConfig.GLOBAL_KEYPREFIX, ""), connector.database());
     this.visibility = config.getSeconds(ApiumConfig.VISIBILITY_TIMEOUT, Duration.ofHours(1));
-    this.ledger = new UnackedLedger(connection.sync(), keys, visibility);
+    this.ledger = new UnackedLedger(connection, keys, visibility);
     this.fanout =
         new FanoutHub(
             connector,

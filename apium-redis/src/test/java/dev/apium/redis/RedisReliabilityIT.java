@@ -103,7 +103,10 @@ class RedisReliabilityIT {
       holder.abandon();
       Delivery redelivered = poll(stolen);
       assertThat(redelivered.message().header("id")).isEqualTo("eta-task");
-      assertThat(redelivered.deliveryTag()).isEqualTo(etaTask.deliveryTag());
+      // a new pop, a new tag: the old holder's tag can never ack or restore the new one's entry
+      assertThat(redelivered.deliveryTag()).isNotEqualTo(etaTask.deliveryTag());
+      assertThat(redelivered.message().property("delivery_tag"))
+          .isEqualTo(etaTask.message().property("delivery_tag"));
       redelivered.ack();
     } finally {
       keeper.shutdownNow();

@@ -8,16 +8,20 @@
 -- ARGV[2]  how many messages at most
 -- ARGV[3]  Q, the number of queues
 -- ARGV[4 .. 3+Q]          queue names (routing key when the envelope has no delivery_info)
--- ARGV[4+Q .. 3+Q+max]    fresh delivery tags, used when an envelope has none or a taken one
--- Returns a flat array of 5-tuples: {1, queue index, tag, envelope, entry tail} for a delivery,
--- where the unacked entry is '[' .. envelope .. entry tail; {0, queue index, reason, envelope, ''}
--- for a message moved to the dead-letter list.
+-- ARGV[4+Q]  the consumer's delivery tag prefix (random, unique per consumer)
+-- ARGV[5+Q]  the consumer's next tag number: the n-th message popped gets tag prefix .. (number+n-1)
+--            Every pop gets a fresh tag, never the envelope's delivery_tag, so a message restored
+--            and popped again is held under a new tag and an ack by tag (ZREM + HDEL) of the old
+--            holder cannot touch it.
+-- Returns a flat array of 4-tuples: {1, queue index, tag, envelope} for a delivery;
+-- {0, queue index, reason, envelope} for a message moved to the dead-letter list.
 -- Queues are served round-robin (the queue that delivered moves to the end), lower step first.
 local max = tonumber(ARGV[2])
 local q = tonumber(ARGV[3])
 local order = {}
 for i = 1, q do order[i] = i end
 local out = {}
+local prefix, first = ARGV[4 + q], tonumber(ARGV[5 + q])
 for n = 1, max do
   local raw, hit = nil, nil
   for s = 0, 3 do
@@ -38,26 +42,21 @@ for n = 1, max do
     redis.call('LPUSH', KEYS[3], cjson.encode({reason = reason, queue = ARGV[3 + qi],
       dead_at = tonumber(ARGV[1]), raw = raw}))
     table.insert(out, 0) table.insert(out, qi) table.insert(out, reason) table.insert(out, raw)
-    table.insert(out, '')
   else
     local props = env['properties']
-    local tag, ex, rk = nil, '', ARGV[3 + qi]
+    local ex, rk = '', ARGV[3 + qi]
     if type(props) == 'table' then
-      if type(props['delivery_tag']) == 'string' and props['delivery_tag'] ~= '' then
-        tag = props['delivery_tag']
-      end
       local info = props['delivery_info']
       if type(info) == 'table' then
         if type(info['exchange']) == 'string' then ex = info['exchange'] end
         if type(info['routing_key']) == 'string' then rk = info['routing_key'] end
       end
     end
-    if not tag or redis.call('HEXISTS', KEYS[1], tag) == 1 then tag = ARGV[3 + q + n] end
+    local tag = prefix .. string.format('%d', first + n - 1)
     redis.call('ZADD', KEYS[2], ARGV[1], tag)
     local tail = ', ' .. cjson.encode(ex) .. ', ' .. cjson.encode(rk) .. ']'
     redis.call('HSET', KEYS[1], tag, '[' .. raw .. tail)
     table.insert(out, 1) table.insert(out, qi) table.insert(out, tag) table.insert(out, raw)
-    table.insert(out, tail)
   end
 end
 return out
