@@ -75,15 +75,15 @@ final class RedisDelivery implements Delivery {
     return Envelopes.isRedelivered(message);
   }
 
+  /**
+   * Queues the ack and returns at once: the broker's {@link AckBatcher} writes it with the others
+   * queued meanwhile. If it is never written (Redis lost for good, the process killed first) the
+   * message stays in {@code unacked} and is redelivered after the visibility timeout.
+   */
   @Override
   public void ack() {
     if (settle()) {
-      broker.run(
-          "ack " + tag,
-          () -> {
-            broker.ledger().ack(java.util.List.of(tag));
-            return true;
-          });
+      broker.acks().ack(tag);
     }
   }
 
@@ -93,12 +93,7 @@ final class RedisDelivery implements Delivery {
       if (requeue) {
         broker.run("requeue " + tag, () -> broker.ledger().restoreHeld(tag, raw, true, queue));
       } else {
-        broker.run(
-            "reject " + tag,
-            () -> {
-              broker.ledger().ack(java.util.List.of(tag));
-              return true;
-            });
+        broker.acks().ack(tag);
       }
     }
   }

@@ -208,7 +208,10 @@ class RedisWireLayoutIT {
           .isCloseTo(
               System.currentTimeMillis() / 1000.0, org.assertj.core.data.Offset.offset(30.0));
       d.ack();
-      assertThat(redis.raw.hexists("unacked", d.deliveryTag())).isFalse();
+      // acks are written asynchronously, batched
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> redis.raw.hexists("unacked", d.deliveryTag()) == Boolean.FALSE);
       assertThat(redis.raw.zscore("unacked_index", d.deliveryTag())).isNull();
     }
   }
@@ -308,7 +311,9 @@ class RedisWireLayoutIT {
         Delivery d = poll(got);
         assertThat(redis.raw.hexists("app1:unacked", d.deliveryTag())).isTrue();
         d.ack();
-        assertThat(redis.raw.hexists("app1:unacked", d.deliveryTag())).isFalse();
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> redis.raw.hexists("app1:unacked", d.deliveryTag()) == Boolean.FALSE);
       }
     }
   }
