@@ -217,6 +217,48 @@ class RedisWireLayoutIT {
   }
 
   @Test
+  void unackedEntryIsKombusTripleForKombuAndApiumLayouts() throws Exception {
+    String q = RedisTestSupport.unique("entry");
+    String body =
+        Base64.getEncoder()
+            .encodeToString(
+                "[[1, 2], {}, {\"callbacks\": null, \"errbacks\": null, \"chain\": null,"
+                    .concat(" \"chord\": null}]")
+                    .getBytes(StandardCharsets.UTF_8));
+    // as kombu's json.dumps writes it (", " and ": "), delivery_info last but priority and tags
+    String kombu =
+        "{\"body\": \""
+            + body
+            + "\", \"content-encoding\": \"utf-8\", \"content-type\": \"application/json\","
+            + " \"headers\": {\"task\": \"spec.add\", \"id\": \"py-2\"}, \"properties\":"
+            + " {\"correlation_id\": \"py-2\", \"reply_to\": \"\", \"delivery_mode\": 2,"
+            + " \"delivery_info\": {\"exchange\": \"a/b\", \"routing_key\": \""
+            + q
+            + "\"}, \"priority\": 0, \"body_encoding\": \"base64\", \"delivery_tag\":"
+            + " \"0f1b5a57-2c52-4a3c-9b0e-1f1a0f5d2c11\"}}";
+    redis.raw.lpush(q, kombu);
+    broker.publish(q, RedisTestSupport.wire("apium-1", 0));
+    String apium = redis.raw.lindex(q, 0);
+
+    BlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
+    try (Subscription s = broker.consume(List.of(q), 2, got::add)) {
+      Delivery first = poll(got);
+      Delivery second = poll(got);
+      assertThat(first.message().header("id")).isEqualTo("py-2");
+      assertThat(first.exchange()).isEqualTo("a/b");
+      assertThat(redis.raw.hget("unacked", first.deliveryTag()))
+          .isEqualTo("[" + kombu + ", \"a/b\", \"" + q + "\"]");
+      assertThat(CeleryJson.parse(redis.raw.hget("unacked", first.deliveryTag())).get(1).asText())
+          .isEqualTo("a/b");
+      assertThat(second.message().header("id")).isEqualTo("apium-1");
+      assertThat(redis.raw.hget("unacked", second.deliveryTag()))
+          .isEqualTo("[" + apium + ", \"\", \"" + q + "\"]");
+      first.ack();
+      second.ack();
+    }
+  }
+
+  @Test
   void requeueGoesToTheBackAndCloseRestoresToTheFrontWithRedelivered() throws Exception {
     String q = RedisTestSupport.unique("rs");
     RedisBroker own = new RedisBroker(redis.url(), ApiumConfig.of(Map.of()));

@@ -3,6 +3,10 @@
 -- KEYS[1]  unacked          hash  tag -> '[envelope, exchange, routing_key]'
 -- KEYS[2]  unacked_index    zset  tag -> epoch seconds
 -- KEYS[3]  dead-letter list (envelopes that are not JSON objects go there, never back)
+-- An envelope in the layout kombu and Apium write (ending in properties' delivery_info, priority,
+-- body_encoding, delivery_tag) is not decoded here: its exchange and routing key are read with a
+-- string match, and the consumer checks the envelope in full (dead-lettering what is malformed).
+-- Any other text is decoded with cjson, and what is not a JSON object is dead-lettered here.
 -- KEYS[4..] queue lists, priority step major: KEYS[3 + s*Q + q] for step s (0..3), queue q (1..Q)
 -- ARGV[1]  now, epoch seconds (float text)
 -- ARGV[2]  how many messages at most
@@ -22,6 +26,8 @@ local order = {}
 for i = 1, q do order[i] = i end
 local out = {}
 local prefix, first = ARGV[4 + q], tonumber(ARGV[5 + q])
+local usual = '^{.*"delivery_info": ?{"exchange": ?("[^"\\]*"), ?"routing_key": ?("[^"\\]*")}, ?'
+  .. '"priority": ?%d+, ?"body_encoding": ?"base64", ?"delivery_tag": ?"[^"\\]*"}}$'
 for n = 1, max do
   local raw, hit = nil, nil
   for s = 0, 3 do
@@ -36,25 +42,33 @@ for n = 1, max do
   local qi = order[hit]
   table.remove(order, hit)
   table.insert(order, qi)
-  local ok, env = pcall(cjson.decode, raw)
-  if not ok or type(env) ~= 'table' then
+  local tail = nil
+  local _, _, ex, rk = string.find(raw, usual)
+  if ex then
+    tail = ', ' .. ex .. ', ' .. rk .. ']'
+  else
+    local ok, env = pcall(cjson.decode, raw)
+    if ok and type(env) == 'table' then
+      ex, rk = '', ARGV[3 + qi]
+      local props = env['properties']
+      if type(props) == 'table' then
+        local info = props['delivery_info']
+        if type(info) == 'table' then
+          if type(info['exchange']) == 'string' then ex = info['exchange'] end
+          if type(info['routing_key']) == 'string' then rk = info['routing_key'] end
+        end
+      end
+      tail = ', ' .. cjson.encode(ex) .. ', ' .. cjson.encode(rk) .. ']'
+    end
+  end
+  if not tail then
     local reason = 'envelope is not a JSON object'
     redis.call('LPUSH', KEYS[3], cjson.encode({reason = reason, queue = ARGV[3 + qi],
       dead_at = tonumber(ARGV[1]), raw = raw}))
     table.insert(out, 0) table.insert(out, qi) table.insert(out, reason) table.insert(out, raw)
   else
-    local props = env['properties']
-    local ex, rk = '', ARGV[3 + qi]
-    if type(props) == 'table' then
-      local info = props['delivery_info']
-      if type(info) == 'table' then
-        if type(info['exchange']) == 'string' then ex = info['exchange'] end
-        if type(info['routing_key']) == 'string' then rk = info['routing_key'] end
-      end
-    end
     local tag = prefix .. string.format('%d', first + n - 1)
     redis.call('ZADD', KEYS[2], ARGV[1], tag)
-    local tail = ', ' .. cjson.encode(ex) .. ', ' .. cjson.encode(rk) .. ']'
     redis.call('HSET', KEYS[1], tag, '[' .. raw .. tail)
     table.insert(out, 1) table.insert(out, qi) table.insert(out, tag) table.insert(out, raw)
   end
