@@ -36,7 +36,6 @@ final class LuaScripts {
   }
 
   static final LuaScripts POP = new LuaScripts("pop");
-  static final LuaScripts ACK = new LuaScripts("ack");
   static final LuaScripts RESTORE = new LuaScripts("restore");
   static final LuaScripts DEAD_LETTER = new LuaScripts("dead_letter");
   static final LuaScripts RELEASE_LOCK = new LuaScripts("release_lock");

@@ -44,13 +44,19 @@ import org.slf4j.LoggerFactory;
  * reply can lose a message between pop and bookkeeping. Entries older than {@code
  * visibility_timeout} are restored under {@code unacked_mutex} when the first consumer starts and
  * then every half timeout (at most every minute); {@link Delivery#keepAlive()} refreshes an entry's
- * score so a held ETA task is not restored while its holder lives. Ack, requeue (LPUSH, the back),
- * restore (RPUSH, delivered next, with {@code redelivered} flags) and dead-letter are
- * compare-and-set on the entry. Dead letters go to the list {@code apium.dead} (behind {@code
- * global_keyprefix}), one JSON record {@code {reason, queue, delivery_tag, dead_at, raw}} each.
+ * score so a held ETA task is not restored while its holder lives. Every pop holds its message
+ * under a fresh tag (a random per-consumer prefix and a counter, not the envelope's {@code
+ * delivery_tag}), so a message restored and popped again never shares a tag with its old holder:
+ * ack is kombu's plain {@code ZREM unacked_index} + {@code HDEL unacked} by tag, batched and
+ * written asynchronously by an {@link AckBatcher} (an ack that is never written leaves the message
+ * to be redelivered after the visibility timeout); requeue (LPUSH, the back), restore (RPUSH,
+ * delivered next, with {@code redelivered} flags) and dead-letter are synchronous scripts that act
+ * only while the tag is still there. Stale entries are restored compare-and-set on the entry read.
+ * Dead letters go to the list {@code apium.dead} (behind {@code global_keyprefix}), one JSON record
+ * {@code {reason, queue, delivery_tag, dead_at, raw}} each.
  *
- * <p>Thread-safe; {@link #close()} stops consumers, restores every delivery still held to the
- * consuming end of its queue, then closes the connections.
+ * <p>Thread-safe; {@link #close()} stops consumers, writes the acks still queued, restores every
+ * delivery still held to the consuming end of its queue, then closes the connections.
  */
 public final class RedisBroker implements Broker {
   private static final Logger LOG = LoggerFactory.getLogger(RedisBroker.class);
@@ -65,6 +71,7 @@ public final class RedisBroker implements Broker {
   private final Map<RedisDelivery, Boolean> held = new ConcurrentHashMap<>();
   private final List<RedisConsumer> consumers = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService timer;
+  private volatile AckBatcher acks;
   private volatile boolean restoring;
   private volatile boolean closed;
 
@@ -83,7 +90,7 @@ public final class RedisBroker implements Broker {
     }
     this.keys = new RedisKeys(config.get(ApiumConfig.GLOBAL_KEYPREFIX, ""), connector.database());
     this.visibility = config.getSeconds(ApiumConfig.VISIBILITY_TIMEOUT, Duration.ofHours(1));
-    this.ledger = new UnackedLedger(connection.sync(), keys, visibility);
+    this.ledger = new UnackedLedger(connection, keys, visibility);
     this.fanout =
         new FanoutHub(
             connector,
@@ -204,9 +211,16 @@ public final class RedisBroker implements Broker {
     RedisConsumer consumer =
         new RedisConsumer(this, queues, prefetch, handler, CONSUMERS.incrementAndGet());
     consumers.add(consumer);
+    startAcking();
     startRestoring();
     consumer.start();
     return consumer;
+  }
+
+  private synchronized void startAcking() {
+    if (acks == null) {
+      acks = new AckBatcher(ledger::ack, connector.where());
+    }
   }
 
   private synchronized void startRestoring() {
@@ -302,6 +316,10 @@ public final class RedisBroker implements Broker {
     for (RedisConsumer consumer : consumers) {
       consumer.close();
     }
+    AckBatcher batcher = acks;
+    if (batcher != null) {
+      batcher.close();
+    }
     int restored = 0;
     for (RedisDelivery delivery : List.copyOf(held.keySet())) {
       try {
@@ -327,6 +345,10 @@ public final class RedisBroker implements Broker {
     closed = true;
     timer.shutdownNow();
     consumers.forEach(RedisConsumer::abandon);
+    AckBatcher batcher = acks;
+    if (batcher != null) {
+      batcher.abandon();
+    }
     fanout.close();
     connection.close();
     connector.close();
@@ -344,6 +366,11 @@ public final class RedisBroker implements Broker {
 
   UnackedLedger ledger() {
     return ledger;
+  }
+
+  /** The ack batcher; exists once the first {@link #consume} started, before any delivery. */
+  AckBatcher acks() {
+    return acks;
   }
 
   RedisCommands<String, String> commands() {

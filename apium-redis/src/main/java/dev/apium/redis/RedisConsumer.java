@@ -10,7 +10,6 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -34,6 +33,7 @@ import org.slf4j.LoggerFactory;
 final class RedisConsumer implements Subscription {
   private static final Logger LOG = LoggerFactory.getLogger(RedisConsumer.class);
   private static final int MAX_BATCH = 32;
+  private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
   private final RedisBroker broker;
   private final List<String> queues;
@@ -44,8 +44,10 @@ final class RedisConsumer implements Subscription {
   private final Thread thread;
   private volatile int prefetch;
   private volatile boolean running = true;
+  private final String tagPrefix;
   private int outstanding;
   private int watch;
+  private long nextTag;
 
   RedisConsumer(
       RedisBroker broker, List<String> queues, int prefetch, Consumer<Delivery> handler, int n) {
@@ -56,9 +58,21 @@ final class RedisConsumer implements Subscription {
     this.queues = new ArrayList<>(queues);
     this.handler = handler;
     this.prefetch = Math.max(1, prefetch);
+    this.tagPrefix = newTagPrefix();
     this.blocking = broker.connector().connect();
     this.thread = new Thread(this::loop, "apium-redis-consumer-" + n);
     thread.setDaemon(true);
+  }
+
+  /**
+   * 16 random hex digits and a dot: a consumer's delivery tags are this prefix and a counter,
+   * unique without a UUID per message, and never a UUID4 like the envelope tags kombu holds
+   * messages under.
+   */
+  static String newTagPrefix() {
+    byte[] bytes = new byte[8];
+    RANDOM.nextBytes(bytes);
+    return java.util.HexFormat.of().formatHex(bytes) + ".";
   }
 
   void start() {
@@ -169,25 +183,24 @@ final class RedisConsumer implements Subscription {
         keys[3 + s * q + i] = broker.keys().queue(queues.get(i), RedisKeys.STEPS[s]);
       }
     }
-    String[] args = new String[3 + q + max];
+    String[] args = new String[5 + q];
     args[0] = UnackedLedger.score(UnackedLedger.now());
     args[1] = Integer.toString(max);
     args[2] = Integer.toString(q);
     for (int i = 0; i < q; i++) {
       args[3 + i] = queues.get(i);
     }
-    for (int i = 0; i < max; i++) {
-      args[3 + q + i] = UUID.randomUUID().toString();
-    }
+    args[3 + q] = tagPrefix;
+    args[4 + q] = Long.toString(nextTag);
+    nextTag += max;
     List<Object> out = LuaScripts.POP.run(broker.commands(), ScriptOutputType.MULTI, keys, args);
     List<String> order = new ArrayList<>(queues);
-    int count = out.size() / 5;
-    for (int i = 0; i + 4 < out.size(); i += 5) {
+    int count = out.size() / 4;
+    for (int i = 0; i + 3 < out.size(); i += 4) {
       boolean ok = ((Number) out.get(i)).intValue() == 1;
       String queue = order.get(((Number) out.get(i + 1)).intValue() - 1);
       String tagOrReason = (String) out.get(i + 2);
       String raw = (String) out.get(i + 3);
-      String tail = (String) out.get(i + 4);
       queues.remove(queue);
       queues.add(queue);
       if (!ok) {
@@ -199,16 +212,16 @@ final class RedisConsumer implements Subscription {
         continue;
       }
       if (running) {
-        dispatch(queue, tagOrReason, raw, "[" + raw + tail);
+        dispatch(queue, tagOrReason, raw);
       } else {
         // closed while popping: the message goes back to the front of its queue, not to a handler
-        broker.ledger().restore(tagOrReason, "[" + raw + tail, false, queue, null);
+        broker.ledger().restoreHeld(tagOrReason, raw, false, queue);
       }
     }
     return count;
   }
 
-  private void dispatch(String queue, String tag, String raw, String entry) {
+  private void dispatch(String queue, String tag, String raw) {
     String entryExchange;
     String entryKey;
     WireMessage message;
@@ -221,7 +234,7 @@ final class RedisConsumer implements Subscription {
           tag,
           e.getMessage(),
           broker.keys().dead());
-      broker.ledger().deadLetter(tag, entry, Envelopes.deadRecord(e.getMessage(), queue, tag, raw));
+      broker.ledger().deadLetterHeld(tag, Envelopes.deadRecord(e.getMessage(), queue, tag, raw));
       return;
     }
     Object info = message.property("delivery_info");
@@ -236,7 +249,7 @@ final class RedisConsumer implements Subscription {
       }
     }
     RedisDelivery delivery =
-        new RedisDelivery(broker, this, tag, queue, entryExchange, entryKey, raw, entry, message);
+        new RedisDelivery(broker, this, tag, queue, entryExchange, entryKey, raw, message);
     lock.lock();
     try {
       outstanding++;

@@ -7,10 +7,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One popped message while it sits in {@code unacked}: it remembers the exact entry it wrote there
- * so that ack, requeue, restore and dead-letter are compare-and-set (a tag restored and re-popped
- * by someone else is never touched). Settled once, from any thread; the broker restores the
- * unsettled ones when it closes.
+ * One popped message while it sits in {@code unacked} under the fresh tag its pop gave it. Tags are
+ * unique per pop, so ack, requeue, restore and dead-letter work by tag alone: a message restored
+ * meanwhile (stale, past the visibility timeout) and popped again is held under another tag and is
+ * never touched. Settled once, from any thread; the broker restores the unsettled ones when it
+ * closes.
  */
 final class RedisDelivery implements Delivery {
   private static final Logger LOG = LoggerFactory.getLogger(RedisDelivery.class);
@@ -22,7 +23,6 @@ final class RedisDelivery implements Delivery {
   private final String exchange;
   private final String routingKey;
   private final String raw;
-  private final String entry;
   private final WireMessage message;
   private final AtomicBoolean settled = new AtomicBoolean();
 
@@ -34,7 +34,6 @@ final class RedisDelivery implements Delivery {
       String exchange,
       String routingKey,
       String raw,
-      String entry,
       WireMessage message) {
     this.broker = broker;
     this.consumer = consumer;
@@ -43,7 +42,6 @@ final class RedisDelivery implements Delivery {
     this.exchange = exchange;
     this.routingKey = routingKey;
     this.raw = raw;
-    this.entry = entry;
     this.message = message;
   }
 
@@ -77,14 +75,15 @@ final class RedisDelivery implements Delivery {
     return Envelopes.isRedelivered(message);
   }
 
-  String entry() {
-    return entry;
-  }
-
+  /**
+   * Queues the ack and returns at once: the broker's {@link AckBatcher} writes it with the others
+   * queued meanwhile. If it is never written (Redis lost for good, the process killed first) the
+   * message stays in {@code unacked} and is redelivered after the visibility timeout.
+   */
   @Override
   public void ack() {
     if (settle()) {
-      broker.run("ack " + tag, () -> broker.ledger().ack(tag, entry));
+      broker.acks().ack(tag);
     }
   }
 
@@ -92,9 +91,9 @@ final class RedisDelivery implements Delivery {
   public void reject(boolean requeue) {
     if (settle()) {
       if (requeue) {
-        broker.run("requeue " + tag, () -> broker.ledger().restore(tag, entry, true, queue, null));
+        broker.run("requeue " + tag, () -> broker.ledger().restoreHeld(tag, raw, true, queue));
       } else {
-        broker.run("reject " + tag, () -> broker.ledger().ack(tag, entry));
+        broker.acks().ack(tag);
       }
     }
   }
@@ -104,7 +103,7 @@ final class RedisDelivery implements Delivery {
     if (settle()) {
       LOG.warn("message {} from queue {} dead-lettered: {}", tag, queue, reason);
       String record = Envelopes.deadRecord(reason, queue, tag, raw);
-      broker.run("dead-letter " + tag, () -> broker.ledger().deadLetter(tag, entry, record));
+      broker.run("dead-letter " + tag, () -> broker.ledger().deadLetterHeld(tag, record));
     }
   }
 
@@ -123,7 +122,7 @@ final class RedisDelivery implements Delivery {
   /** Restores the message to the consuming end of its queue (warm shutdown); not an ack. */
   void restoreOnClose() {
     if (settle()) {
-      broker.ledger().restore(tag, entry, false, queue, null);
+      broker.ledger().restoreHeld(tag, raw, false, queue);
     }
   }
 

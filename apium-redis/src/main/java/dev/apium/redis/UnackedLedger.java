@@ -4,37 +4,56 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.MalformedMessageException;
 import io.lettuce.core.Range;
+import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.ZAddArgs;
+import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * kombu's ack emulation on Redis: the {@code unacked} hash and {@code unacked_index} zset. Acks,
- * restores (own, requeue, stale past {@code visibility_timeout} under {@code unacked_mutex}),
- * dead-letters and keep-alives, each one Lua script on the broker's shared command connection.
- * Called from consumer threads, whatever thread settles a delivery, and the broker's restore timer;
- * holds no state of its own besides names, so shutdown needs nothing here.
+ * kombu's ack emulation on Redis: the {@code unacked} hash and {@code unacked_index} zset. Acks
+ * (kombu's plain ZREM + HDEL, many tags at once), restores (own, requeue, stale past {@code
+ * visibility_timeout} under {@code unacked_mutex}), dead-letters and keep-alives, each one command
+ * pair or Lua script on the broker's shared command connection. Deliveries this process holds are
+ * settled by tag alone (tags are unique per pop); entries read back from {@code unacked} (stale
+ * ones, perhaps held by kombu under an envelope tag) are restored compare-and-set on the entry.
+ * Called from consumer threads, the broker's ack flusher, whatever thread settles a delivery, and
+ * the broker's restore timer; holds no state of its own besides names, so shutdown needs nothing
+ * here.
  */
 final class UnackedLedger {
   private static final Logger LOG = LoggerFactory.getLogger(UnackedLedger.class);
   private static final long MUTEX_MILLIS = 300_000;
 
+  private static final int MAX_ACK_ARGS = 4096;
+
+  private final StatefulRedisConnection<String, String> connection;
   private final RedisCommands<String, String> redis;
   private final RedisKeys keys;
   private final Duration visibility;
 
-  UnackedLedger(RedisCommands<String, String> redis, RedisKeys keys, Duration visibility) {
-    this.redis = redis;
+  UnackedLedger(
+      StatefulRedisConnection<String, String> connection, RedisKeys keys, Duration visibility) {
+    this.connection = connection;
+    this.redis = connection.sync();
     this.keys = keys;
     this.visibility = visibility;
   }
@@ -48,15 +67,32 @@ final class UnackedLedger {
     return java.math.BigDecimal.valueOf(seconds).toPlainString();
   }
 
-  boolean ack(String tag, String entry) {
-    long done =
-        LuaScripts.ACK.run(
-            redis,
-            ScriptOutputType.INTEGER,
-            new String[] {keys.unacked(), keys.unackedIndex()},
-            tag,
-            entry);
-    return done == 1;
+  /**
+   * Forgets delivered messages by tag, as kombu acks: {@code ZREM unacked_index tags...} and {@code
+   * HDEL unacked tags...}, both written in one go and then awaited. No compare is needed: every pop
+   * gets a fresh tag, so a tag restored meanwhile and popped again lives on under another tag.
+   */
+  void ack(List<String> tags) {
+    for (int from = 0; from < tags.size(); from += MAX_ACK_ARGS) {
+      List<String> chunk = tags.subList(from, Math.min(tags.size(), from + MAX_ACK_ARGS));
+      AsyncCommand<String, String, Long> zrem =
+          new AsyncCommand<>(
+              new Command<>(
+                  CommandType.ZREM,
+                  new IntegerOutput<>(StringCodec.UTF8),
+                  new CommandArgs<>(StringCodec.UTF8)
+                      .addKey(keys.unackedIndex())
+                      .addValues(chunk)));
+      AsyncCommand<String, String, Long> hdel =
+          new AsyncCommand<>(
+              new Command<>(
+                  CommandType.HDEL,
+                  new IntegerOutput<>(StringCodec.UTF8),
+                  new CommandArgs<>(StringCodec.UTF8).addKey(keys.unacked()).addValues(chunk)));
+      connection.dispatch(List.of(zrem, hdel));
+      await(zrem);
+      await(hdel);
+    }
   }
 
   void keepAlive(String tag) {
@@ -76,11 +112,38 @@ final class UnackedLedger {
   }
 
   /**
-   * Puts one entry back. {@code fallbackQueue} is used when the stored exchange routes nowhere
-   * (null: dead-letter it instead). {@code staleBefore} is the highest index score still stale, or
-   * null for no check.
+   * Moves a message this process popped (and still holds under {@code tag}) to the dead-letter
+   * list; by tag alone, as tags are unique per pop. False when the tag is gone (restored as stale).
    */
-  boolean restore(String tag, String entry, boolean leftmost, String fallbackQueue, Double stale) {
+  boolean deadLetterHeld(String tag, String record) {
+    return deadLetter(tag, "", record);
+  }
+
+  /**
+   * Puts back a message this process popped and still holds under {@code tag}: to {@code queue}, at
+   * the back ({@code leftmost}, a requeue) or the consuming end (a restore on close), with kombu's
+   * redelivered flags. By tag alone, as tags are unique per pop.
+   */
+  boolean restoreHeld(String tag, String raw, boolean leftmost, String queue) {
+    JsonNode envelope;
+    try {
+      envelope = CeleryJson.parse(raw);
+    } catch (MalformedMessageException e) {
+      envelope = null;
+    }
+    if (envelope == null || !envelope.isObject()) {
+      LOG.warn("unacked message {} is not a JSON object; moved to {}", tag, keys.dead());
+      return deadLetterHeld(
+          tag, Envelopes.deadRecord("envelope is not a JSON object", queue, tag, raw));
+    }
+    return restoreEnvelope(tag, "", envelope, List.of(queue), leftmost, null);
+  }
+
+  /**
+   * Puts one entry read from {@code unacked} back, compare-and-set on the entry. {@code
+   * staleBefore} is the highest index score still stale, or null for no check.
+   */
+  boolean restore(String tag, String entry, Double stale) {
     JsonNode envelope;
     String exchange;
     String routingKey;
@@ -97,22 +160,30 @@ final class UnackedLedger {
           "unacked entry {} is unreadable ({}); moved to {}", tag, e.getMessage(), keys.dead());
       return deadLetter(tag, entry, Envelopes.deadRecord(e.getMessage(), null, tag, entry));
     }
-    Object priority = envelope.path("properties").path("priority").numberValue();
-    List<String> targets = new ArrayList<>();
-    for (String queue : lookup(exchange, routingKey, fallbackQueue)) {
-      targets.add(keys.queue(queue, priority));
-    }
-    if (targets.isEmpty()) {
+    Set<String> queues = lookup(exchange, routingKey, null);
+    if (queues.isEmpty()) {
       String reason =
           "restore found no queue bound to exchange '" + exchange + "' key '" + routingKey + "'";
       LOG.warn("unacked message {}: {}; moved to {}", tag, reason, keys.dead());
       return deadLetter(tag, entry, Envelopes.deadRecord(reason, null, tag, envelope.toString()));
     }
-    String[] scriptKeys = new String[2 + targets.size()];
+    return restoreEnvelope(tag, entry, envelope, queues, false, stale);
+  }
+
+  private boolean restoreEnvelope(
+      String tag,
+      String entry,
+      JsonNode envelope,
+      java.util.Collection<String> queues,
+      boolean leftmost,
+      Double stale) {
+    Object priority = envelope.path("properties").path("priority").numberValue();
+    String[] scriptKeys = new String[2 + queues.size()];
     scriptKeys[0] = keys.unacked();
     scriptKeys[1] = keys.unackedIndex();
-    for (int i = 0; i < targets.size(); i++) {
-      scriptKeys[2 + i] = targets.get(i);
+    int i = 2;
+    for (String queue : queues) {
+      scriptKeys[i++] = keys.queue(queue, priority);
     }
     long done =
         LuaScripts.RESTORE.run(
@@ -167,7 +238,7 @@ final class UnackedLedger {
         String entry = redis.hget(keys.unacked(), tag);
         if (entry == null) {
           redis.zrem(keys.unackedIndex(), tag);
-        } else if (restore(tag, entry, false, null, threshold)) {
+        } else if (restore(tag, entry, threshold)) {
           restored++;
         }
       }
@@ -179,6 +250,19 @@ final class UnackedLedger {
       LOG.info("restored {} unacknowledged message(s) older than {}", restored, visibility);
     }
     return restored;
+  }
+
+  private static <T> T await(AsyncCommand<String, String, T> command) {
+    try {
+      return command.get(RedisConnector.COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new RedisException("interrupted", e);
+    } catch (ExecutionException e) {
+      throw e.getCause() instanceof RedisException re ? re : new RedisException(e.getCause());
+    } catch (TimeoutException e) {
+      throw new RedisException("no reply within " + RedisConnector.COMMAND_TIMEOUT, e);
+    }
   }
 
   private static byte[] uuidBytes() {

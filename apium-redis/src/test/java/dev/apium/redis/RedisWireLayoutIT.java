@@ -197,7 +197,9 @@ class RedisWireLayoutIT {
     BlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
     try (Subscription s = broker.consume(List.of(q), 1, got::add)) {
       Delivery d = poll(got);
-      assertThat(d.deliveryTag()).isEqualTo("7e1b5a57-2c52-4a3c-9b0e-1f1a0f5d2c11");
+      // held under a fresh tag of its own pop, not the envelope's (which kombu may hold it under)
+      assertThat(d.deliveryTag()).isNotEqualTo("7e1b5a57-2c52-4a3c-9b0e-1f1a0f5d2c11");
+      assertThat(redis.raw.hexists("unacked", "7e1b5a57-2c52-4a3c-9b0e-1f1a0f5d2c11")).isFalse();
       assertThat(TaskMessageCodec.decode(d.message()).args().toString()).isEqualTo("[3,4]");
       assertThat(d.redelivered()).isFalse();
       assertThat(redis.raw.hget("unacked", d.deliveryTag()))
@@ -206,8 +208,53 @@ class RedisWireLayoutIT {
           .isCloseTo(
               System.currentTimeMillis() / 1000.0, org.assertj.core.data.Offset.offset(30.0));
       d.ack();
-      assertThat(redis.raw.hexists("unacked", d.deliveryTag())).isFalse();
+      // acks are written asynchronously, batched
+      await()
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> redis.raw.hexists("unacked", d.deliveryTag()) == Boolean.FALSE);
       assertThat(redis.raw.zscore("unacked_index", d.deliveryTag())).isNull();
+    }
+  }
+
+  @Test
+  void unackedEntryIsKombusTripleForKombuAndApiumLayouts() throws Exception {
+    String q = RedisTestSupport.unique("entry");
+    String body =
+        Base64.getEncoder()
+            .encodeToString(
+                "[[1, 2], {}, {\"callbacks\": null, \"errbacks\": null, \"chain\": null,"
+                    .concat(" \"chord\": null}]")
+                    .getBytes(StandardCharsets.UTF_8));
+    // as kombu's json.dumps writes it (", " and ": "), delivery_info last but priority and tags
+    String kombu =
+        "{\"body\": \""
+            + body
+            + "\", \"content-encoding\": \"utf-8\", \"content-type\": \"application/json\","
+            + " \"headers\": {\"task\": \"spec.add\", \"id\": \"py-2\"}, \"properties\":"
+            + " {\"correlation_id\": \"py-2\", \"reply_to\": \"\", \"delivery_mode\": 2,"
+            + " \"delivery_info\": {\"exchange\": \"a/b\", \"routing_key\": \""
+            + q
+            + "\"}, \"priority\": 0, \"body_encoding\": \"base64\", \"delivery_tag\":"
+            + " \"0f1b5a57-2c52-4a3c-9b0e-1f1a0f5d2c11\"}}";
+    redis.raw.lpush(q, kombu);
+    broker.publish(q, RedisTestSupport.wire("apium-1", 0));
+    String apium = redis.raw.lindex(q, 0);
+
+    BlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
+    try (Subscription s = broker.consume(List.of(q), 2, got::add)) {
+      Delivery first = poll(got);
+      Delivery second = poll(got);
+      assertThat(first.message().header("id")).isEqualTo("py-2");
+      assertThat(first.exchange()).isEqualTo("a/b");
+      assertThat(redis.raw.hget("unacked", first.deliveryTag()))
+          .isEqualTo("[" + kombu + ", \"a/b\", \"" + q + "\"]");
+      assertThat(CeleryJson.parse(redis.raw.hget("unacked", first.deliveryTag())).get(1).asText())
+          .isEqualTo("a/b");
+      assertThat(second.message().header("id")).isEqualTo("apium-1");
+      assertThat(redis.raw.hget("unacked", second.deliveryTag()))
+          .isEqualTo("[" + apium + ", \"\", \"" + q + "\"]");
+      first.ack();
+      second.ack();
     }
   }
 
@@ -221,6 +268,7 @@ class RedisWireLayoutIT {
     Delivery first = poll(got);
     String tag = first.deliveryTag();
     own.publish(q, RedisTestSupport.wire("m2", 0));
+    String m2Tag = CeleryJson.parse(redis.raw.lindex(q, 0)).at("/properties/delivery_tag").asText();
     first.reject(true);
     // requeued to the LPUSH end: m2 is now served before m1
     assertThat(redis.raw.hexists("unacked", tag)).isFalse();
@@ -228,14 +276,16 @@ class RedisWireLayoutIT {
     assertThat(second.message().header("id")).isEqualTo("m2");
     s.close();
     own.close();
-    // close restored m2 to the consuming end (RPUSH), with redelivered flags and the same tag
+    // close restored m2 to the consuming end (RPUSH), with redelivered flags and the envelope as
+    // published (its delivery_tag too: only the unacked key is per pop)
     List<String> list = redis.raw.lrange(q, 0, -1);
     assertThat(list).hasSize(2);
     JsonNode restored = CeleryJson.parse(list.get(1));
     assertThat(restored.at("/headers/id").asText()).isEqualTo("m2");
     assertThat(restored.at("/headers/redelivered").asBoolean()).isTrue();
     assertThat(restored.at("/properties/delivery_info/redelivered").asBoolean()).isTrue();
-    assertThat(restored.at("/properties/delivery_tag").asText()).isEqualTo(second.deliveryTag());
+    assertThat(restored.at("/properties/delivery_tag").asText()).isEqualTo(m2Tag);
+    assertThat(second.deliveryTag()).isNotEqualTo(m2Tag);
     assertThat(redis.raw.hlen("unacked")).isZero();
 
     try (Subscription again = broker.consume(List.of(q), 1, got::add)) {
@@ -303,7 +353,9 @@ class RedisWireLayoutIT {
         Delivery d = poll(got);
         assertThat(redis.raw.hexists("app1:unacked", d.deliveryTag())).isTrue();
         d.ack();
-        assertThat(redis.raw.hexists("app1:unacked", d.deliveryTag())).isFalse();
+        await()
+            .atMost(Duration.ofSeconds(5))
+            .until(() -> redis.raw.hexists("app1:unacked", d.deliveryTag()) == Boolean.FALSE);
       }
     }
   }

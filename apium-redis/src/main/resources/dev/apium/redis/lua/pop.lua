@@ -8,56 +8,102 @@
 -- ARGV[2]  how many messages at most
 -- ARGV[3]  Q, the number of queues
 -- ARGV[4 .. 3+Q]          queue names (routing key when the envelope has no delivery_info)
--- ARGV[4+Q .. 3+Q+max]    fresh delivery tags, used when an envelope has none or a taken one
--- Returns a flat array of 5-tuples: {1, queue index, tag, envelope, entry tail} for a delivery,
--- where the unacked entry is '[' .. envelope .. entry tail; {0, queue index, reason, envelope, ''}
--- for a message moved to the dead-letter list.
--- Queues are served round-robin (the queue that delivered moves to the end), lower step first.
+-- ARGV[4+Q]  the consumer's delivery tag prefix (random, unique per consumer)
+-- ARGV[5+Q]  the consumer's next tag number: the n-th message popped gets tag prefix .. (number+n-1)
+--            Every pop gets a fresh tag, never the envelope's delivery_tag, so a message restored
+--            and popped again is held under a new tag and an ack by tag (ZREM + HDEL) of the old
+--            holder cannot touch it.
+-- Returns a flat array of 4-tuples: {1, queue index, tag, envelope} for a delivery;
+-- {0, queue index, reason, envelope} for a message moved to the dead-letter list.
+-- Queues are served round-robin (the queue that delivered moves to the end), lower step first;
+-- a single queue is popped with RPOP count. The unacked writes are one ZADD and one HSET for all.
+-- An envelope in the layout kombu and Apium write (ending in properties' delivery_info, priority,
+-- body_encoding, delivery_tag) is not decoded here: its exchange and routing key are read with a
+-- string match, and the consumer checks the envelope in full (dead-lettering what is malformed).
+-- Any other text is decoded with cjson, and what is not a JSON object is dead-lettered here.
 local max = tonumber(ARGV[2])
 local q = tonumber(ARGV[3])
-local order = {}
-for i = 1, q do order[i] = i end
-local out = {}
-for n = 1, max do
-  local raw, hit = nil, nil
+local prefix, first = ARGV[4 + q], tonumber(ARGV[5 + q])
+local usual = '^"delivery_info": ?{"exchange": ?("[^"\\]*"), ?"routing_key": ?("[^"\\]*")}, ?'
+  .. '"priority": ?%d+, ?"body_encoding": ?"base64", ?"delivery_tag": ?"[^"\\]*"}}$'
+
+-- take the messages: raws[i] came from queue index from[i]
+local raws, from = {}, {}
+if q == 1 then
   for s = 0, 3 do
-    for pos = 1, q do
-      local key = KEYS[3 + s * q + order[pos]]
-      raw = redis.call('RPOP', key)
-      if raw then hit = pos break end
+    local got = redis.call('RPOP', KEYS[4 + s], max - #raws)
+    if got then
+      for _, raw in ipairs(got) do
+        raws[#raws + 1] = raw
+        from[#from + 1] = 1
+      end
+      if #raws == max then break end
     end
-    if raw then break end
   end
-  if not raw then break end
-  local qi = order[hit]
-  table.remove(order, hit)
-  table.insert(order, qi)
-  local ok, env = pcall(cjson.decode, raw)
-  if not ok or type(env) ~= 'table' then
+else
+  local order = {}
+  for i = 1, q do order[i] = i end
+  for n = 1, max do
+    local raw, hit = nil, nil
+    for s = 0, 3 do
+      for pos = 1, q do
+        raw = redis.call('RPOP', KEYS[3 + s * q + order[pos]])
+        if raw then hit = pos break end
+      end
+      if raw then break end
+    end
+    if not raw then break end
+    local qi = order[hit]
+    table.remove(order, hit)
+    table.insert(order, qi)
+    raws[n] = raw
+    from[n] = qi
+  end
+end
+
+-- hold them under fresh tags, or dead-letter what is not a JSON object
+local out, scored, held = {}, {}, {}
+for n = 1, #raws do
+  local raw, qi = raws[n], from[n]
+  local tail, _, ex, rk = nil
+  if string.byte(raw, 1) == 123 then
+    local at = string.find(raw, '"delivery_info":', math.max(1, #raw - 1023), true)
+    if at then _, _, ex, rk = string.find(raw, usual, at) end
+  end
+  if ex then
+    tail = ', ' .. ex .. ', ' .. rk .. ']'
+  else
+    local ok, env = pcall(cjson.decode, raw)
+    if ok and type(env) == 'table' then
+      ex, rk = '', ARGV[3 + qi]
+      local props = env['properties']
+      if type(props) == 'table' then
+        local info = props['delivery_info']
+        if type(info) == 'table' then
+          if type(info['exchange']) == 'string' then ex = info['exchange'] end
+          if type(info['routing_key']) == 'string' then rk = info['routing_key'] end
+        end
+      end
+      tail = ', ' .. cjson.encode(ex) .. ', ' .. cjson.encode(rk) .. ']'
+    end
+  end
+  local o = #out
+  if tail then
+    local tag = prefix .. string.format('%d', first + n - 1)
+    scored[#scored + 1] = ARGV[1]
+    scored[#scored + 1] = tag
+    held[#held + 1] = tag
+    held[#held + 1] = '[' .. raw .. tail
+    out[o + 1], out[o + 2], out[o + 3], out[o + 4] = 1, qi, tag, raw
+  else
     local reason = 'envelope is not a JSON object'
     redis.call('LPUSH', KEYS[3], cjson.encode({reason = reason, queue = ARGV[3 + qi],
       dead_at = tonumber(ARGV[1]), raw = raw}))
-    table.insert(out, 0) table.insert(out, qi) table.insert(out, reason) table.insert(out, raw)
-    table.insert(out, '')
-  else
-    local props = env['properties']
-    local tag, ex, rk = nil, '', ARGV[3 + qi]
-    if type(props) == 'table' then
-      if type(props['delivery_tag']) == 'string' and props['delivery_tag'] ~= '' then
-        tag = props['delivery_tag']
-      end
-      local info = props['delivery_info']
-      if type(info) == 'table' then
-        if type(info['exchange']) == 'string' then ex = info['exchange'] end
-        if type(info['routing_key']) == 'string' then rk = info['routing_key'] end
-      end
-    end
-    if not tag or redis.call('HEXISTS', KEYS[1], tag) == 1 then tag = ARGV[3 + q + n] end
-    redis.call('ZADD', KEYS[2], ARGV[1], tag)
-    local tail = ', ' .. cjson.encode(ex) .. ', ' .. cjson.encode(rk) .. ']'
-    redis.call('HSET', KEYS[1], tag, '[' .. raw .. tail)
-    table.insert(out, 1) table.insert(out, qi) table.insert(out, tag) table.insert(out, raw)
-    table.insert(out, tail)
+    out[o + 1], out[o + 2], out[o + 3], out[o + 4] = 0, qi, reason, raw
   end
+end
+if #held > 0 then
+  redis.call('ZADD', KEYS[2], unpack(scored))
+  redis.call('HSET', KEYS[1], unpack(held))
 end
 return out
