@@ -171,10 +171,28 @@ final class RedisConnector implements AutoCloseable {
   private static synchronized ClientResources acquire() {
     if (shared == null) {
       shared =
-          DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+          DefaultClientResources.builder()
+              .ioThreadPoolSize(2)
+              .computationThreadPoolSize(2)
+              .nettyCustomizer(new ConsolidatedFlushes())
+              .build();
     }
     users++;
     return shared;
+  }
+
+  /**
+   * Many threads write commands on one connection (pool threads storing results, the ack flusher,
+   * pipelined sends); each write would otherwise flush on its own, one {@code write(2)} per
+   * command. Netty's {@link io.netty.handler.flush.FlushConsolidationHandler} turns the flushes
+   * queued in one event-loop turn into one, and flushes at once when nothing else is pending.
+   */
+  private static final class ConsolidatedFlushes
+      implements io.lettuce.core.resource.NettyCustomizer {
+    @Override
+    public void afterChannelInitialized(io.netty.channel.Channel channel) {
+      channel.pipeline().addFirst(new io.netty.handler.flush.FlushConsolidationHandler(256, true));
+    }
   }
 
   private static synchronized void release() {
