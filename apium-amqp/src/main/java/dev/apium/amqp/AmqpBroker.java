@@ -15,6 +15,10 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,7 +43,9 @@ public final class AmqpBroker implements Broker {
   private final Publisher broadcaster;
   private final Topology topology;
   private final DelayLadder ladder;
+  private final Set<AmqpConsumption> consumptions = ConcurrentHashMap.newKeySet();
   private Connection consuming; // guarded by this
+  private ScheduledExecutorService ackTimer; // guarded by this
 
   public AmqpBroker(String url, ApiumConfig config) {
     this.connector = new AmqpConnector(AmqpUrl.parse(url), config);
@@ -86,7 +92,29 @@ public final class AmqpBroker implements Broker {
   @Override
   public Subscription consume(List<String> queues, int prefetch, Consumer<Delivery> handler) {
     queues.forEach(topology::declareTaskQueue);
-    return AmqpConsumption.start(this, consumerChannel(), queues, prefetch, handler);
+    AmqpConsumption consumption =
+        AmqpConsumption.start(this, consumerChannel(), queues, prefetch, handler, ackTimer());
+    consumptions.add(consumption);
+    return consumption;
+  }
+
+  /** A consumption whose channel is closed. */
+  void forget(AmqpConsumption consumption) {
+    consumptions.remove(consumption);
+  }
+
+  /** The one thread that sends batched acks whose linger expired, for every consumption. */
+  private synchronized ScheduledExecutorService ackTimer() {
+    if (ackTimer == null) {
+      ackTimer =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "apium-amqp-acks");
+                t.setDaemon(true);
+                return t;
+              });
+    }
+    return ackTimer;
   }
 
   @Override
@@ -177,9 +205,15 @@ public final class AmqpBroker implements Broker {
   public void close() {
     publisher.close();
     broadcaster.close();
+    consumptions.forEach(AmqpConsumption::flushAcks);
     Connection consumer;
+    ScheduledExecutorService timer;
     synchronized (this) {
       consumer = consuming;
+      timer = ackTimer;
+    }
+    if (timer != null) {
+      timer.shutdown();
     }
     closeQuietly(consumer);
     closeQuietly(publishing);
