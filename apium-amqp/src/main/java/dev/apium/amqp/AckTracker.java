@@ -32,7 +32,14 @@ final class AckTracker {
   private int unsettled;
   private int pending;
   private int done;
+  private final long gapNanos;
   private long gapTag = -1;
+  private long gapSince;
+
+  /** {@code gapNanos}: how long an unsettled tag may hold later acks back. */
+  AckTracker(long gapNanos) {
+    this.gapNanos = gapNanos;
+  }
 
   /** Handed out but not settled. */
   int unsettled() {
@@ -92,12 +99,12 @@ final class AckTracker {
 
   /**
    * Sends what is safe: a multiple ack for the longest settled prefix; then, if acks still wait
-   * behind an unsettled tag and either {@code urgentAt} of them wait or the same tag already held
-   * them at the previous flush, each of them on its own. {@code staleUpTo} drops tags of a lost
-   * channel incarnation first. The bookkeeping is updated before each send, so a failing send (a
-   * closed channel, whose unacked messages RabbitMQ requeues) is not retried.
+   * behind an unsettled tag and either {@code urgentAt} of them wait or that tag has held acks back
+   * for the tracker's gap time by {@code now}, each of them on its own. {@code staleUpTo} drops
+   * tags of a lost channel incarnation first. The bookkeeping is updated before each send, so a
+   * failing send (a closed channel, whose unacked messages RabbitMQ requeues) is not retried.
    */
-  void flush(long staleUpTo, int urgentAt, Sender sender) throws IOException {
+  void flush(long staleUpTo, int urgentAt, long now, Sender sender) throws IOException {
     while (size > 0 && tagAt(0) <= staleUpTo) {
       forget(states[head]);
       pop();
@@ -112,24 +119,28 @@ final class AckTracker {
       }
       pop();
     }
+    boolean alone = false;
     if (pending == 0) {
       gapTag = -1;
       if (done > 32 && done > size / 2) {
         compact();
       }
-      if (multiple >= 0) {
-        sender.ack(multiple, true);
+    } else {
+      if (tagAt(0) != gapTag) {
+        gapTag = tagAt(0);
+        gapSince = now;
       }
-      return;
+      alone = pending >= urgentAt || now - gapSince >= gapNanos;
     }
-    boolean persisted = tagAt(0) == gapTag;
-    gapTag = tagAt(0);
     if (multiple >= 0) {
       sender.ack(multiple, true);
     }
-    if (pending < urgentAt && !persisted) {
-      return;
+    if (alone) {
+      ackAlone(sender);
     }
+  }
+
+  private void ackAlone(Sender sender) throws IOException {
     long[] alone = new long[pending];
     int n = 0;
     for (int k = 0; k < size; k++) {

@@ -26,15 +26,19 @@ import java.util.function.Consumer;
  * consumers (what Celery uses on RabbitMQ, and what lets {@link #setPrefetch} apply at once). The
  * handler runs on amqp-client's consumer thread for this channel; acks and rejects from any thread
  * are serialised on the channel under one lock. Acks are batched by an {@link AckTracker}: a
- * settling thread sends them at once when nothing else is in flight or a quarter of the prefetch
- * window waits, otherwise the broker's ack timer sends them within {@link #LINGER_MICROS}; rejects
- * go out at once. amqp-client re-creates the channel, qos and consumers after a connection loss.
- * {@link #close()} cancels the consumers and, once every handed-out delivery is settled, sends the
- * waiting acks and closes the channel; {@link #flushAcks()} sends them early (broker close).
+ * settling thread sends them once a quarter of the prefetch window waits, otherwise the broker's
+ * ack timer sends them within {@link #LINGER_MICROS} (acks behind a still unsettled delivery wait
+ * up to {@link #GAP_NANOS}, or until half the window waits); rejects go out at once. amqp-client
+ * re-creates the channel, qos and consumers after a connection loss. {@link #close()} cancels the
+ * consumers and, once every handed-out delivery is settled, sends the waiting acks and closes the
+ * channel; {@link #flushAcks()} sends them early (broker close).
  */
 final class AmqpConsumption implements Subscription {
   /** How long a settled ack may wait for others to share its frame. */
   static final long LINGER_MICROS = 1000;
+
+  /** How long an unsettled delivery may hold back the acks of later ones. */
+  static final long GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
 
   /** The most acks that wait for a shared frame. */
   private static final int MAX_BATCH = 64;
@@ -45,8 +49,9 @@ final class AmqpConsumption implements Subscription {
   private final List<String> consumerTags = new ArrayList<>();
   private final AtomicInteger outstanding = new AtomicInteger();
   private final Object lock = new Object();
-  private final AckTracker acks = new AckTracker(); // guarded by lock
+  private final AckTracker acks = new AckTracker(GAP_NANOS); // guarded by lock
   private int batch; // guarded by lock
+  private int urgent; // guarded by lock
   private boolean flushScheduled; // guarded by lock
   private volatile boolean closed;
 
@@ -55,12 +60,16 @@ final class AmqpConsumption implements Subscription {
     this.broker = broker;
     this.channel = channel;
     this.timer = timer;
-    this.batch = batchFor(prefetch);
+    window(prefetch);
   }
 
-  /** Acks that may wait: a quarter of the window, so that waiting acks never starve it. */
-  static int batchFor(int prefetch) {
-    return prefetch <= 0 ? MAX_BATCH : Math.max(1, Math.min(prefetch / 4, MAX_BATCH));
+  /**
+   * Acks wait for a shared frame until a quarter of the window waits, and behind an unsettled
+   * delivery until half of it does, so that waiting acks never starve the window.
+   */
+  private void window(int prefetch) {
+    batch = prefetch <= 0 ? MAX_BATCH : Math.max(1, Math.min(prefetch / 4, MAX_BATCH));
+    urgent = prefetch <= 0 ? 4 * MAX_BATCH : Math.max(1, prefetch / 2);
   }
 
   static AmqpConsumption start(
@@ -142,8 +151,8 @@ final class AmqpConsumption implements Subscription {
     boolean schedule = false;
     synchronized (lock) {
       if (acks.acked(tag)) {
-        if (acks.unsettled() == 0 || acks.pending() >= batch) {
-          flushLocked(batch);
+        if (acks.pending() >= batch) {
+          flushLocked(urgent);
         }
         if (acks.pending() > 0 && !flushScheduled) {
           flushScheduled = true;
@@ -197,7 +206,7 @@ final class AmqpConsumption implements Subscription {
   private void timedFlush() {
     boolean again;
     synchronized (lock) {
-      flushLocked(batch);
+      flushLocked(urgent);
       again = acks.pending() > 0;
       flushScheduled = again;
     }
@@ -215,7 +224,7 @@ final class AmqpConsumption implements Subscription {
 
   private void flushLocked(int urgentAt) {
     try {
-      acks.flush(staleUpTo(), urgentAt, channel::basicAck);
+      acks.flush(staleUpTo(), urgentAt, System.nanoTime(), channel::basicAck);
     } catch (IOException | AlreadyClosedException e) {
       AmqpBroker.LOG.warn(
           "cannot ack deliveries: channel closed, RabbitMQ returns them to the queue ({})",
@@ -240,7 +249,7 @@ final class AmqpConsumption implements Subscription {
     synchronized (lock) {
       try {
         channel.basicQos(prefetch, true);
-        batch = batchFor(prefetch);
+        window(prefetch);
       } catch (IOException | AlreadyClosedException e) {
         throw new BrokerException("cannot change prefetch: " + Amqp.replyText(e), e);
       }

@@ -15,7 +15,7 @@ class AckTrackerTest {
   private final AckTracker.Sender sender = (tag, multiple) -> sent.add(tag + (multiple ? "+" : ""));
 
   private static AckTracker delivered(long... tags) {
-    AckTracker t = new AckTracker();
+    AckTracker t = new AckTracker(10);
     for (long tag : tags) {
       t.delivered(tag);
     }
@@ -28,23 +28,24 @@ class AckTrackerTest {
     t.acked(2);
     t.acked(1);
     t.acked(3);
-    t.flush(0, 64, sender);
+    t.flush(0, 64, 0, sender);
     assertThat(sent).containsExactly("3+");
     assertThat(t.pending()).isZero();
     assertThat(t.unsettled()).isEqualTo(1);
   }
 
   @Test
-  void anAckBehindAnUnsettledTagWaitsOneFlushThenGoesAlone() throws Exception {
+  void anAckBehindAnUnsettledTagWaitsTheGapTimeThenGoesAlone() throws Exception {
     AckTracker t = delivered(1, 2, 3);
     t.acked(2);
+    t.flush(0, 64, 100, sender);
     t.acked(3);
-    t.flush(0, 64, sender);
+    t.flush(0, 64, 109, sender);
     assertThat(sent).isEmpty();
-    t.flush(0, 64, sender);
+    t.flush(0, 64, 110, sender);
     assertThat(sent).containsExactly("2", "3");
     t.acked(1);
-    t.flush(0, 64, sender);
+    t.flush(0, 64, 111, sender);
     assertThat(sent).containsExactly("2", "3", "1+");
   }
 
@@ -53,7 +54,7 @@ class AckTrackerTest {
     AckTracker t = delivered(1, 2, 3, 4);
     t.acked(3);
     t.acked(4);
-    t.flush(0, 2, sender);
+    t.flush(0, 2, 0, sender);
     assertThat(sent).containsExactly("3", "4");
   }
 
@@ -63,7 +64,7 @@ class AckTrackerTest {
     t.removed(2);
     t.acked(1);
     t.acked(3);
-    t.flush(0, 64, sender);
+    t.flush(0, 64, 0, sender);
     assertThat(sent).containsExactly("3+");
   }
 
@@ -72,11 +73,11 @@ class AckTrackerTest {
     AckTracker t = delivered(1, 2, 3);
     t.acked(2);
     t.delivered(4);
-    t.flush(3, 64, sender);
+    t.flush(3, 64, 0, sender);
     assertThat(sent).isEmpty();
     assertThat(t.acked(1)).isFalse();
     assertThat(t.acked(4)).isTrue();
-    t.flush(3, 64, sender);
+    t.flush(3, 64, 0, sender);
     assertThat(sent).containsExactly("4+");
   }
 
@@ -86,10 +87,10 @@ class AckTrackerTest {
     t.delivered(3);
     t.acked(5);
     t.acked(6);
-    t.flush(0, 64, sender);
+    t.flush(0, 64, 0, sender);
     assertThat(sent).isEmpty();
     t.acked(3);
-    t.flush(0, 64, sender);
+    t.flush(0, 64, 0, sender);
     assertThat(sent).containsExactly("6+");
   }
 
@@ -102,7 +103,7 @@ class AckTrackerTest {
   void neverAcksAnUnsettledTagAndLosesNoAck() throws Exception {
     Random random = new Random(42);
     for (int round = 0; round < 200; round++) {
-      AckTracker t = new AckTracker();
+      AckTracker t = new AckTracker(10);
       TreeMap<Long, Boolean> server = new TreeMap<>(); // unacked tag -> handler acked it
       List<Long> held = new ArrayList<>();
       AckTracker.Sender check =
@@ -132,10 +133,10 @@ class AckTrackerTest {
             assertThat(t.acked(tag)).isTrue();
           }
         } else {
-          t.flush(0, 1 + random.nextInt(8), check);
+          t.flush(0, 1 + random.nextInt(20), step, check);
         }
       }
-      t.flush(0, 1, check);
+      t.flush(0, 1, 1000, check);
       assertThat(server.keySet()).containsExactlyInAnyOrderElementsOf(held);
       assertThat(t.pending()).isZero();
       assertThat(t.unsettled()).isEqualTo(held.size());
