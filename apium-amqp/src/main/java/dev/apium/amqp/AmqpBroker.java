@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -26,10 +27,11 @@ import org.slf4j.LoggerFactory;
 /**
  * The RabbitMQ broker ({@code amqp://}, {@code amqps://}, {@code pyamqp://}), speaking Celery's
  * AMQP topology natively: tasks go to the anonymous exchange with the queue as routing key, every
- * publish waits for its publisher confirm, consumers use manual acks and {@code basic.qos}. Two
- * recovering connections: one publishes and declares (opened at once, so a bad URL fails fast), one
- * consumes (opened on first use), as RabbitMQ recommends so that publish flow control never stalls
- * acks. Shared by all threads. {@link #close()} closes both connections, and RabbitMQ returns every
+ * publish waits for its publisher confirm ({@link #publishAsync} hands out a future of it instead),
+ * consumers use manual acks (batched, see {@link AckTracker}) and {@code basic.qos}. Two recovering
+ * connections: one publishes and declares (opened at once, so a bad URL fails fast), one consumes
+ * (opened on first use), as RabbitMQ recommends so that publish flow control never stalls acks.
+ * Shared by all threads. {@link #close()} closes both connections, and RabbitMQ returns every
  * unacked delivery to its queue.
  */
 public final class AmqpBroker implements Broker {
@@ -60,13 +62,38 @@ public final class AmqpBroker implements Broker {
 
   @Override
   public void publish(String exchange, String routingKey, WireMessage message) {
+    ensureRoute(exchange, routingKey);
+    publisher.publish(
+        exchange, routingKey, AmqpMessages.properties(message, 2, true), message.body(), false);
+  }
+
+  /**
+   * Publishes like {@link #publish} without waiting for the confirm: returns once the message is
+   * written to the socket (or, while the connection recovers, once it could be), and the future
+   * completes when RabbitMQ confirms it. The future fails with {@link BrokerException} on a nack,
+   * when RabbitMQ returns the message because no queue takes it (it is published mandatory), when
+   * the channel or connection is lost before the confirm, when no confirm comes within 30 s, or
+   * when the message cannot be written at all (a missing exchange, a closed broker); this method
+   * does not throw it. Messages published from one thread reach RabbitMQ in that order. The future
+   * completes on the {@code apium-amqp-confirms} thread: dependent actions should be short.
+   */
+  public CompletableFuture<Void> publishAsync(
+      String exchange, String routingKey, WireMessage message) {
+    try {
+      ensureRoute(exchange, routingKey);
+      return publisher.publishAsync(
+          exchange, routingKey, AmqpMessages.properties(message, 2, true), message.body(), true);
+    } catch (BrokerException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private void ensureRoute(String exchange, String routingKey) {
     if (exchange.isEmpty()) {
       topology.ensureQueue(routingKey);
     } else {
       topology.ensureExchange(exchange);
     }
-    publisher.publish(
-        exchange, routingKey, AmqpMessages.properties(message, 2, true), message.body());
   }
 
   /** All messages on one publishing channel, then one wait for their confirms. */
@@ -75,11 +102,7 @@ public final class AmqpBroker implements Broker {
     if (messages.isEmpty()) {
       return;
     }
-    if (exchange.isEmpty()) {
-      topology.ensureQueue(routingKey);
-    } else {
-      topology.ensureExchange(exchange);
-    }
+    ensureRoute(exchange, routingKey);
     List<AMQP.BasicProperties> props = new ArrayList<>(messages.size());
     List<byte[]> bodies = new ArrayList<>(messages.size());
     for (WireMessage message : messages) {
@@ -143,7 +166,7 @@ public final class AmqpBroker implements Broker {
   public void publishFanout(String exchange, String routingKey, WireMessage message) {
     topology.declareExchange(exchange, exchangeType(exchange), exchange.equals("celeryev"));
     broadcaster.publish(
-        exchange, routingKey, AmqpMessages.properties(message, 1, true), message.body());
+        exchange, routingKey, AmqpMessages.properties(message, 1, true), message.body(), false);
   }
 
   @Override
@@ -170,7 +193,7 @@ public final class AmqpBroker implements Broker {
   void deadLetter(String queue, WireMessage message) {
     String dead = queue + ".dead";
     topology.declareDurable(dead);
-    publisher.publish("", dead, AmqpMessages.properties(message, 2, false), message.body());
+    publisher.publish("", dead, AmqpMessages.properties(message, 2, false), message.body(), false);
   }
 
   /**
@@ -182,7 +205,8 @@ public final class AmqpBroker implements Broker {
         DelayLadder.entry(),
         DelayLadder.routingKey(seconds, queue),
         AmqpMessages.properties(message, 2, false),
-        message.body());
+        message.body(),
+        false);
   }
 
   private synchronized Channel consumerChannel() {
