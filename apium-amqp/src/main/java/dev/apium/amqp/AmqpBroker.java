@@ -31,8 +31,10 @@ import org.slf4j.LoggerFactory;
  * consumers use manual acks (batched, see {@link AckTracker}) and {@code basic.qos}. Two recovering
  * connections: one publishes and declares (opened at once, so a bad URL fails fast), one consumes
  * (opened on first use), as RabbitMQ recommends so that publish flow control never stalls acks.
- * Shared by all threads. {@link #close()} closes both connections, and RabbitMQ returns every
- * unacked delivery to its queue.
+ * Shared by all threads; two threads of its own start on first use: {@code apium-amqp-acks} sends
+ * batched acks whose linger expired, {@code apium-amqp-confirms} completes {@link #publishAsync}
+ * futures. {@link #close()} sends the acks still waiting, closes both connections, and RabbitMQ
+ * returns every unacked delivery to its queue.
  */
 public final class AmqpBroker implements Broker {
   static final Logger LOG = LoggerFactory.getLogger(AmqpBroker.class);
