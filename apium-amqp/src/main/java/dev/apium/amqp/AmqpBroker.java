@@ -15,6 +15,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,11 +27,14 @@ import org.slf4j.LoggerFactory;
 /**
  * The RabbitMQ broker ({@code amqp://}, {@code amqps://}, {@code pyamqp://}), speaking Celery's
  * AMQP topology natively: tasks go to the anonymous exchange with the queue as routing key, every
- * publish waits for its publisher confirm, consumers use manual acks and {@code basic.qos}. Two
- * recovering connections: one publishes and declares (opened at once, so a bad URL fails fast), one
- * consumes (opened on first use), as RabbitMQ recommends so that publish flow control never stalls
- * acks. Shared by all threads. {@link #close()} closes both connections, and RabbitMQ returns every
- * unacked delivery to its queue.
+ * publish waits for its publisher confirm ({@link #publishAsync} hands out a future of it instead),
+ * consumers use manual acks (batched, see {@link AckTracker}) and {@code basic.qos}. Two recovering
+ * connections: one publishes and declares (opened at once, so a bad URL fails fast), one consumes
+ * (opened on first use), as RabbitMQ recommends so that publish flow control never stalls acks.
+ * Shared by all threads; two threads of its own start on first use: {@code apium-amqp-acks} sends
+ * batched acks whose linger expired, {@code apium-amqp-confirms} completes {@link #publishAsync}
+ * futures. {@link #close()} sends the acks still waiting, closes both connections, and RabbitMQ
+ * returns every unacked delivery to its queue.
  */
 public final class AmqpBroker implements Broker {
   static final Logger LOG = LoggerFactory.getLogger(AmqpBroker.class);
@@ -39,7 +47,9 @@ public final class AmqpBroker implements Broker {
   private final Publisher broadcaster;
   private final Topology topology;
   private final DelayLadder ladder;
+  private final Set<AmqpConsumption> consumptions = ConcurrentHashMap.newKeySet();
   private Connection consuming; // guarded by this
+  private ScheduledExecutorService ackTimer; // guarded by this
 
   public AmqpBroker(String url, ApiumConfig config) {
     this.connector = new AmqpConnector(AmqpUrl.parse(url), config);
@@ -54,13 +64,38 @@ public final class AmqpBroker implements Broker {
 
   @Override
   public void publish(String exchange, String routingKey, WireMessage message) {
+    ensureRoute(exchange, routingKey);
+    publisher.publish(
+        exchange, routingKey, AmqpMessages.properties(message, 2, true), message.body(), false);
+  }
+
+  /**
+   * Publishes like {@link #publish} without waiting for the confirm: returns once the message is
+   * written to the socket (or, while the connection recovers, once it could be), and the future
+   * completes when RabbitMQ confirms it. The future fails with {@link BrokerException} on a nack,
+   * when RabbitMQ returns the message because no queue takes it (it is published mandatory), when
+   * the channel or connection is lost before the confirm, when no confirm comes within 30 s, or
+   * when the message cannot be written at all (a missing exchange, a closed broker); this method
+   * does not throw it. Messages published from one thread reach RabbitMQ in that order. The future
+   * completes on the {@code apium-amqp-confirms} thread: dependent actions should be short.
+   */
+  public CompletableFuture<Void> publishAsync(
+      String exchange, String routingKey, WireMessage message) {
+    try {
+      ensureRoute(exchange, routingKey);
+      return publisher.publishAsync(
+          exchange, routingKey, AmqpMessages.properties(message, 2, true), message.body(), true);
+    } catch (BrokerException e) {
+      return CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private void ensureRoute(String exchange, String routingKey) {
     if (exchange.isEmpty()) {
       topology.ensureQueue(routingKey);
     } else {
       topology.ensureExchange(exchange);
     }
-    publisher.publish(
-        exchange, routingKey, AmqpMessages.properties(message, 2, true), message.body());
   }
 
   /** All messages on one publishing channel, then one wait for their confirms. */
@@ -69,11 +104,7 @@ public final class AmqpBroker implements Broker {
     if (messages.isEmpty()) {
       return;
     }
-    if (exchange.isEmpty()) {
-      topology.ensureQueue(routingKey);
-    } else {
-      topology.ensureExchange(exchange);
-    }
+    ensureRoute(exchange, routingKey);
     List<AMQP.BasicProperties> props = new ArrayList<>(messages.size());
     List<byte[]> bodies = new ArrayList<>(messages.size());
     for (WireMessage message : messages) {
@@ -86,7 +117,29 @@ public final class AmqpBroker implements Broker {
   @Override
   public Subscription consume(List<String> queues, int prefetch, Consumer<Delivery> handler) {
     queues.forEach(topology::declareTaskQueue);
-    return AmqpConsumption.start(this, consumerChannel(), queues, prefetch, handler);
+    AmqpConsumption consumption =
+        AmqpConsumption.start(this, consumerChannel(), queues, prefetch, handler, ackTimer());
+    consumptions.add(consumption);
+    return consumption;
+  }
+
+  /** A consumption whose channel is closed. */
+  void forget(AmqpConsumption consumption) {
+    consumptions.remove(consumption);
+  }
+
+  /** The one thread that sends batched acks whose linger expired, for every consumption. */
+  private synchronized ScheduledExecutorService ackTimer() {
+    if (ackTimer == null) {
+      ackTimer =
+          Executors.newSingleThreadScheduledExecutor(
+              r -> {
+                Thread t = new Thread(r, "apium-amqp-acks");
+                t.setDaemon(true);
+                return t;
+              });
+    }
+    return ackTimer;
   }
 
   @Override
@@ -115,7 +168,7 @@ public final class AmqpBroker implements Broker {
   public void publishFanout(String exchange, String routingKey, WireMessage message) {
     topology.declareExchange(exchange, exchangeType(exchange), exchange.equals("celeryev"));
     broadcaster.publish(
-        exchange, routingKey, AmqpMessages.properties(message, 1, true), message.body());
+        exchange, routingKey, AmqpMessages.properties(message, 1, true), message.body(), false);
   }
 
   @Override
@@ -142,7 +195,7 @@ public final class AmqpBroker implements Broker {
   void deadLetter(String queue, WireMessage message) {
     String dead = queue + ".dead";
     topology.declareDurable(dead);
-    publisher.publish("", dead, AmqpMessages.properties(message, 2, false), message.body());
+    publisher.publish("", dead, AmqpMessages.properties(message, 2, false), message.body(), false);
   }
 
   /**
@@ -154,7 +207,8 @@ public final class AmqpBroker implements Broker {
         DelayLadder.entry(),
         DelayLadder.routingKey(seconds, queue),
         AmqpMessages.properties(message, 2, false),
-        message.body());
+        message.body(),
+        false);
   }
 
   private synchronized Channel consumerChannel() {
@@ -177,9 +231,15 @@ public final class AmqpBroker implements Broker {
   public void close() {
     publisher.close();
     broadcaster.close();
+    consumptions.forEach(AmqpConsumption::flushAcks);
     Connection consumer;
+    ScheduledExecutorService timer;
     synchronized (this) {
       consumer = consuming;
+      timer = ackTimer;
+    }
+    if (timer != null) {
+      timer.shutdown();
     }
     closeQuietly(consumer);
     closeQuietly(publishing);

@@ -5,12 +5,17 @@ import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.DefaultConsumer;
 import com.rabbitmq.client.Envelope;
+import com.rabbitmq.client.impl.recovery.AutorecoveringChannel;
+import com.rabbitmq.client.impl.recovery.RecoveryAwareChannelN;
 import dev.apium.spi.BrokerException;
 import dev.apium.spi.Delivery;
 import dev.apium.spi.Subscription;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
@@ -20,21 +25,51 @@ import java.util.function.Consumer;
  * queue, and {@code basic.qos(prefetch, global=true)}, RabbitMQ's per-channel limit shared by the
  * consumers (what Celery uses on RabbitMQ, and what lets {@link #setPrefetch} apply at once). The
  * handler runs on amqp-client's consumer thread for this channel; acks and rejects from any thread
- * are serialised on the channel. amqp-client re-creates the channel, qos and consumers after a
- * connection loss. {@link #close()} cancels the consumers and closes the channel once every
- * handed-out delivery is settled.
+ * are serialised on the channel under one lock. Acks are batched by an {@link AckTracker}: a
+ * settling thread sends them once a quarter of the prefetch window waits, otherwise the broker's
+ * ack timer sends them within {@link #LINGER_MICROS} (acks behind a still unsettled delivery wait
+ * up to {@link #GAP_NANOS}, or until half the window waits); rejects go out at once. amqp-client
+ * re-creates the channel, qos and consumers after a connection loss. {@link #close()} cancels the
+ * consumers and, once every handed-out delivery is settled, sends the waiting acks and closes the
+ * channel; {@link #flushAcks()} sends them early (broker close).
  */
 final class AmqpConsumption implements Subscription {
+  /** How long a settled ack may wait for others to share its frame. */
+  static final long LINGER_MICROS = 1000;
+
+  /** How long an unsettled delivery may hold back the acks of later ones. */
+  static final long GAP_NANOS = TimeUnit.MILLISECONDS.toNanos(10);
+
+  /** The most acks that wait for a shared frame. */
+  private static final int MAX_BATCH = 64;
+
   private final AmqpBroker broker;
   private final Channel channel;
+  private final ScheduledExecutorService timer;
   private final List<String> consumerTags = new ArrayList<>();
   private final AtomicInteger outstanding = new AtomicInteger();
   private final Object lock = new Object();
+  private final AckTracker acks = new AckTracker(GAP_NANOS); // guarded by lock
+  private int batch; // guarded by lock
+  private int urgent; // guarded by lock
+  private boolean flushScheduled; // guarded by lock
   private volatile boolean closed;
 
-  private AmqpConsumption(AmqpBroker broker, Channel channel) {
+  private AmqpConsumption(
+      AmqpBroker broker, Channel channel, ScheduledExecutorService timer, int prefetch) {
     this.broker = broker;
     this.channel = channel;
+    this.timer = timer;
+    window(prefetch);
+  }
+
+  /**
+   * Acks wait for a shared frame until a quarter of the window waits, and behind an unsettled
+   * delivery until half of it does, so that waiting acks never starve the window.
+   */
+  private void window(int prefetch) {
+    batch = prefetch <= 0 ? MAX_BATCH : Math.max(1, Math.min(prefetch / 4, MAX_BATCH));
+    urgent = prefetch <= 0 ? 4 * MAX_BATCH : Math.max(1, prefetch / 2);
   }
 
   static AmqpConsumption start(
@@ -42,8 +77,9 @@ final class AmqpConsumption implements Subscription {
       Channel channel,
       List<String> queues,
       int prefetch,
-      Consumer<Delivery> handler) {
-    AmqpConsumption consumption = new AmqpConsumption(broker, channel);
+      Consumer<Delivery> handler,
+      ScheduledExecutorService timer) {
+    AmqpConsumption consumption = new AmqpConsumption(broker, channel, timer, prefetch);
     try {
       channel.basicQos(prefetch, true);
       for (String queue : queues) {
@@ -64,6 +100,9 @@ final class AmqpConsumption implements Subscription {
       public void handleDelivery(
           String consumerTag, Envelope envelope, AMQP.BasicProperties props, byte[] body) {
         outstanding.incrementAndGet();
+        synchronized (lock) {
+          acks.delivered(envelope.getDeliveryTag());
+        }
         String exchange = envelope.getExchange();
         String routingKey = envelope.getRoutingKey();
         if (DelayLadder.isLadder(exchange)) {
@@ -109,29 +148,100 @@ final class AmqpConsumption implements Subscription {
   }
 
   void ack(long tag) {
-    settle(tag, false, false);
+    boolean schedule = false;
+    synchronized (lock) {
+      if (acks.acked(tag)) {
+        if (acks.pending() >= batch) {
+          flushLocked(urgent);
+        }
+        if (acks.pending() > 0 && !flushScheduled) {
+          flushScheduled = true;
+          schedule = true;
+        }
+      } else {
+        send(tag, false, false); // a stale tag: amqp-client drops it
+      }
+    }
+    if (schedule) {
+      scheduleFlush();
+    }
+    settled();
   }
 
   void reject(long tag, boolean requeue) {
-    settle(tag, true, requeue);
+    synchronized (lock) {
+      send(tag, true, requeue);
+      acks.removed(tag);
+    }
+    settled();
   }
 
-  private void settle(long tag, boolean reject, boolean requeue) {
-    synchronized (lock) {
-      try {
-        if (reject) {
-          channel.basicReject(tag, requeue);
-        } else {
-          channel.basicAck(tag, false);
-        }
-      } catch (IOException | AlreadyClosedException e) {
-        AmqpBroker.LOG.warn(
-            "cannot settle delivery {}: channel closed, RabbitMQ returns it to the queue", tag);
+  private void send(long tag, boolean reject, boolean requeue) {
+    try {
+      if (reject) {
+        channel.basicReject(tag, requeue);
+      } else {
+        channel.basicAck(tag, false);
       }
+    } catch (IOException | AlreadyClosedException e) {
+      AmqpBroker.LOG.warn(
+          "cannot settle delivery {}: channel closed, RabbitMQ returns it to the queue", tag);
     }
+  }
+
+  private void settled() {
     if (outstanding.decrementAndGet() <= 0 && closed) {
       closeChannel();
     }
+  }
+
+  private void scheduleFlush() {
+    try {
+      timer.schedule(this::timedFlush, LINGER_MICROS, TimeUnit.MICROSECONDS);
+    } catch (RejectedExecutionException e) {
+      flushAcks(); // the broker is closing
+    }
+  }
+
+  private void timedFlush() {
+    boolean again;
+    synchronized (lock) {
+      flushLocked(urgent);
+      again = acks.pending() > 0;
+      flushScheduled = again;
+    }
+    if (again) {
+      scheduleFlush();
+    }
+  }
+
+  /** Sends every ack that waits, each safe prefix as one multiple ack. */
+  void flushAcks() {
+    synchronized (lock) {
+      flushLocked(1);
+    }
+  }
+
+  private void flushLocked(int urgentAt) {
+    try {
+      acks.flush(staleUpTo(), urgentAt, System.nanoTime(), channel::basicAck);
+    } catch (IOException | AlreadyClosedException e) {
+      AmqpBroker.LOG.warn(
+          "cannot ack deliveries: channel closed, RabbitMQ returns them to the queue ({})",
+          Amqp.replyText(e));
+    }
+  }
+
+  /**
+   * The highest tag of channel incarnations lost to connection recovery: amqp-client offsets the
+   * tags of a recovered channel past it and drops acks at or below it.
+   */
+  private long staleUpTo() {
+    if (channel instanceof AutorecoveringChannel recovering
+        && recovering.getDelegate() instanceof RecoveryAwareChannelN delegate) {
+      return delegate.getActiveDeliveryTagOffset();
+    }
+    return 0;
   }
 
   @Override
@@ -139,6 +249,7 @@ final class AmqpConsumption implements Subscription {
     synchronized (lock) {
       try {
         channel.basicQos(prefetch, true);
+        window(prefetch);
       } catch (IOException | AlreadyClosedException e) {
         throw new BrokerException("cannot change prefetch: " + Amqp.replyText(e), e);
       }
@@ -164,6 +275,8 @@ final class AmqpConsumption implements Subscription {
 
   private void closeChannel() {
     synchronized (lock) {
+      flushLocked(1);
+      broker.forget(this);
       if (channel.isOpen()) {
         try {
           channel.close();

@@ -56,21 +56,24 @@ final class AmqpMessages {
   /** The message RabbitMQ delivered, as every transport hands it to core. */
   static WireMessage wire(AMQP.BasicProperties props, byte[] body) {
     Map<String, Object> raw = props.getHeaders() == null ? Map.of() : props.getHeaders();
-    Map<String, Object> headers = new LinkedHashMap<>();
+    Map<String, Object> headers = new LinkedHashMap<>(capacity(raw.size()));
     for (String key : HEADER_ORDER) {
-      if (raw.containsKey(key)) {
-        headers.put(key, readable(raw.get(key)));
+      Object value = raw.get(key);
+      if (value != null) {
+        headers.put(key, readable(value));
+      } else if (raw.containsKey(key)) {
+        headers.put(key, null);
       }
     }
-    raw.forEach(
-        (k, v) -> {
-          if (!headers.containsKey(k) && !k.equals("x-death") && !k.startsWith("x-first-death")) {
-            if (!k.startsWith("x-last-death")) {
+    if (headers.size() < raw.size()) {
+      raw.forEach(
+          (k, v) -> {
+            if (!headers.containsKey(k) && !isDeathBookkeeping(k)) {
               headers.put(k, readable(v));
             }
-          }
-        });
-    Map<String, Object> p = new LinkedHashMap<>();
+          });
+    }
+    Map<String, Object> p = new LinkedHashMap<>(16);
     putIfSet(p, "correlation_id", props.getCorrelationId());
     putIfSet(p, "reply_to", props.getReplyTo());
     putIfSet(p, "delivery_mode", props.getDeliveryMode());
@@ -88,6 +91,19 @@ final class AmqpMessages {
         props.getContentType(),
         props.getContentEncoding(),
         body == null ? new byte[0] : body);
+  }
+
+  /** RabbitMQ's own dead-lettering headers, which are not the task's. */
+  private static boolean isDeathBookkeeping(String key) {
+    return key.startsWith("x-")
+        && (key.equals("x-death")
+            || key.startsWith("x-first-death")
+            || key.startsWith("x-last-death"));
+  }
+
+  /** A HashMap capacity that holds {@code n} entries without resizing. */
+  private static int capacity(int n) {
+    return n < 3 ? n + 1 : (int) (n / 0.75f) + 1;
   }
 
   private static void putIfSet(Map<String, Object> map, String key, Object value) {

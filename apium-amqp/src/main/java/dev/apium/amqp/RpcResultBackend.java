@@ -102,7 +102,7 @@ public final class RpcResultBackend implements ResultBackend {
             .deliveryMode(1)
             .headers(Map.of())
             .build();
-    publisher.publish("", replyTo, props, CeleryJson.writeBytes(body));
+    publisher.publish("", replyTo, props, CeleryJson.writeBytes(body), false);
   }
 
   private void record(ResultMeta meta) {

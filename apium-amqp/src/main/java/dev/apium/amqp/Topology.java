@@ -30,6 +30,11 @@ final class Topology {
   private final Map<String, Object> taskQueueArgs;
   private final Set<String> declared = ConcurrentHashMap.newKeySet();
 
+  /** Queues and exchanges known to exist, by plain name: the per-publish check. */
+  private final Set<String> routableQueues = ConcurrentHashMap.newKeySet();
+
+  private final Set<String> routableExchanges = ConcurrentHashMap.newKeySet();
+
   Topology(Connection connection, Map<String, Object> taskQueueArgs) {
     this.connection = connection;
     this.taskQueueArgs = taskQueueArgs;
@@ -39,6 +44,8 @@ final class Topology {
             @Override
             public void handleRecovery(Recoverable recovered) {
               declared.clear();
+              routableQueues.clear();
+              routableExchanges.clear();
             }
 
             @Override
@@ -82,14 +89,17 @@ final class Topology {
 
   /** Makes sure a queue exists before publishing to it, without judging its arguments. */
   void ensureQueue(String queue) {
-    if (declared.contains("q:" + queue) || declared.contains("e:" + queue)) {
+    if (routableQueues.contains(queue)) {
       return;
     }
-    if (exists(queue)) {
-      declared.add("e:" + queue);
-    } else {
-      declareTaskQueue(queue);
+    if (!declared.contains("q:" + queue) && !declared.contains("e:" + queue)) {
+      if (exists(queue)) {
+        declared.add("e:" + queue);
+      } else {
+        declareTaskQueue(queue);
+      }
     }
+    routableQueues.add(queue);
   }
 
   boolean exists(String queue) {
@@ -120,7 +130,11 @@ final class Topology {
    * clear error here rather than a server close of a shared publishing channel.
    */
   void ensureExchange(String exchange) {
+    if (routableExchanges.contains(exchange)) {
+      return;
+    }
     if (declared.contains("x:" + exchange)) {
+      routableExchanges.add(exchange);
       return;
     }
     try {
@@ -134,6 +148,7 @@ final class Topology {
       throw e;
     }
     declared.add("x:" + exchange);
+    routableExchanges.add(exchange);
   }
 
   void bind(String queue, String exchange, String routingKey) {

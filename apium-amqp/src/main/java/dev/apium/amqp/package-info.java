@@ -13,8 +13,15 @@
  *       x-expires}/{@code x-message-ttl}. Declarations run on throwaway channels so a mismatch is a
  *       clear error, not a dead shared channel.
  *   <li>Every publish waits for its publisher confirm; a nack, a lost channel or a timeout (30 s)
- *       is a {@code BrokerException}. Events and pidbox messages are not confirmed (kombu does not
- *       store them either).
+ *       is a {@code BrokerException}. {@code AmqpBroker.publishAsync} returns once the message is
+ *       written and hands out the confirm as a future instead (published mandatory, so an
+ *       unroutable message fails it too); the messages of one thread keep their order because a
+ *       thread always publishes on the same channel. Events and pidbox messages are not confirmed
+ *       (kombu does not store them either).
+ *   <li>Consumer acks are batched per channel: one {@code basic.ack(multiple=true)} covers a run of
+ *       settled deliveries, never an unsettled lower one (acks stuck behind it go one by one after
+ *       10 ms or when half the prefetch window waits); waiting acks are sent before the channel or
+ *       the broker closes, so only unsettled deliveries return to the queue.
  *   <li>Prefetch is {@code basic.qos(n, global=true)} on a channel per consume call: the bound is
  *       shared by the queues of that call and a change applies at once. Celery does the same on
  *       RabbitMQ (py-amqp reports RabbitMQ's qos semantics as not matching the spec, so Celery
