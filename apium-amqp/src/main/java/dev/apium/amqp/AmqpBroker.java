@@ -79,6 +79,7 @@ public final class AmqpBroker implements Broker {
    * does not throw it. Messages published from one thread reach RabbitMQ in that order. The future
    * completes on the {@code apium-amqp-confirms} thread: dependent actions should be short.
    */
+  @Override
   public CompletableFuture<Void> publishAsync(
       String exchange, String routingKey, WireMessage message) {
     try {

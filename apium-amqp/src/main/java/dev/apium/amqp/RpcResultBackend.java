@@ -88,21 +88,45 @@ public final class RpcResultBackend implements ResultBackend {
       record(meta);
       return;
     }
+    publisher.publish("", replyTo, replyProperties(meta), replyBody(meta), false);
+  }
+
+  /**
+   * The reply published without waiting: the future completes on RabbitMQ's confirm. Not mandatory,
+   * as {@link #storeFor}: a reply to a client that has gone is dropped, as in Celery.
+   */
+  @Override
+  public java.util.concurrent.CompletableFuture<Void> storeForAsync(
+      ResultMeta meta, String replyTo) {
+    if (replyTo == null || replyTo.isEmpty()) {
+      record(meta);
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    }
+    try {
+      return publisher.publishAsync("", replyTo, replyProperties(meta), replyBody(meta), false);
+    } catch (RuntimeException e) {
+      return java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+  }
+
+  private static byte[] replyBody(ResultMeta meta) {
     ObjectNode body = CeleryJson.object();
     body.put("task_id", meta.taskId());
     body.put("status", meta.status());
     body.set("result", meta.result());
     body.put("traceback", meta.traceback());
     body.set("children", meta.children());
-    AMQP.BasicProperties props =
-        new AMQP.BasicProperties.Builder()
-            .contentType(WireMessage.JSON)
-            .contentEncoding("utf-8")
-            .correlationId(meta.taskId())
-            .deliveryMode(1)
-            .headers(Map.of())
-            .build();
-    publisher.publish("", replyTo, props, CeleryJson.writeBytes(body), false);
+    return CeleryJson.writeBytes(body);
+  }
+
+  private static AMQP.BasicProperties replyProperties(ResultMeta meta) {
+    return new AMQP.BasicProperties.Builder()
+        .contentType(WireMessage.JSON)
+        .contentEncoding("utf-8")
+        .correlationId(meta.taskId())
+        .deliveryMode(1)
+        .headers(Map.of())
+        .build();
   }
 
   private void record(ResultMeta meta) {
