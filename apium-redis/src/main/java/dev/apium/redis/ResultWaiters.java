@@ -52,6 +52,8 @@ final class ResultWaiters implements AutoCloseable {
         }
       };
   private StatefulRedisPubSubConnection<String, String> connection;
+  private final java.util.ArrayDeque<String> catchUps = new java.util.ArrayDeque<>();
+  private boolean catchingUp;
 
   /**
    * @param opener opens the pub/sub connection (on the first waiter)
@@ -137,15 +139,54 @@ final class ResultWaiters implements AutoCloseable {
     }
   }
 
+  /**
+   * Reads the key once its subscription is confirmed. Catch-ups are batched: while one MGET is in
+   * flight, confirmations queue up and the next MGET takes them all (a burst of sends with results
+   * costs a few MGETs, not one GET per task).
+   */
   private void catchUp(String key) {
-    commands
-        .get(key)
-        .thenAccept(
-            text -> {
-              if (text != null) {
-                offer(key, text);
-              }
-            });
+    synchronized (catchUps) {
+      catchUps.add(key);
+      if (catchingUp) {
+        return;
+      }
+      catchingUp = true;
+    }
+    nextCatchUp();
+  }
+
+  private void nextCatchUp() {
+    String[] keys;
+    synchronized (catchUps) {
+      if (catchUps.isEmpty()) {
+        catchingUp = false;
+        return;
+      }
+      keys = new String[Math.min(catchUps.size(), 512)];
+      for (int i = 0; i < keys.length; i++) {
+        keys[i] = catchUps.poll();
+      }
+    }
+    try {
+      commands
+          .mget(keys)
+          .whenComplete(
+              (values, error) -> {
+                if (values != null) {
+                  for (io.lettuce.core.KeyValue<String, String> kv : values) {
+                    if (kv.hasValue()) {
+                      offer(kv.getKey(), kv.getValue());
+                    }
+                  }
+                }
+                nextCatchUp();
+              });
+    } catch (RuntimeException e) {
+      // the connection is closing; a resubscribe after reconnect catches up again
+      synchronized (catchUps) {
+        catchingUp = false;
+      }
+    }
   }
 
   private void offer(String key, String text) {

@@ -12,7 +12,8 @@
 -- ARGV[5+Q]  the consumer's next tag number: the n-th message popped gets tag prefix .. (number+n-1)
 --            Every pop gets a fresh tag, never the envelope's delivery_tag, so a message restored
 --            and popped again is held under a new tag and an ack by tag (ZREM + HDEL) of the old
---            holder cannot touch it.
+--            holder cannot touch it. A tag already in unacked (this very call replayed after a
+--            lost reply) is never overwritten: the message gets the tag with a '~k' suffix.
 -- Returns a flat array of 4-tuples: {1, queue index, tag, envelope} for a delivery;
 -- {0, queue index, reason, envelope} for a message moved to the dead-letter list.
 -- Queues are served round-robin (the queue that delivered moves to the end), lower step first;
@@ -90,6 +91,13 @@ for n = 1, #raws do
   local o = #out
   if tail then
     local tag = prefix .. string.format('%d', first + n - 1)
+    -- The same call can run twice (a client replays a command whose reply a dropped connection
+    -- lost): the first run's entries stay under their tags, the replay takes suffixed ones.
+    if redis.call('HEXISTS', KEYS[1], tag) == 1 then
+      local k = 1
+      while redis.call('HEXISTS', KEYS[1], tag .. '~' .. k) == 1 do k = k + 1 end
+      tag = tag .. '~' .. k
+    end
     scored[#scored + 1] = ARGV[1]
     scored[#scored + 1] = tag
     held[#held + 1] = tag
