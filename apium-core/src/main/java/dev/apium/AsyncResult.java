@@ -22,6 +22,15 @@ import java.util.concurrent.TimeoutException;
  * @param <T> the Java type the result converts to
  */
 public final class AsyncResult<T> {
+  /** Where {@link #toCompletableFuture()} runs what callers chain to it. */
+  private static final java.util.concurrent.Executor CALLBACKS =
+      java.util.concurrent.Executors.newCachedThreadPool(
+          task -> {
+            Thread t = new Thread(task, "apium-result-callbacks");
+            t.setDaemon(true);
+            return t;
+          });
+
   private final Apium app;
   private final String id;
   private final JavaType type;
@@ -187,8 +196,10 @@ public final class AsyncResult<T> {
 
   /** Completes with the converted result, or exceptionally with {@link TaskFailedException}. */
   public CompletableFuture<T> toCompletableFuture() {
+    // Async: a backend may complete its wait on a transport thread, which user callbacks must not
+    // hold up (or block).
     return readyOrNotQueued()
-        .handle(
+        .handleAsync(
             (meta, error) -> {
               if (error instanceof java.util.concurrent.CompletionException c
                   && c.getCause() instanceof NotQueued n) {
@@ -203,7 +214,8 @@ public final class AsyncResult<T> {
                     : new java.util.concurrent.CompletionException(error);
               }
               return convert(meta);
-            });
+            },
+            CALLBACKS);
   }
 
   /** Deletes the stored result. */

@@ -8,9 +8,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
-import dev.apium.ApiumConfig;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.TaskMessage;
 import dev.apium.protocol.TaskMessageCodec;
@@ -31,35 +29,28 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 class AmqpBrokerIT {
+  private static VhostBroker amqp;
   private static RabbitVhost vhost;
   private static AmqpBroker broker;
   private static Connection raw;
 
   @BeforeAll
   static void start() throws Exception {
-    vhost = new RabbitVhost("apium-broker-it");
-    broker = new AmqpBroker(vhost.url(), ApiumConfig.of(Map.of()));
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setHost("127.0.0.1");
-    factory.setVirtualHost(vhost.name());
-    raw = factory.newConnection("apium test inspector");
+    amqp = new VhostBroker("apium-broker-it");
+    vhost = amqp.vhost;
+    broker = amqp.broker;
+    raw = amqp.raw;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (raw != null) {
-      raw.close();
-    }
-    if (broker != null) {
-      broker.close();
-    }
-    if (vhost != null) {
-      vhost.close();
+    if (amqp != null) {
+      amqp.close();
     }
   }
 
   private static String queue() {
-    return "q-" + UUID.randomUUID().toString().substring(0, 8);
+    return VhostBroker.queue();
   }
 
   private static TaskMessage.Builder task(String id) {

@@ -4,9 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
-import dev.apium.ApiumConfig;
 import dev.apium.protocol.WireMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -21,30 +19,23 @@ import org.junit.jupiter.api.Test;
  * The batched publish: every message confirmed and queued, in order, with its headers; own vhost.
  */
 class AmqpPublishAllIT {
+  private static VhostBroker amqp;
   private static RabbitVhost vhost;
   private static AmqpBroker broker;
   private static Connection raw;
 
   @BeforeAll
   static void start() throws Exception {
-    vhost = new RabbitVhost("apium-publishall-it");
-    broker = new AmqpBroker(vhost.url(), ApiumConfig.of(Map.of()));
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setHost("127.0.0.1");
-    factory.setVirtualHost(vhost.name());
-    raw = factory.newConnection("apium publishAll inspector");
+    amqp = new VhostBroker("apium-publishall-it");
+    vhost = amqp.vhost;
+    broker = amqp.broker;
+    raw = amqp.raw;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (raw != null) {
-      raw.close();
-    }
-    if (broker != null) {
-      broker.close();
-    }
-    if (vhost != null) {
-      vhost.close();
+    if (amqp != null) {
+      amqp.close();
     }
   }
 

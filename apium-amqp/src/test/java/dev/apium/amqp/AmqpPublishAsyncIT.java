@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.GetResponse;
 import dev.apium.ApiumConfig;
 import dev.apium.protocol.WireMessage;
@@ -13,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -26,35 +24,28 @@ import org.junit.jupiter.api.Test;
  * and fails with a {@link BrokerException} whenever the message is not stored; own vhost.
  */
 class AmqpPublishAsyncIT {
+  private static VhostBroker amqp;
   private static RabbitVhost vhost;
   private static AmqpBroker broker;
   private static Connection raw;
 
   @BeforeAll
   static void start() throws Exception {
-    vhost = new RabbitVhost("apium-publishasync-it");
-    broker = new AmqpBroker(vhost.url(), ApiumConfig.of(Map.of()));
-    ConnectionFactory factory = new ConnectionFactory();
-    factory.setHost("127.0.0.1");
-    factory.setVirtualHost(vhost.name());
-    raw = factory.newConnection("apium publishAsync inspector");
+    amqp = new VhostBroker("apium-publishasync-it");
+    vhost = amqp.vhost;
+    broker = amqp.broker;
+    raw = amqp.raw;
   }
 
   @AfterAll
   static void stop() throws Exception {
-    if (raw != null) {
-      raw.close();
-    }
-    if (broker != null) {
-      broker.close();
-    }
-    if (vhost != null) {
-      vhost.close();
+    if (amqp != null) {
+      amqp.close();
     }
   }
 
   private static String queue() {
-    return "q-" + UUID.randomUUID().toString().substring(0, 8);
+    return VhostBroker.queue();
   }
 
   private static WireMessage message(int n) {

@@ -24,8 +24,9 @@ import org.slf4j.LoggerFactory;
  * {@code celery-task-meta-<id>} channel for the first waiter of a task, UNSUBSCRIBE when the last
  * is done or cancelled. Each subscribe confirmation (the first one and Lettuce's resubscribe after
  * a reconnect) triggers a catch-up GET, which closes the race with a result stored before the
- * subscription took effect. Futures are completed on {@code completer}, never on Lettuce's event
- * loop. {@link #close()} cancels every waiter.
+ * subscription took effect. Futures are completed on Lettuce's event loop (cheap dependents only:
+ * AsyncResult hands user callbacks to its own threads); resubscribes run on {@code completer},
+ * never on Lettuce's event loop. {@link #close()} cancels every waiter.
  */
 final class ResultWaiters implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ResultWaiters.class);
@@ -205,8 +206,10 @@ final class ResultWaiters implements AutoCloseable {
       set = waiting.get(key);
     }
     if (set != null) {
+      // Completed right here on the event loop: a waiter blocked in get() wakes one thread hop
+      // sooner. AsyncResult moves user callbacks (toCompletableFuture) off this thread.
       for (CompletableFuture<ResultMeta> future : set) {
-        completer.execute(() -> future.complete(meta));
+        future.complete(meta);
       }
     }
   }
