@@ -149,25 +149,8 @@ public final class RedisBroker implements Broker {
     }
     String envelope = Envelopes.write(message, exchange, routingKey);
     String list = keys.queue(routingKey, message.property("priority"));
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    try {
-      connection
-          .async()
-          .lpush(list, envelope)
-          .whenComplete(
-              (length, error) -> {
-                if (error == null) {
-                  done.complete(null);
-                } else {
-                  RuntimeException e =
-                      error instanceof RuntimeException r ? r : new RedisException(error);
-                  done.completeExceptionally(connector.failed("publish to " + routingKey, e));
-                }
-              });
-    } catch (RedisException e) {
-      done.completeExceptionally(connector.failed("publish to " + routingKey, e));
-    }
-    return done.orTimeout(connector.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    return connector.replied(
+        "publish to " + routingKey, () -> connection.async().lpush(list, envelope));
   }
 
   /**

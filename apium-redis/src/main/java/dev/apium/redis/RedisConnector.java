@@ -17,7 +17,10 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 /**
  * Owns one Lettuce {@link RedisClient} for a {@code redis://} or {@code rediss://} URL and opens
@@ -65,6 +68,31 @@ final class RedisConnector implements AutoCloseable {
             .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).build())
             .timeoutOptions(TimeoutOptions.enabled(timeout))
             .build());
+  }
+
+  /**
+   * Sends a command without waiting: the future completes on Redis's reply, or fails with a {@link
+   * BrokerException} naming {@code what} and the server (also when no reply comes within {@link
+   * #timeout()}). Completes on a Lettuce event-loop thread.
+   */
+  CompletableFuture<Void> replied(String what, Supplier<? extends CompletionStage<?>> send) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try {
+      send.get()
+          .whenComplete(
+              (reply, error) -> {
+                if (error == null) {
+                  done.complete(null);
+                } else {
+                  RuntimeException e =
+                      error instanceof RuntimeException r ? r : new RedisException(error);
+                  done.completeExceptionally(failed(what, e));
+                }
+              });
+    } catch (RedisException e) {
+      done.completeExceptionally(failed(what, e));
+    }
+    return done.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** How long a command waits for its reply. */

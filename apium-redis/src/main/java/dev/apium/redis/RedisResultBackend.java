@@ -24,7 +24,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
@@ -109,30 +108,15 @@ public final class RedisResultBackend implements ResultBackend {
   @Override
   public CompletableFuture<Void> storeForAsync(ResultMeta meta, String replyTo) {
     String json = new String(meta.toBytes(), StandardCharsets.UTF_8);
-    String what = "store the result of " + meta.taskId();
-    CompletableFuture<Void> done = new CompletableFuture<>();
-    try {
-      LuaScripts.STORE_RESULT
-          .<Long>runAsync(
-              connection.async(),
-              ScriptOutputType.INTEGER,
-              new String[] {taskKey(meta.taskId())},
-              json,
-              Long.toString(ttl))
-          .whenComplete(
-              (stored, error) -> {
-                if (error == null) {
-                  done.complete(null);
-                } else {
-                  RuntimeException e =
-                      error instanceof RuntimeException r ? r : new RedisException(error);
-                  done.completeExceptionally(connector.failed(what, e));
-                }
-              });
-    } catch (RedisException e) {
-      done.completeExceptionally(connector.failed(what, e));
-    }
-    return done.orTimeout(connector.timeout().toMillis(), TimeUnit.MILLISECONDS);
+    return connector.replied(
+        "store the result of " + meta.taskId(),
+        () ->
+            LuaScripts.STORE_RESULT.runAsync(
+                connection.async(),
+                ScriptOutputType.INTEGER,
+                new String[] {taskKey(meta.taskId())},
+                json,
+                Long.toString(ttl)));
   }
 
   @Override
