@@ -22,7 +22,7 @@ import org.slf4j.LoggerFactory;
  * window} at a time (a full window makes the next {@link #start} wait). A write whose asynchronous
  * try fails is done again synchronously, with {@link TransientRetry}'s backoff for up to the retry
  * budget, on one retry thread; if that fails too its future completes exceptionally and the caller
- * reports it. {@link #drain} waits until every write started is settled. Client sends use one
+ * reports it. {@link #close} waits until every write started is settled. Client sends use one
  * instance per app, result writes one per worker. Called from any thread; callbacks run on
  * transport threads and the retry thread.
  */
@@ -125,10 +125,21 @@ final class PipelinedWrites {
   }
 
   /**
-   * Waits until every write started so far is settled (done or failed); true if all were within the
-   * deadline.
+   * Waits until every write started so far is settled (done or failed), then stops the retry
+   * thread; true if all settled within the deadline.
    */
-  boolean drain(Duration deadline) {
+  boolean close(Duration deadline) {
+    try {
+      return drain(deadline);
+    } finally {
+      ExecutorService r = retries;
+      if (r != null) {
+        r.shutdown();
+      }
+    }
+  }
+
+  private boolean drain(Duration deadline) {
     List<CompletableFuture<Void>> pending = List.copyOf(inFlight);
     if (!pending.isEmpty()) {
       try {
@@ -152,13 +163,5 @@ final class PipelinedWrites {
       }
     }
     return true;
-  }
-
-  /** Stops the retry thread (after {@link #drain}). */
-  void close() {
-    ExecutorService r = retries;
-    if (r != null) {
-      r.shutdown();
-    }
   }
 }

@@ -67,25 +67,12 @@ final class Publisher {
     if (!message.ignoreResult()) {
       app.backend().expect(message.id());
     }
-    String queue =
-        o.queue != null ? o.queue : app.config().get(ApiumConfig.DEFAULT_QUEUE, "celery");
-    String exchange;
-    String routingKey;
-    if (o.exchange != null && !o.exchange.isEmpty()) {
-      exchange = o.exchange;
-      routingKey = o.routingKey == null ? queue : o.routingKey;
-    } else {
-      if (declared.add(queue)) {
-        app.broker().declareQueue(queue);
-      }
-      exchange = "";
-      routingKey = queue;
-    }
+    Route route = route(o);
     CompletableFuture<Void> published =
         pipeline.start(
             "publishing " + what,
-            () -> app.broker().publishAsync(exchange, routingKey, wire),
-            () -> app.broker().publish(exchange, routingKey, wire));
+            () -> app.broker().publishAsync(route.exchange(), route.routingKey(), wire),
+            () -> app.broker().publish(route.exchange(), route.routingKey(), wire));
     published.whenComplete(
         (v, error) -> {
           if (error != null) {
@@ -102,9 +89,7 @@ final class Publisher {
 
   /** Waits for pipelined sends to be confirmed (app close); false if some were not in time. */
   boolean drain(Duration deadline) {
-    boolean all = pipeline.drain(deadline);
-    pipeline.close();
-    return all;
+    return pipeline.close(deadline);
   }
 
   /** Builds the message a call would send, without sending it. */
@@ -150,17 +135,24 @@ final class Publisher {
   /** Publishes a built message, routed by the options (queue, exchange) or the default queue. */
   void publish(TaskMessage message, CallOptions o) {
     WireMessage wire = TaskMessageCodec.encode(message, app.clock().instant());
+    Route route = route(o);
+    app.broker().publish(route.exchange(), route.routingKey(), wire);
+  }
+
+  /** Where a call goes: its exchange and routing key, or the queue (declared once) by default. */
+  private Route route(CallOptions o) {
     String queue =
         o.queue != null ? o.queue : app.config().get(ApiumConfig.DEFAULT_QUEUE, "celery");
     if (o.exchange != null && !o.exchange.isEmpty()) {
-      app.broker().publish(o.exchange, o.routingKey == null ? queue : o.routingKey, wire);
-      return;
+      return new Route(o.exchange, o.routingKey == null ? queue : o.routingKey);
     }
     if (declared.add(queue)) {
       app.broker().declareQueue(queue);
     }
-    app.broker().publish("", queue, wire);
+    return new Route("", queue);
   }
+
+  private record Route(String exchange, String routingKey) {}
 
   /** Sends one call of a task per args list, routed alike, in one {@code Broker.publishAll}. */
   <T> List<AsyncResult<T>> sendAll(
@@ -176,20 +168,8 @@ final class Publisher {
       wires.add(TaskMessageCodec.encode(message, now));
       results.add(app.resultOf(message.id(), type, null));
     }
-    String queue =
-        options.queue != null
-            ? options.queue
-            : app.config().get(ApiumConfig.DEFAULT_QUEUE, "celery");
-    if (options.exchange != null && !options.exchange.isEmpty()) {
-      app.broker()
-          .publishAll(
-              options.exchange, options.routingKey == null ? queue : options.routingKey, wires);
-      return results;
-    }
-    if (declared.add(queue)) {
-      app.broker().declareQueue(queue);
-    }
-    app.broker().publishAll("", queue, wires);
+    Route route = route(options);
+    app.broker().publishAll(route.exchange(), route.routingKey(), wires);
     return results;
   }
 

@@ -42,9 +42,7 @@ final class TaskRunner {
 
   /** Waits for SUCCESS states still being written (warm shutdown); false if some were not. */
   boolean drainResults(java.time.Duration deadline) {
-    boolean all = resultWrites.drain(deadline);
-    resultWrites.close();
-    return all;
+    return resultWrites.close(deadline);
   }
 
   void run(Request r) {
