@@ -2,6 +2,7 @@ package dev.apium;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.apium.protocol.CanvasForms;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.Signature;
 import java.util.ArrayList;
@@ -84,7 +85,7 @@ final class CanvasApply {
   CanvasApply with(ObjectNode options) {
     CanvasApply c = copy();
     if (c.chain == null && options.hasNonNull("chain")) {
-      c.chain = CanvasDicts.list(options.get("chain"));
+      c.chain = CanvasForms.list(options.get("chain"));
     }
     if (c.chord == null && options.hasNonNull("chord")) {
       c.chord = Signature.fromJson(options.get("chord"));
@@ -95,13 +96,13 @@ final class CanvasApply {
         c.groupIndex = options.get("group_index").asInt();
       }
     }
-    c.link = CanvasDicts.merge(CanvasDicts.list(options.get("link")), link);
-    c.linkError = CanvasDicts.merge(CanvasDicts.list(options.get("link_error")), linkError);
+    c.link = CanvasForms.merge(CanvasForms.list(options.get("link")), link);
+    c.linkError = CanvasForms.merge(CanvasForms.list(options.get("link_error")), linkError);
     if (c.rootId == null) {
-      c.rootId = CanvasDicts.text(options, "root_id");
+      c.rootId = CanvasForms.text(options, "root_id");
     }
     if (c.parentId == null) {
-      c.parentId = CanvasDicts.text(options, "parent_id");
+      c.parentId = CanvasForms.text(options, "parent_id");
     }
     return c;
   }

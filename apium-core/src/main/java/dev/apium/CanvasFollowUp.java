@@ -1,6 +1,7 @@
 package dev.apium;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.apium.protocol.CanvasForms;
 import dev.apium.protocol.Embed;
 import dev.apium.protocol.ExceptionInfo;
 import dev.apium.protocol.Signature;
@@ -80,14 +81,14 @@ final class CanvasFollowUp implements TaskOutcomeHook {
     }
     List<Signature> plain = new ArrayList<>();
     for (Signature callback : callbacks) {
-      if (CanvasDicts.is(callback, CanvasDicts.GROUP)) {
+      if (CanvasForms.is(callback, CanvasForms.GROUP)) {
         sender.apply(callback, a);
       } else {
         plain.add(callback);
       }
     }
     if (!plain.isEmpty()) {
-      sender.apply(CanvasDicts.group(plain, null), a);
+      sender.apply(CanvasForms.group(plain, null), a);
     }
   }
 

@@ -1,12 +1,13 @@
 package dev.apium;
 
-import static dev.apium.CanvasDicts.CHAIN;
-import static dev.apium.CanvasDicts.CHORD;
-import static dev.apium.CanvasDicts.GROUP;
-import static dev.apium.CanvasDicts.is;
+import static dev.apium.protocol.CanvasForms.CHAIN;
+import static dev.apium.protocol.CanvasForms.CHORD;
+import static dev.apium.protocol.CanvasForms.GROUP;
+import static dev.apium.protocol.CanvasForms.is;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.apium.protocol.CanvasForms;
 import dev.apium.protocol.Signature;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -43,7 +44,7 @@ final class CanvasFreezer {
       Steps steps =
           prepareSteps(
               sig.args(),
-              CanvasDicts.tasks(sig),
+              CanvasForms.tasks(sig),
               rootId,
               List.of(),
               id,
@@ -56,7 +57,7 @@ final class CanvasFreezer {
       return new Prepared(
           new Signature(
               sig.task(),
-              CanvasDicts.concat(null, null),
+              CanvasForms.concat(null, null),
               chainKwargs(tasks),
               sig.options(),
               CHAIN,
@@ -65,12 +66,12 @@ final class CanvasFreezer {
     }
     if (is(sig, GROUP)) {
       ObjectNode options = sig.options().deepCopy();
-      String gid = CanvasDicts.text(options, "task_id");
+      String gid = CanvasForms.text(options, "task_id");
       if (gid == null) {
         gid = groupId != null ? groupId : UUID.randomUUID().toString();
         options.put("task_id", gid);
       }
-      List<Signature> members = CanvasDicts.unrolled(sig);
+      List<Signature> members = CanvasForms.unrolled(sig);
       List<Signature> frozen = new ArrayList<>();
       List<Frozen> results = new ArrayList<>();
       for (int i = 0; i < members.size(); i++) {
@@ -78,17 +79,17 @@ final class CanvasFreezer {
         frozen.add(p.sig());
         results.add(p.result());
       }
-      Signature group = CanvasDicts.group(frozen, options);
+      Signature group = CanvasForms.group(frozen, options);
       return new Prepared(
           new Signature(group.task(), sig.args(), group.kwargs(), options, GROUP, sig.immutable()),
           new Frozen(gid, results));
     }
     if (is(sig, CHORD)) {
-      Prepared body = freeze(CanvasDicts.body(sig), id, rootId, groupId, chord, groupIndex);
-      Prepared header = freeze(CanvasDicts.headerGroup(sig), null, rootId, null, body.sig(), null);
+      Prepared body = freeze(CanvasForms.body(sig), id, rootId, groupId, chord, groupIndex);
+      Prepared header = freeze(CanvasForms.headerGroup(sig), null, rootId, null, body.sig(), null);
       ObjectNode options = sig.options().deepCopy();
       options.put("task_id", header.result().id);
-      Signature frozen = CanvasDicts.chord(header.sig().toJson(), body.sig(), options);
+      Signature frozen = CanvasForms.chord(header.sig().toJson(), body.sig(), options);
       return new Prepared(
           new Signature(
               frozen.task(), sig.args(), frozen.kwargs(), options, CHORD, sig.immutable()),
@@ -114,11 +115,11 @@ final class CanvasFreezer {
       options.put("group_index", groupIndex);
     }
     return new Prepared(
-        CanvasDicts.withOptions(sig, options), new Frozen(options.get("task_id").asText()));
+        CanvasForms.withOptions(sig, options), new Frozen(options.get("task_id").asText()));
   }
 
   private static ObjectNode chainKwargs(List<Signature> tasks) {
-    return CanvasDicts.chain(tasks, null).kwargs();
+    return CanvasForms.chain(tasks, null).kwargs();
   }
 
   Steps prepareSteps(
@@ -141,10 +142,10 @@ final class CanvasFreezer {
       boolean first = steps.isEmpty();
       boolean last = i == 0;
       if (is(task, GROUP)) {
-        task = CanvasDicts.unrollSingle(task);
+        task = CanvasForms.unrollSingle(task);
       }
       if (is(task, CHAIN)) {
-        steps.addAll(CanvasDicts.tasks(task));
+        steps.addAll(CanvasForms.tasks(task));
         continue;
       }
       if (first) {
@@ -156,7 +157,7 @@ final class CanvasFreezer {
         out.remove(out.size() - 1);
         results.remove(results.size() - 1);
         reuse = prevRes;
-        task = CanvasDicts.chord(task.toJson(), prevTask, null);
+        task = CanvasForms.chord(task.toJson(), prevTask, null);
       }
       Prepared p =
           last
@@ -167,7 +168,7 @@ final class CanvasFreezer {
       if (prevRes != null && prevRes != res && prevRes.parent == null) {
         prevRes.parent = res;
       }
-      task = CanvasDicts.appendList(p.sig(), "link_error", linkError);
+      task = CanvasForms.appendList(p.sig(), "link_error", linkError);
       out.add(task);
       results.add(res);
       prevTask = task;
@@ -177,7 +178,7 @@ final class CanvasFreezer {
   }
 
   private static Signature prependArgs(Signature task, ArrayNode args) {
-    return CanvasDicts.prependArgs(task, args);
+    return CanvasForms.prependArgs(task, args);
   }
 
   /** A group's or chord's own args are the partial args its members get. */
@@ -185,6 +186,6 @@ final class CanvasFreezer {
     if (task.immutable() || args == null || args.isEmpty()) {
       return task;
     }
-    return task.withArgs(CanvasDicts.concat(args, task.args()));
+    return task.withArgs(CanvasForms.concat(args, task.args()));
   }
 }

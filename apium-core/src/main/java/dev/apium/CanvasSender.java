@@ -1,12 +1,13 @@
 package dev.apium;
 
-import static dev.apium.CanvasDicts.CHAIN;
-import static dev.apium.CanvasDicts.CHORD;
-import static dev.apium.CanvasDicts.CHUNKS;
-import static dev.apium.CanvasDicts.GROUP;
+import static dev.apium.protocol.CanvasForms.CHAIN;
+import static dev.apium.protocol.CanvasForms.CHORD;
+import static dev.apium.protocol.CanvasForms.CHUNKS;
+import static dev.apium.protocol.CanvasForms.GROUP;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.apium.protocol.CanvasForms;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.Signature;
 import java.util.ArrayList;
@@ -39,13 +40,13 @@ final class CanvasSender {
       case CHAIN -> applyChain(sig, a);
       case GROUP -> applyGroup(sig, a);
       case CHORD -> applyChord(sig, a);
-      case CHUNKS -> applyGroup(CanvasDicts.chunksAsGroup(sig), a);
+      case CHUNKS -> applyGroup(CanvasForms.chunksAsGroup(sig), a);
       default -> applyTask(sig, a);
     };
   }
 
   private Frozen applyTask(Signature sig, CanvasApply a) {
-    ArrayNode args = sig.immutable() ? sig.args() : CanvasDicts.concat(a.partial, sig.args());
+    ArrayNode args = sig.immutable() ? sig.args() : CanvasForms.concat(a.partial, sig.args());
     CallOptions o = Publisher.fromSignature(sig.options());
     if (o.taskId == null) {
       o.taskId = a.taskId != null ? a.taskId : UUID.randomUUID().toString();
@@ -66,12 +67,12 @@ final class CanvasSender {
   }
 
   private Frozen applyChain(Signature sig, CanvasApply a) {
-    ArrayNode args = sig.immutable() ? sig.args() : CanvasDicts.concat(a.partial, sig.args());
+    ArrayNode args = sig.immutable() ? sig.args() : CanvasForms.concat(a.partial, sig.args());
     String lastId = a.taskId != null ? a.taskId : sig.taskId();
     CanvasFreezer.Steps steps =
         freezer.prepareSteps(
             args,
-            CanvasDicts.tasks(sig),
+            CanvasForms.tasks(sig),
             a.rootId,
             a.linkError,
             lastId,
@@ -82,7 +83,7 @@ final class CanvasSender {
       return null;
     }
     List<Signature> rest = new ArrayList<>(steps.reversed());
-    rest.set(0, CanvasDicts.appendList(rest.get(0), "link", a.link));
+    rest.set(0, CanvasForms.appendList(rest.get(0), "link", a.link));
     Signature first = rest.remove(rest.size() - 1);
     CanvasApply next = new CanvasApply();
     next.chain = new ArrayList<>(a.chain == null ? List.of() : a.chain);
@@ -103,10 +104,10 @@ final class CanvasSender {
     if (gid == null) {
       gid = UUID.randomUUID().toString();
     }
-    ArrayNode partial = CanvasDicts.concat(a.partial, sig.args());
-    List<Signature> members = CanvasDicts.unrolled(sig);
+    ArrayNode partial = CanvasForms.concat(a.partial, sig.args());
+    List<Signature> members = CanvasForms.unrolled(sig);
     if (a.chord != null && !members.isEmpty()) {
-      app.backend().chordSetSize(gid, members.stream().mapToInt(CanvasDicts::descend).sum());
+      app.backend().chordSetSize(gid, members.stream().mapToInt(CanvasForms::descend).sum());
     }
     List<Frozen> results = new ArrayList<>();
     for (int i = 0; i < members.size(); i++) {
@@ -125,10 +126,10 @@ final class CanvasSender {
   }
 
   private Frozen applyChord(Signature sig, CanvasApply a) {
-    ArrayNode partial = sig.immutable() ? sig.args() : CanvasDicts.concat(a.partial, sig.args());
-    Signature header = CanvasDicts.headerGroup(sig);
-    Signature body = CanvasDicts.body(sig);
-    String bodyId = CanvasDicts.resultId(body);
+    ArrayNode partial = sig.immutable() ? sig.args() : CanvasForms.concat(a.partial, sig.args());
+    Signature header = CanvasForms.headerGroup(sig);
+    Signature body = CanvasForms.body(sig);
+    String bodyId = CanvasForms.resultId(body);
     if (bodyId == null) {
       bodyId = a.taskId != null ? a.taskId : sig.taskId();
     }
@@ -140,7 +141,7 @@ final class CanvasSender {
       options.put("root_id", a.rootId);
     }
     if (a.chain != null) {
-      options.set("chain", CanvasDicts.array(a.chain));
+      options.set("chain", CanvasForms.array(a.chain));
     }
     if (a.chord != null) {
       options.set("chord", a.chord.toJson());
@@ -157,12 +158,12 @@ final class CanvasSender {
     if (a.extra.priority != null) {
       options.put("priority", a.extra.priority);
     }
-    body = CanvasDicts.withOptions(body, options);
-    body = CanvasDicts.appendList(body, "link", a.link);
-    body = CanvasDicts.appendList(body, "link_error", a.linkError);
+    body = CanvasForms.withOptions(body, options);
+    body = CanvasForms.appendList(body, "link", a.link);
+    body = CanvasForms.appendList(body, "link_error", a.linkError);
     CanvasFreezer.Prepared frozenBody = freezer.freeze(body, bodyId, a.rootId, null, null, null);
     body = frozenBody.sig();
-    if (CanvasDicts.tasks(header).isEmpty()) {
+    if (CanvasForms.tasks(header).isEmpty()) {
       ArrayNode empty = CeleryJson.array();
       empty.addArray();
       CanvasApply now = new CanvasApply();
@@ -179,7 +180,7 @@ final class CanvasSender {
     h.rootId = a.rootId;
     h.parentId = a.parentId;
     h.extra = a.extra;
-    apply(CanvasDicts.withOptions(header, stripMembership(header.options())), h);
+    apply(CanvasForms.withOptions(header, stripMembership(header.options())), h);
     return frozenBody.result();
   }
 

@@ -1,6 +1,7 @@
 package dev.apium;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.apium.protocol.CanvasForms;
 import dev.apium.protocol.CeleryJson;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,7 +49,7 @@ public final class Chain implements Canvas {
     return new Chain(
         app,
         tasks,
-        CanvasDicts.appendList(data(), "link_error", List.of(errback.data())).options());
+        CanvasForms.appendList(data(), "link_error", List.of(errback.data())).options());
   }
 
   public List<Canvas> tasks() {
@@ -62,7 +63,7 @@ public final class Chain implements Canvas {
 
   @Override
   public dev.apium.protocol.Signature data() {
-    return CanvasDicts.chain(tasks.stream().map(Canvas::data).toList(), options.deepCopy());
+    return CanvasForms.chain(tasks.stream().map(Canvas::data).toList(), options.deepCopy());
   }
 
   public AsyncResult<Object> delay() {
@@ -103,8 +104,8 @@ public final class Chain implements Canvas {
     if (last instanceof Chain inner) {
       return inner.endsInGroup();
     }
-    return CanvasDicts.is(last.data(), CanvasDicts.GROUP)
-        && CanvasDicts.tasks(last.data()).size() > 1;
+    return CanvasForms.is(last.data(), CanvasForms.GROUP)
+        && CanvasForms.tasks(last.data()).size() > 1;
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.apium;
 
+import dev.apium.protocol.CanvasForms;
 import java.util.List;
 
 /**
@@ -45,8 +46,8 @@ public final class Chord implements Canvas {
 
   @Override
   public dev.apium.protocol.Signature data() {
-    return CanvasDicts.chord(
-        CanvasDicts.array(CanvasDicts.tasks(header.data())), body.data(), null);
+    return CanvasForms.chord(
+        CanvasForms.array(CanvasForms.tasks(header.data())), body.data(), null);
   }
 
   public AsyncResult<Object> delay() {

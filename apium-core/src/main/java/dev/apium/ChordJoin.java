@@ -2,6 +2,7 @@ package dev.apium;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.apium.protocol.CanvasForms;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.ExceptionInfo;
 import dev.apium.protocol.ResultMeta;
@@ -95,7 +96,7 @@ final class ChordJoin {
   /** Stores the failure for the body (and what follows it) and runs the body's errbacks. */
   void fail(Signature body, ExceptionInfo error, String root) {
     propagate(body, TaskState.FAILURE, error, null, root);
-    String bodyId = CanvasDicts.resultId(body);
+    String bodyId = CanvasForms.resultId(body);
     TaskMessage fake =
         TaskMessage.builder(body.task(), bodyId == null ? "unknown" : bodyId)
             .args(body.args())
@@ -106,7 +107,7 @@ final class ChordJoin {
     Errbacks.run(
         app,
         context,
-        CanvasDicts.list(body.options().get("link_error")),
+        CanvasForms.list(body.options().get("link_error")),
         TaskState.FAILURE,
         error,
         null);
@@ -118,10 +119,10 @@ final class ChordJoin {
    * chain, extended to chord bodies).
    */
   void propagate(Signature sig, String state, ExceptionInfo error, String traceback, String root) {
-    if (CanvasDicts.is(sig, CanvasDicts.CHAIN) || CanvasDicts.is(sig, CanvasDicts.GROUP)) {
-      CanvasDicts.tasks(sig).forEach(t -> propagate(t, state, error, traceback, root));
-    } else if (CanvasDicts.is(sig, CanvasDicts.CHORD)) {
-      propagate(CanvasDicts.body(sig), state, error, traceback, root);
+    if (CanvasForms.is(sig, CanvasForms.CHAIN) || CanvasForms.is(sig, CanvasForms.GROUP)) {
+      CanvasForms.tasks(sig).forEach(t -> propagate(t, state, error, traceback, root));
+    } else if (CanvasForms.is(sig, CanvasForms.CHORD)) {
+      propagate(CanvasForms.body(sig), state, error, traceback, root);
     } else if (sig.taskId() != null) {
       String id = sig.taskId();
       ResultMeta meta =
@@ -148,7 +149,7 @@ final class ChordJoin {
             root);
       }
     }
-    CanvasDicts.list(sig.options().get("chain"))
+    CanvasForms.list(sig.options().get("chain"))
         .forEach(t -> propagate(t, state, error, traceback, root));
   }
 }

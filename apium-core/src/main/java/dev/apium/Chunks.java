@@ -1,6 +1,7 @@
 package dev.apium;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.apium.protocol.CanvasForms;
 import dev.apium.protocol.CeleryJson;
 
 /**
@@ -34,16 +35,16 @@ public final class Chunks implements Canvas {
     return new dev.apium.protocol.Signature(
         "celery.chunks",
         CeleryJson.array(),
-        CanvasDicts.chunksKwargs(task.toJson(), items.deepCopy(), n),
+        CanvasForms.chunksKwargs(task.toJson(), items.deepCopy(), n),
         null,
-        CanvasDicts.CHUNKS,
+        CanvasForms.CHUNKS,
         true);
   }
 
   /** The group of starmap tasks this stands for. */
   public Group group() {
     return Group.of(
-        CanvasDicts.tasks(CanvasDicts.chunksAsGroup(data())).stream()
+        CanvasForms.tasks(CanvasForms.chunksAsGroup(data())).stream()
             .map(s -> (Canvas) Signature.of(app, s))
             .toList());
   }

@@ -2,6 +2,8 @@ package dev.apium;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apium.protocol.CeleryJson;
+import dev.apium.protocol.Pidbox;
+import dev.apium.protocol.Rates;
 import dev.apium.spi.Subscription;
 import java.time.Duration;
 import java.util.LinkedHashMap;

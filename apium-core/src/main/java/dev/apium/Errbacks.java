@@ -1,5 +1,6 @@
 package dev.apium;
 
+import dev.apium.protocol.CanvasForms;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.ExceptionInfo;
 import dev.apium.protocol.Signature;
@@ -52,7 +53,7 @@ final class Errbacks {
     a.parentId = failed.id();
     a.rootId = failed.rootId() != null ? failed.rootId() : failed.id();
     try {
-      new CanvasSender(app).apply(CanvasDicts.group(sent, null), a);
+      new CanvasSender(app).apply(CanvasForms.group(sent, null), a);
     } catch (RuntimeException e) {
       log.error("Could not send the errbacks of task {}", failed.id(), e);
     }

@@ -1,5 +1,6 @@
 package dev.apium;
 
+import dev.apium.protocol.CanvasForms;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,7 +48,7 @@ public final class Group implements Canvas {
 
   @Override
   public dev.apium.protocol.Signature data() {
-    return CanvasDicts.group(tasks.stream().map(Canvas::data).toList(), null);
+    return CanvasForms.group(tasks.stream().map(Canvas::data).toList(), null);
   }
 
   public GroupResult delay() {

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.apium.protocol.CeleryJson;
+import dev.apium.protocol.Pidbox;
+import dev.apium.protocol.Rates;
 import dev.apium.protocol.WireMessage;
 import dev.apium.spi.Subscription;
 import java.util.ArrayList;

@@ -1,5 +1,6 @@
 package dev.apium;
 
+import dev.apium.protocol.Rates;
 import dev.apium.spi.RateLimitStore;
 import java.time.Duration;
 import java.util.ArrayDeque;

@@ -1,6 +1,7 @@
 package dev.apium;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.apium.protocol.CanvasForms;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.Embed;
 import dev.apium.protocol.Signature;
@@ -27,19 +28,19 @@ final class Replacement {
       throw new IllegalArgumentException(
           "a canvas replacing task " + m.id() + " must not be part of a chord itself");
     }
-    if (CanvasDicts.is(sig, CanvasDicts.CHAIN) && CanvasDicts.tasks(sig).isEmpty()) {
+    if (CanvasForms.is(sig, CanvasForms.CHAIN) && CanvasForms.tasks(sig).isEmpty()) {
       throw new IllegalArgumentException("cannot replace task " + m.id() + " with an empty chain");
     }
-    if (CanvasDicts.is(sig, CanvasDicts.GROUP)) {
+    if (CanvasForms.is(sig, CanvasForms.GROUP)) {
       Signature accumulate =
           new Signature("celery.accumulate", null, indexZero(), null, null, false);
-      sig = CanvasDicts.chord(sig.toJson(), accumulate, null);
+      sig = CanvasForms.chord(sig.toJson(), accumulate, null);
     }
-    if (CanvasDicts.is(sig, CanvasDicts.CHAIN)) {
+    if (CanvasForms.is(sig, CanvasForms.CHAIN)) {
       sig = pushLinksDown(sig, orEmpty(embed.callbacks()), orEmpty(embed.errbacks()));
     } else {
-      sig = CanvasDicts.appendList(sig, "link", orEmpty(embed.callbacks()));
-      sig = CanvasDicts.appendList(sig, "link_error", orEmpty(embed.errbacks()));
+      sig = CanvasForms.appendList(sig, "link", orEmpty(embed.callbacks()));
+      sig = CanvasForms.appendList(sig, "link_error", orEmpty(embed.errbacks()));
     }
     sig = new CanvasFreezer(context.app()).freeze(sig, m.id(), null, null, null, null).sig();
     ObjectNode options = sig.options().deepCopy();
@@ -56,14 +57,14 @@ final class Replacement {
     int nesting =
         context.headers().get("replaced_task_nesting") instanceof Number n ? n.intValue() : 0;
     options.put("replaced_task_nesting", nesting + 1);
-    sig = CanvasDicts.withOptions(sig, options);
+    sig = CanvasForms.withOptions(sig, options);
     if (embed.chain() != null && !embed.chain().isEmpty()) {
       List<Signature> steps = new ArrayList<>();
       steps.add(sig);
       List<Signature> rest = new ArrayList<>(embed.chain());
       Collections.reverse(rest);
       steps.addAll(rest);
-      sig = CanvasDicts.chain(steps, null);
+      sig = CanvasForms.chain(steps, null);
     }
     CanvasApply a = new CanvasApply();
     a.parentId = m.id();
@@ -88,7 +89,7 @@ final class Replacement {
     }
     options.set("chord", chord.toJson());
     options.put("root_id", m.rootId() != null ? m.rootId() : m.id());
-    Signature sig = CanvasDicts.withOptions(added.data(), options);
+    Signature sig = CanvasForms.withOptions(added.data(), options);
     CanvasFreezer.Prepared frozen =
         new CanvasFreezer(context.app()).freeze(sig, null, null, null, null, null);
     context.app().backend().chordAddTasks(m.group(), 1);
@@ -102,12 +103,12 @@ final class Replacement {
   private static Signature pushLinksDown(
       Signature chain, List<Signature> links, List<Signature> errbacks) {
     List<Signature> tasks = new ArrayList<>();
-    for (Signature task : CanvasDicts.tasks(chain)) {
-      tasks.add(CanvasDicts.appendList(task, "link_error", errbacks));
+    for (Signature task : CanvasForms.tasks(chain)) {
+      tasks.add(CanvasForms.appendList(task, "link_error", errbacks));
     }
     int last = tasks.size() - 1;
-    tasks.set(last, CanvasDicts.appendList(tasks.get(last), "link", links));
-    return CanvasDicts.chain(tasks, chain.options().deepCopy());
+    tasks.set(last, CanvasForms.appendList(tasks.get(last), "link", links));
+    return CanvasForms.chain(tasks, chain.options().deepCopy());
   }
 
   private static ObjectNode indexZero() {

@@ -2,6 +2,7 @@ package dev.apium;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.apium.protocol.CanvasForms;
 import dev.apium.protocol.CeleryJson;
 import java.time.Duration;
 import java.util.List;
@@ -76,7 +77,7 @@ public final class Signature implements Canvas {
   public Signature withKwargs(Map<String, ?> more) {
     ObjectNode kwargs = data.kwargs().deepCopy();
     more.forEach((k, v) -> kwargs.set(k, CeleryJson.toTree(v)));
-    return new Signature(app, CanvasDicts.withKwargs(data, kwargs));
+    return new Signature(app, CanvasForms.withKwargs(data, kwargs));
   }
 
   /** This task then {@code next}: a {@link Chain}. */
@@ -101,7 +102,7 @@ public final class Signature implements Canvas {
 
   private Signature mapOver(String task, String type, List<?> items) {
     return new Signature(
-        app, CanvasDicts.mapOver(task, type, data.toJson(), (ArrayNode) CeleryJson.toTree(items)));
+        app, CanvasForms.mapOver(task, type, data.toJson(), (ArrayNode) CeleryJson.toTree(items)));
   }
 
   /** Sets an option by its Celery name: {@code queue, priority, countdown, expires, task_id...}. */

@@ -1,31 +1,29 @@
-package dev.apium;
+package dev.apium.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.apium.protocol.CeleryJson;
-import dev.apium.protocol.WireMessage;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Celery's remote-control wire format (kombu pidbox), shared by the worker's {@link Mailbox} and
- * the client's {@link Control}: the request broadcast on the fan-out exchange {@code celery.pidbox}
- * and the reply sent to the direct exchange {@code reply.celery.pidbox} with the requester's oid as
- * routing key. Stateless.
+ * Celery's remote-control wire format (kombu pidbox), shared by the worker's mailbox ({@code
+ * dev.apium.worker.Mailbox}) and the client's {@code dev.apium.Control}: the request broadcast on
+ * the fan-out exchange {@code celery.pidbox} and the reply sent to the direct exchange {@code
+ * reply.celery.pidbox} with the requester's oid as routing key. Stateless.
  */
-final class Pidbox {
-  static final String EXCHANGE = "celery.pidbox";
-  static final String REPLY_EXCHANGE = "reply.celery.pidbox";
+public final class Pidbox {
+  public static final String EXCHANGE = "celery.pidbox";
+  public static final String REPLY_EXCHANGE = "reply.celery.pidbox";
 
   private Pidbox() {}
 
   /** The reply queue of a client: {@code <oid>.reply.celery.pidbox}. */
-  static String replyQueue(String oid) {
+  public static String replyQueue(String oid) {
     return oid + "." + REPLY_EXCHANGE;
   }
 
   /** A request: headers {@code clock, expires}, delivery_mode 2, the command body. */
-  static WireMessage request(long clock, double expires, Map<String, Object> body) {
+  public static WireMessage request(long clock, double expires, Map<String, Object> body) {
     Map<String, Object> headers = new LinkedHashMap<>();
     headers.put("clock", clock);
     headers.put("expires", expires);
@@ -36,7 +34,7 @@ final class Pidbox {
   }
 
   /** A reply: headers {@code ticket, clock}, delivery_mode 1, body {@code {nodename: result}}. */
-  static WireMessage reply(String ticket, long clock, String nodename, JsonNode result) {
+  public static WireMessage reply(String ticket, long clock, String nodename, JsonNode result) {
     Map<String, Object> headers = new LinkedHashMap<>();
     headers.put("ticket", ticket);
     headers.put("clock", clock);
@@ -48,7 +46,7 @@ final class Pidbox {
     return WireMessage.json(headers, properties, json(body));
   }
 
-  static byte[] json(Object body) {
+  public static byte[] json(Object body) {
     try {
       return CeleryJson.MAPPER.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -56,11 +54,11 @@ final class Pidbox {
     }
   }
 
-  static JsonNode ok(String text) {
+  public static JsonNode ok(String text) {
     return CeleryJson.object().put("ok", text);
   }
 
-  static JsonNode error(String text) {
+  public static JsonNode error(String text) {
     return CeleryJson.object().put("error", text);
   }
 }

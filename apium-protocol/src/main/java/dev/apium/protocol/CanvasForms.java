@@ -1,10 +1,8 @@
-package dev.apium;
+package dev.apium.protocol;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.apium.protocol.CeleryJson;
-import dev.apium.protocol.Signature;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,25 +13,25 @@ import java.util.Map;
  * ({@code kwargs.header}, a list or a group dict, and {@code kwargs.body}), chunks, xmap and
  * xstarmap. Pure functions over immutable {@link Signature} values; used from any thread.
  */
-final class CanvasDicts {
-  static final String CHAIN = "chain";
-  static final String GROUP = "group";
-  static final String CHORD = "chord";
-  static final String CHUNKS = "chunks";
+public final class CanvasForms {
+  public static final String CHAIN = "chain";
+  public static final String GROUP = "group";
+  public static final String CHORD = "chord";
+  public static final String CHUNKS = "chunks";
 
-  private CanvasDicts() {}
+  private CanvasForms() {}
 
-  static boolean is(Signature sig, String type) {
+  public static boolean is(Signature sig, String type) {
     return type.equals(sig.subtaskType());
   }
 
   /** The members of a chain or group. */
-  static List<Signature> tasks(Signature sig) {
+  public static List<Signature> tasks(Signature sig) {
     return list(sig.kwargs().get("tasks"));
   }
 
   /** A chord's header tasks, whether written as a list or as a group dict. */
-  static List<Signature> header(Signature chord) {
+  public static List<Signature> header(Signature chord) {
     JsonNode header = chord.kwargs().get("header");
     if (header != null && header.isObject()) {
       return tasks(Signature.fromJson(header));
@@ -42,7 +40,7 @@ final class CanvasDicts {
   }
 
   /** A chord's header as a group dict (keeping its frozen group id when it has one). */
-  static Signature headerGroup(Signature chord) {
+  public static Signature headerGroup(Signature chord) {
     JsonNode header = chord.kwargs().get("header");
     if (header != null && header.isObject() && header.hasNonNull("task")) {
       Signature group = Signature.fromJson(header);
@@ -54,11 +52,11 @@ final class CanvasDicts {
     return group(list(header), null);
   }
 
-  static Signature body(Signature chord) {
+  public static Signature body(Signature chord) {
     return Signature.fromJson(chord.kwargs().get("body"));
   }
 
-  static List<Signature> list(JsonNode node) {
+  public static List<Signature> list(JsonNode node) {
     List<Signature> out = new ArrayList<>();
     if (node == null || node.isNull()) {
       return out;
@@ -71,26 +69,26 @@ final class CanvasDicts {
     return out;
   }
 
-  static ArrayNode array(List<Signature> sigs) {
+  public static ArrayNode array(List<Signature> sigs) {
     ArrayNode out = CeleryJson.array();
     sigs.forEach(s -> out.add(s.toJson()));
     return out;
   }
 
-  static Signature chain(List<Signature> tasks, ObjectNode options) {
+  public static Signature chain(List<Signature> tasks, ObjectNode options) {
     ObjectNode kwargs = CeleryJson.object();
     kwargs.set("tasks", array(tasks));
     return new Signature("celery.chain", null, kwargs, options, CHAIN, false);
   }
 
-  static Signature group(List<Signature> tasks, ObjectNode options) {
+  public static Signature group(List<Signature> tasks, ObjectNode options) {
     ObjectNode kwargs = CeleryJson.object();
     kwargs.set("tasks", array(tasks));
     return new Signature("celery.group", null, kwargs, options, GROUP, false);
   }
 
   /** Celery's chord dict: {@code kwargs = {"kwargs": {}, "header": [...], "body": {...}}}. */
-  static Signature chord(JsonNode header, Signature body, ObjectNode options) {
+  public static Signature chord(JsonNode header, Signature body, ObjectNode options) {
     ObjectNode kwargs = CeleryJson.object();
     kwargs.set("kwargs", CeleryJson.object());
     kwargs.set("header", header);
@@ -98,25 +96,25 @@ final class CanvasDicts {
     return new Signature("celery.chord", null, kwargs, options, CHORD, false);
   }
 
-  static Signature withOptions(Signature sig, ObjectNode options) {
+  public static Signature withOptions(Signature sig, ObjectNode options) {
     return new Signature(
         sig.task(), sig.args(), sig.kwargs(), options, sig.subtaskType(), sig.immutable());
   }
 
-  static Signature withKwargs(Signature sig, ObjectNode kwargs) {
+  public static Signature withKwargs(Signature sig, ObjectNode kwargs) {
     return new Signature(
         sig.task(), sig.args(), kwargs, sig.options(), sig.subtaskType(), sig.immutable());
   }
 
   /** Partial application: {@code args} before the signature's own, unless it is immutable. */
-  static Signature prependArgs(Signature sig, ArrayNode args) {
+  public static Signature prependArgs(Signature sig, ArrayNode args) {
     if (sig.immutable() || args == null || args.isEmpty()) {
       return sig;
     }
     return sig.withArgs(concat(args, sig.args()));
   }
 
-  static ArrayNode concat(ArrayNode first, ArrayNode second) {
+  public static ArrayNode concat(ArrayNode first, ArrayNode second) {
     ArrayNode out = CeleryJson.array();
     if (first != null) {
       out.addAll(first);
@@ -128,7 +126,7 @@ final class CanvasDicts {
   }
 
   /** Appends signatures to a list option ({@code link}, {@code link_error}), skipping repeats. */
-  static Signature appendList(Signature sig, String option, List<Signature> more) {
+  public static Signature appendList(Signature sig, String option, List<Signature> more) {
     if (more.isEmpty()) {
       return sig;
     }
@@ -138,7 +136,7 @@ final class CanvasDicts {
   }
 
   /** The union of two signature lists in order, each dict once (Celery's append_to_list_option). */
-  static List<Signature> merge(List<Signature> first, List<Signature> second) {
+  public static List<Signature> merge(List<Signature> first, List<Signature> second) {
     Map<String, Signature> out = new LinkedHashMap<>();
     for (Signature s : first) {
       out.putIfAbsent(CeleryJson.write(s.toJson()), s);
@@ -153,7 +151,7 @@ final class CanvasDicts {
    * The id whose result is the canvas's result: a task's id, a chain's last task, a chord's body, a
    * group's id; null when not frozen.
    */
-  static String resultId(Signature sig) {
+  public static String resultId(Signature sig) {
     if (is(sig, CHAIN)) {
       List<Signature> tasks = tasks(sig);
       return tasks.isEmpty() ? sig.taskId() : resultId(tasks.get(tasks.size() - 1));
@@ -168,9 +166,9 @@ final class CanvasDicts {
    * How many completions a chord header member contributes (Celery's {@code _chord._descend}): a
    * task 1, a group the sum of its members, a chain its last non-empty member, a chord its body.
    */
-  static int descend(Signature sig) {
+  public static int descend(Signature sig) {
     if (is(sig, GROUP)) {
-      return tasks(sig).stream().mapToInt(CanvasDicts::descend).sum();
+      return tasks(sig).stream().mapToInt(CanvasForms::descend).sum();
     }
     if (is(sig, CHAIN)) {
       List<Signature> tasks = tasks(sig);
@@ -189,7 +187,7 @@ final class CanvasDicts {
   }
 
   /** Celery's chunks: a group of {@code celery.starmap} tasks over parts of {@code n} items. */
-  static Signature chunksAsGroup(Signature chunks) {
+  public static Signature chunksAsGroup(Signature chunks) {
     JsonNode task = chunks.kwargs().get("task");
     JsonNode items = chunks.kwargs().get("it");
     int n = Math.max(1, chunks.kwargs().path("n").asInt(1));
@@ -209,14 +207,14 @@ final class CanvasDicts {
   }
 
   /** An xmap / xstarmap dict: {@code celery.map(task, it)} run in one worker. */
-  static Signature mapOver(String taskName, String type, JsonNode task, ArrayNode items) {
+  public static Signature mapOver(String taskName, String type, JsonNode task, ArrayNode items) {
     ObjectNode kwargs = CeleryJson.object();
     kwargs.set("task", task);
     kwargs.set("it", items);
     return new Signature(taskName, null, kwargs, null, type, true);
   }
 
-  static ObjectNode chunksKwargs(JsonNode task, ArrayNode items, int n) {
+  public static ObjectNode chunksKwargs(JsonNode task, ArrayNode items, int n) {
     ObjectNode kwargs = CeleryJson.object();
     kwargs.set("task", task);
     kwargs.set("it", items);
@@ -225,13 +223,13 @@ final class CanvasDicts {
   }
 
   /** A single-member group is the member itself (Celery's maybe_unroll_group). */
-  static Signature unrollSingle(Signature group) {
+  public static Signature unrollSingle(Signature group) {
     List<Signature> tasks = tasks(group);
     return tasks.size() == 1 ? tasks.get(0) : group;
   }
 
   /** A group's members with nested groups flattened in place. */
-  static List<Signature> unrolled(Signature group) {
+  public static List<Signature> unrolled(Signature group) {
     List<Signature> out = new ArrayList<>();
     for (Signature task : tasks(group)) {
       if (is(task, GROUP)) {
@@ -243,7 +241,7 @@ final class CanvasDicts {
     return out;
   }
 
-  static String text(JsonNode node, String field) {
+  public static String text(JsonNode node, String field) {
     JsonNode value = node.get(field);
     return value == null || value.isNull() ? null : value.asText();
   }

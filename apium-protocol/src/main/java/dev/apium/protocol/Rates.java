@@ -1,14 +1,15 @@
-package dev.apium;
+package dev.apium.protocol;
 
 /**
  * Parses Celery rate strings: {@code "10/s"}, {@code "100/m"}, {@code "1000/h"}, or a bare number
- * per second; {@code null}, empty or {@code 0} mean no limit. Stateless.
+ * per second; {@code null}, empty or {@code 0} mean no limit. Used by the client's {@code
+ * rate_limit} command and the worker's rate limits. Stateless.
  */
-final class Rates {
+public final class Rates {
   private Rates() {}
 
   /** Tasks per second, or 0 for no limit. */
-  static double perSecond(String rate) {
+  public static double perSecond(String rate) {
     if (rate == null || rate.isBlank()) {
       return 0;
     }
