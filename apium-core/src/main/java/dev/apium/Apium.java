@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.apium.internal.Hosts;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.spi.Broker;
 import dev.apium.spi.ResultBackend;

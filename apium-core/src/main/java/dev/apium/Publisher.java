@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.apium.internal.PipelinedWrites;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.Embed;
 import dev.apium.protocol.Signature;

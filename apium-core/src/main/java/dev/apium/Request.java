@@ -1,5 +1,6 @@
 package dev.apium;
 
+import dev.apium.internal.TransientRetry;
 import dev.apium.protocol.TaskMessage;
 import dev.apium.spi.Delivery;
 import java.util.concurrent.atomic.AtomicBoolean;

@@ -1,5 +1,6 @@
 package dev.apium;
 
+import dev.apium.internal.TransientRetry;
 import dev.apium.protocol.ExceptionInfo;
 import dev.apium.protocol.ResultMeta;
 import dev.apium.protocol.TaskMessage;

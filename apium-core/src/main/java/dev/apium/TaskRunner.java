@@ -3,6 +3,8 @@ package dev.apium;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.apium.internal.PipelinedWrites;
+import dev.apium.internal.TransientRetry;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.ExceptionInfo;
 import dev.apium.protocol.ResultMeta;

@@ -1,6 +1,7 @@
 package dev.apium;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.apium.internal.Hosts;
 import dev.apium.protocol.ExceptionInfo;
 import dev.apium.protocol.MalformedMessageException;
 import dev.apium.protocol.ResultMeta;

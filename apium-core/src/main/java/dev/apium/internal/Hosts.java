@@ -1,15 +1,18 @@
-package dev.apium;
+package dev.apium.internal;
 
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
-/** The machine's short host name, for nodenames such as {@code apium@host}. Stateless. */
-final class Hosts {
+/**
+ * The machine's short host name, for nodenames such as {@code apium@host}. Stateless. Internal
+ * plumbing of Apium, not API: it may change in any release.
+ */
+public final class Hosts {
   private static final String NAME = lookup();
 
   private Hosts() {}
 
-  static String name() {
+  public static String name() {
     return NAME;
   }
 

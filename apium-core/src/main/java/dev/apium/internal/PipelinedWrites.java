@@ -1,4 +1,4 @@
-package dev.apium;
+package dev.apium.internal;
 
 import dev.apium.spi.BrokerException;
 import java.time.Duration;
@@ -24,9 +24,10 @@ import org.slf4j.LoggerFactory;
  * budget, on one retry thread; if that fails too its future completes exceptionally and the caller
  * reports it. {@link #close} waits until every write started is settled. Client sends use one
  * instance per app, result writes one per worker. Called from any thread; callbacks run on
- * transport threads and the retry thread.
+ * transport threads and the retry thread. Internal plumbing of Apium, not API: it may change in any
+ * release.
  */
-final class PipelinedWrites {
+public final class PipelinedWrites {
   private static final Logger log = LoggerFactory.getLogger(PipelinedWrites.class);
 
   private final String name;
@@ -40,13 +41,13 @@ final class PipelinedWrites {
    * @param window most writes in flight at once
    * @param retryBudget how long a failed write is retried synchronously
    */
-  PipelinedWrites(String name, int window, Duration retryBudget) {
+  public PipelinedWrites(String name, int window, Duration retryBudget) {
     this.name = name;
     this.window = new Semaphore(window);
     this.retryBudget = retryBudget;
   }
 
-  Duration retryBudget() {
+  public Duration retryBudget() {
     return retryBudget;
   }
 
@@ -54,7 +55,7 @@ final class PipelinedWrites {
    * Starts a write. {@code attempt} starts the asynchronous try; {@code retry} does the write
    * synchronously (throwing {@link BrokerException} on a transient failure).
    */
-  CompletableFuture<Void> start(
+  public CompletableFuture<Void> start(
       String what, Supplier<CompletableFuture<Void>> attempt, Runnable retry) {
     try {
       window.acquire();
@@ -115,12 +116,12 @@ final class PipelinedWrites {
   }
 
   /** A thread for work that must follow a write but may block (late acks): the retry thread. */
-  java.util.concurrent.Executor callbacks() {
+  public java.util.concurrent.Executor callbacks() {
     return retryThread();
   }
 
   /** Writes not yet settled. */
-  int inFlight() {
+  public int inFlight() {
     return inFlight.size();
   }
 
@@ -128,7 +129,7 @@ final class PipelinedWrites {
    * Waits until every write started so far is settled (done or failed), then stops the retry
    * thread; true if all settled within the deadline.
    */
-  boolean close(Duration deadline) {
+  public boolean close(Duration deadline) {
     try {
       return drain(deadline);
     } finally {

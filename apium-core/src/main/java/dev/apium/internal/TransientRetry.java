@@ -1,4 +1,4 @@
-package dev.apium;
+package dev.apium.internal;
 
 import dev.apium.spi.BrokerException;
 import java.time.Duration;
@@ -10,16 +10,17 @@ import org.slf4j.LoggerFactory;
  * restarting, a connection reset) with exponential backoff until a time budget is spent, so a short
  * outage delays a result, an ack or a retry message instead of losing it or failing the task. Any
  * other exception passes straight through. Called on pool threads; the wait between tries is the
- * only blocking, and an interrupt (cold shutdown) ends it at once.
+ * only blocking, and an interrupt (cold shutdown) ends it at once. Internal plumbing of Apium, not
+ * API: it may change in any release.
  */
-final class TransientRetry {
+public final class TransientRetry {
   private static final Logger log = LoggerFactory.getLogger(TransientRetry.class);
   private static final long FIRST_BACKOFF_MS = 50;
   private static final long MAX_BACKOFF_MS = 2000;
 
   private TransientRetry() {}
 
-  static void run(String what, Duration budget, Runnable action) {
+  public static void run(String what, Duration budget, Runnable action) {
     long deadline = System.nanoTime() + budget.toNanos();
     long backoff = FIRST_BACKOFF_MS;
     int attempt = 0;

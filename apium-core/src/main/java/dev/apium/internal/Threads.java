@@ -1,0 +1,24 @@
+package dev.apium.internal;
+
+import java.util.concurrent.ThreadFactory;
+
+/**
+ * Daemon threads with a fixed name, for the housekeeping executors (ETA timer, time-limit watchdog,
+ * rate limits, mailbox, consumers): they never keep the JVM alive, and a thread dump names them.
+ * Stateless. Internal plumbing of Apium, not API: it may change in any release.
+ */
+public final class Threads {
+  private Threads() {}
+
+  /** A factory whose every thread is a daemon called {@code name}. */
+  public static ThreadFactory daemon(String name) {
+    return r -> daemon(name, r);
+  }
+
+  /** A new, unstarted daemon thread called {@code name} that runs {@code body}. */
+  public static Thread daemon(String name, Runnable body) {
+    Thread t = new Thread(body, name);
+    t.setDaemon(true);
+    return t;
+  }
+}
