@@ -8,6 +8,7 @@ import dev.apium.internal.Hosts;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.spi.Broker;
 import dev.apium.spi.ResultBackend;
+import dev.apium.spi.Transports;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;

@@ -1,11 +1,11 @@
 package dev.apium;
 
+import dev.apium.spi.Settings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Locale;
@@ -18,9 +18,9 @@ import java.util.Properties;
  * result_expires}, {@code visibility_timeout}...). Sources, strongest first: values set in code,
  * then {@code APIUM_*} environment variables ({@code APIUM_BROKER_URL} is {@code broker_url}), then
  * {@code apium.properties} in the working directory, then on the classpath, then the defaults.
- * Immutable and thread-safe.
+ * Transports read it through its {@link Settings} view. Immutable and thread-safe.
  */
-public final class ApiumConfig {
+public final class ApiumConfig implements Settings {
   public static final String BROKER_URL = "broker_url";
   public static final String RESULT_BACKEND = "result_backend";
   public static final String DEFAULT_QUEUE = "task_default_queue";
@@ -121,53 +121,14 @@ public final class ApiumConfig {
     return new ApiumConfig(copy);
   }
 
+  @Override
   public String get(String key) {
     return values.get(key);
   }
 
+  @Override
   public String get(String key, String fallback) {
     return values.getOrDefault(key, fallback);
-  }
-
-  public int getInt(String key, int fallback) {
-    String value = values.get(key);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Integer.parseInt(value.trim());
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "setting " + key + "='" + value + "' is not a whole number", e);
-    }
-  }
-
-  public boolean getBoolean(String key, boolean fallback) {
-    String value = values.get(key);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    return switch (value.trim().toLowerCase(Locale.ROOT)) {
-      case "true", "1", "yes", "on" -> true;
-      case "false", "0", "no", "off" -> false;
-      default ->
-          throw new IllegalArgumentException(
-              "setting " + key + "='" + value + "' is not a boolean: use true or false");
-    };
-  }
-
-  /** A duration given in (possibly fractional) seconds, as Celery's settings are. */
-  public Duration getSeconds(String key, Duration fallback) {
-    String value = values.get(key);
-    if (value == null || value.isBlank()) {
-      return fallback;
-    }
-    try {
-      return Duration.ofMillis(Math.round(Double.parseDouble(value.trim()) * 1000));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          "setting " + key + "='" + value + "' is not a number of seconds", e);
-    }
   }
 
   public Map<String, String> asMap() {

@@ -1,5 +1,6 @@
 package dev.apium;
 
+import dev.apium.spi.Transports;
 import java.nio.file.Path;
 
 /**

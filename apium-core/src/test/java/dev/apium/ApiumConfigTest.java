@@ -3,6 +3,7 @@ package dev.apium;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.apium.spi.Transports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

@@ -4,11 +4,11 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import dev.apium.ApiumConfig;
 import dev.apium.protocol.WireMessage;
 import dev.apium.spi.Broker;
 import dev.apium.spi.BrokerException;
 import dev.apium.spi.Delivery;
+import dev.apium.spi.Settings;
 import dev.apium.spi.Subscription;
 import java.io.IOException;
 import java.time.Duration;
@@ -51,7 +51,7 @@ public final class AmqpBroker implements Broker {
   private Connection consuming; // guarded by this
   private ScheduledExecutorService ackTimer; // guarded by this
 
-  public AmqpBroker(String url, ApiumConfig config) {
+  public AmqpBroker(String url, Settings config) {
     this.connector = new AmqpConnector(AmqpUrl.parse(url), config);
     int maxPriority = config.getInt(MAX_PRIORITY, 0);
     Map<String, Object> queueArgs = maxPriority > 0 ? Map.of("x-max-priority", maxPriority) : null;

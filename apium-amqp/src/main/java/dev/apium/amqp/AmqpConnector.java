@@ -8,8 +8,8 @@ import com.rabbitmq.client.impl.recovery.RecordedBinding;
 import com.rabbitmq.client.impl.recovery.RecordedExchange;
 import com.rabbitmq.client.impl.recovery.RecordedQueue;
 import com.rabbitmq.client.impl.recovery.TopologyRecoveryFilter;
-import dev.apium.ApiumConfig;
 import dev.apium.spi.BrokerException;
+import dev.apium.spi.Settings;
 import java.io.IOException;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
@@ -26,10 +26,10 @@ final class AmqpConnector {
   private final ConnectionFactory factory = new ConnectionFactory();
 
   AmqpConnector(AmqpUrl url) {
-    this(url, ApiumConfig.of(Map.of()));
+    this(url, Settings.of(Map.of()));
   }
 
-  AmqpConnector(AmqpUrl url, ApiumConfig config) {
+  AmqpConnector(AmqpUrl url, Settings config) {
     this.url = url;
     factory.setHost(url.host());
     factory.setPort(url.port());

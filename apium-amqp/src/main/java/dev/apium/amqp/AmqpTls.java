@@ -1,6 +1,6 @@
 package dev.apium.amqp;
 
-import dev.apium.ApiumConfig;
+import dev.apium.spi.Settings;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -25,7 +25,7 @@ final class AmqpTls {
 
   private AmqpTls() {}
 
-  static SSLContext context(ApiumConfig config) {
+  static SSLContext context(Settings config) {
     String caCerts = config.get(CA_CERTS);
     try {
       if (caCerts == null || caCerts.isBlank()) {

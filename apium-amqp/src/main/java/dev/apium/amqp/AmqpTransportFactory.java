@@ -1,10 +1,10 @@
 package dev.apium.amqp;
 
-import dev.apium.ApiumConfig;
-import dev.apium.Transports;
 import dev.apium.spi.Broker;
 import dev.apium.spi.ResultBackend;
+import dev.apium.spi.Settings;
 import dev.apium.spi.TransportFactory;
+import dev.apium.spi.Transports;
 import java.util.Set;
 
 /**
@@ -19,7 +19,7 @@ public final class AmqpTransportFactory implements TransportFactory {
   }
 
   @Override
-  public Broker createBroker(String url, ApiumConfig config) {
+  public Broker createBroker(String url, Settings config) {
     if (Transports.scheme(url).equals("rpc")) {
       throw new IllegalArgumentException(
           "'" + url + "' is a result backend, not a broker: use amqp://host:5672// as broker_url");
@@ -28,7 +28,7 @@ public final class AmqpTransportFactory implements TransportFactory {
   }
 
   @Override
-  public ResultBackend createBackend(String url, ApiumConfig config) {
+  public ResultBackend createBackend(String url, Settings config) {
     if (!Transports.scheme(url).equals("rpc")) {
       throw new IllegalArgumentException(
           "'"
@@ -36,7 +36,7 @@ public final class AmqpTransportFactory implements TransportFactory {
               + "' names no result backend: use rpc:// (results over the amqp:// broker) or"
               + " redis://");
     }
-    String broker = config.get(ApiumConfig.BROKER_URL);
+    String broker = config.get(Settings.BROKER_URL);
     if (broker == null || !Set.of("amqp", "amqps", "pyamqp").contains(Transports.scheme(broker))) {
       throw new IllegalArgumentException(
           "the rpc:// result backend sends results over RabbitMQ, but broker_url is '"

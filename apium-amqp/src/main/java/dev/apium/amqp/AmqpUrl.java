@@ -1,6 +1,6 @@
 package dev.apium.amqp;
 
-import dev.apium.Transports;
+import dev.apium.spi.Transports;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;

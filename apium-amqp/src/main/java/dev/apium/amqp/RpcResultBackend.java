@@ -6,7 +6,6 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
-import dev.apium.ApiumConfig;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.ResultMeta;
 import dev.apium.protocol.TaskState;
@@ -14,6 +13,7 @@ import dev.apium.protocol.WireMessage;
 import dev.apium.spi.BrokerException;
 import dev.apium.spi.ChordPart;
 import dev.apium.spi.ResultBackend;
+import dev.apium.spi.Settings;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -62,10 +62,9 @@ public final class RpcResultBackend implements ResultBackend {
   private Channel replies; // guarded by this
 
   /** A backend talking to the RabbitMQ at {@code brokerUrl} (an {@code amqp://} URL). */
-  public RpcResultBackend(String brokerUrl, ApiumConfig config) {
+  public RpcResultBackend(String brokerUrl, Settings config) {
     this.url = AmqpUrl.parse(brokerUrl);
-    this.expiresMillis =
-        config.getSeconds(ApiumConfig.RESULT_EXPIRES, Duration.ofDays(1)).toMillis();
+    this.expiresMillis = config.getSeconds(Settings.RESULT_EXPIRES, Duration.ofDays(1)).toMillis();
     this.connection = new AmqpConnector(url, config).open("rpc results");
     this.publisher = new Publisher(connection, 1, true, Duration.ofSeconds(30));
   }

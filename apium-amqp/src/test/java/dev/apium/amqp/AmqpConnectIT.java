@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.apium.ApiumConfig;
-import dev.apium.Transports;
 import dev.apium.spi.Broker;
 import dev.apium.spi.BrokerException;
+import dev.apium.spi.Transports;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 

@@ -1,9 +1,9 @@
 package dev.apium.cli;
 
 import dev.apium.Apium;
-import dev.apium.Transports;
 import dev.apium.examples.demo.Demo;
 import dev.apium.spi.TransportFactory;
+import dev.apium.spi.Transports;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ServiceLoader;

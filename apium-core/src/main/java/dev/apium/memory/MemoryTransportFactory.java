@@ -1,8 +1,8 @@
 package dev.apium.memory;
 
-import dev.apium.ApiumConfig;
 import dev.apium.spi.Broker;
 import dev.apium.spi.ResultBackend;
+import dev.apium.spi.Settings;
 import dev.apium.spi.TransportFactory;
 import java.time.Clock;
 import java.time.Duration;
@@ -23,13 +23,13 @@ public final class MemoryTransportFactory implements TransportFactory {
   }
 
   @Override
-  public Broker createBroker(String url, ApiumConfig config) {
+  public Broker createBroker(String url, Settings config) {
     return new MemoryBroker(nameOf(url));
   }
 
   @Override
-  public ResultBackend createBackend(String url, ApiumConfig config) {
-    Duration expires = config.getSeconds(ApiumConfig.RESULT_EXPIRES, Duration.ofDays(1));
+  public ResultBackend createBackend(String url, Settings config) {
+    Duration expires = config.getSeconds(Settings.RESULT_EXPIRES, Duration.ofDays(1));
     return new MemoryResultBackend(nameOf(url), expires, Clock.systemUTC());
   }
 

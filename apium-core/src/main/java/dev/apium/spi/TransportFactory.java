@@ -1,6 +1,5 @@
 package dev.apium.spi;
 
-import dev.apium.ApiumConfig;
 import java.util.Set;
 
 /**
@@ -13,12 +12,12 @@ public interface TransportFactory {
   Set<String> schemes();
 
   /** A broker for the URL, or an {@link IllegalArgumentException} naming what is wrong in it. */
-  default Broker createBroker(String url, ApiumConfig config) {
+  default Broker createBroker(String url, Settings config) {
     throw new IllegalArgumentException("'" + url + "' names no broker: use it as a result backend");
   }
 
   /** A result backend for the URL, or an {@link IllegalArgumentException} naming the fault. */
-  default ResultBackend createBackend(String url, ApiumConfig config) {
+  default ResultBackend createBackend(String url, Settings config) {
     throw new IllegalArgumentException("'" + url + "' names no result backend: use it as a broker");
   }
 }

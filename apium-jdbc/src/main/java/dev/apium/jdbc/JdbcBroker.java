@@ -1,12 +1,12 @@
 package dev.apium.jdbc;
 
 import com.fasterxml.jackson.core.type.TypeReference;
-import dev.apium.ApiumConfig;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.WireMessage;
 import dev.apium.spi.Broker;
 import dev.apium.spi.BrokerException;
 import dev.apium.spi.Delivery;
+import dev.apium.spi.Settings;
 import dev.apium.spi.Subscription;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
@@ -48,7 +48,7 @@ final class JdbcBroker implements Broker {
   private final Set<String> declared = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  JdbcBroker(Database db, ApiumConfig config, Clock clock) {
+  JdbcBroker(Database db, Settings config, Clock clock) {
     this.db = db;
     this.clock = clock;
     this.notifier = Notifier.forDatabase(db);
@@ -58,7 +58,7 @@ final class JdbcBroker implements Broker {
         db.location.isSqlite()
             ? new TableFanout(db, notifier, clock)
             : new NotifyFanout(db, notifier, clock);
-    Duration visibility = config.getSeconds(ApiumConfig.VISIBILITY_TIMEOUT, Duration.ofHours(1));
+    Duration visibility = config.getSeconds(Settings.VISIBILITY_TIMEOUT, Duration.ofHours(1));
     this.visibilityMs = Math.max(1, visibility.toMillis());
     this.restoreEveryNanos =
         Duration.ofMillis(Math.min(30_000, Math.max(100, visibilityMs / 10))).toNanos();

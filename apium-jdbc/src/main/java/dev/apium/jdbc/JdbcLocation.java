@@ -1,7 +1,7 @@
 package dev.apium.jdbc;
 
-import dev.apium.ApiumConfig;
-import dev.apium.Transports;
+import dev.apium.spi.Settings;
+import dev.apium.spi.Transports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -39,7 +39,7 @@ record JdbcLocation(
   static final String POOL_SIZE = "jdbc_pool_size";
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,40}");
 
-  static JdbcLocation parse(String url, ApiumConfig config) {
+  static JdbcLocation parse(String url, Settings config) {
     String scheme = Transports.scheme(url);
     String prefix = identifier(config.get(TABLE_PREFIX, "apium_"), TABLE_PREFIX, true);
     int pool = Math.max(2, config.getInt(POOL_SIZE, 4));
@@ -110,7 +110,7 @@ record JdbcLocation(
   }
 
   private static JdbcLocation postgres(
-      String url, String original, ApiumConfig config, String prefix, int pool) {
+      String url, String original, Settings config, String prefix, int pool) {
     URI uri;
     try {
       uri = new URI(url);

@@ -1,11 +1,11 @@
 package dev.apium.jdbc;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.apium.ApiumConfig;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.ResultMeta;
 import dev.apium.spi.ChordPart;
 import dev.apium.spi.ResultBackend;
+import dev.apium.spi.Settings;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -43,11 +43,11 @@ final class JdbcResultBackend implements ResultBackend {
   private final ResultWaiters waiters;
   private final AtomicLong nextSweep = new AtomicLong();
 
-  JdbcResultBackend(Database db, ApiumConfig config, Clock clock) {
+  JdbcResultBackend(Database db, Settings config, Clock clock) {
     this.db = db;
     this.clock = clock;
     this.notifier = Notifier.forDatabase(db);
-    this.expiresMs = config.getSeconds(ApiumConfig.RESULT_EXPIRES, Duration.ofDays(1)).toMillis();
+    this.expiresMs = config.getSeconds(Settings.RESULT_EXPIRES, Duration.ofDays(1)).toMillis();
     JdbcLocation at = db.location;
     this.channel = at.channel("results");
     this.results = at.table("results");

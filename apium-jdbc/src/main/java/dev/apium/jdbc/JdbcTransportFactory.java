@@ -1,8 +1,8 @@
 package dev.apium.jdbc;
 
-import dev.apium.ApiumConfig;
 import dev.apium.spi.Broker;
 import dev.apium.spi.ResultBackend;
+import dev.apium.spi.Settings;
 import dev.apium.spi.TransportFactory;
 import java.time.Clock;
 import java.util.Set;
@@ -21,13 +21,13 @@ public final class JdbcTransportFactory implements TransportFactory {
   }
 
   @Override
-  public Broker createBroker(String url, ApiumConfig config) {
+  public Broker createBroker(String url, Settings config) {
     return new JdbcBroker(
         Database.open(JdbcLocation.parse(url, config)), config, Clock.systemUTC());
   }
 
   @Override
-  public ResultBackend createBackend(String url, ApiumConfig config) {
+  public ResultBackend createBackend(String url, Settings config) {
     return new JdbcResultBackend(
         Database.open(JdbcLocation.parse(url, config)), config, Clock.systemUTC());
   }

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.apium.ApiumConfig;
-import dev.apium.Transports;
 import dev.apium.spi.Broker;
+import dev.apium.spi.Transports;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;

@@ -1,10 +1,10 @@
 package dev.apium.redis;
 
-import dev.apium.ApiumConfig;
 import dev.apium.protocol.WireMessage;
 import dev.apium.spi.Broker;
 import dev.apium.spi.BrokerException;
 import dev.apium.spi.Delivery;
+import dev.apium.spi.Settings;
 import dev.apium.spi.Subscription;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
@@ -76,20 +76,20 @@ public final class RedisBroker implements Broker {
   private volatile boolean closed;
 
   /** Connects now, so an unreachable Redis is reported at start, naming host and port. */
-  public RedisBroker(String url, ApiumConfig config) {
+  public RedisBroker(String url, Settings config) {
     this.connector =
         new RedisConnector(
             url,
-            ApiumConfig.BROKER_URL,
-            config.getSeconds(ApiumConfig.REDIS_SOCKET_TIMEOUT, RedisConnector.COMMAND_TIMEOUT));
+            Settings.BROKER_URL,
+            config.getSeconds(RedisSettings.SOCKET_TIMEOUT, RedisConnector.COMMAND_TIMEOUT));
     try {
       this.connection = connector.connect();
     } catch (BrokerException e) {
       connector.close();
       throw e;
     }
-    this.keys = new RedisKeys(config.get(ApiumConfig.GLOBAL_KEYPREFIX, ""), connector.database());
-    this.visibility = config.getSeconds(ApiumConfig.VISIBILITY_TIMEOUT, Duration.ofHours(1));
+    this.keys = new RedisKeys(config.get(RedisSettings.GLOBAL_KEYPREFIX, ""), connector.database());
+    this.visibility = config.getSeconds(Settings.VISIBILITY_TIMEOUT, Duration.ofHours(1));
     this.ledger = new UnackedLedger(connection, keys, visibility);
     this.fanout =
         new FanoutHub(

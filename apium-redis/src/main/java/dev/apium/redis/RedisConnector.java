@@ -1,7 +1,7 @@
 package dev.apium.redis;
 
-import dev.apium.Transports;
 import dev.apium.spi.BrokerException;
+import dev.apium.spi.Transports;
 import io.lettuce.core.ClientOptions;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisException;

@@ -3,12 +3,12 @@ package dev.apium.redis;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.apium.ApiumConfig;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.ResultMeta;
 import dev.apium.spi.BrokerException;
 import dev.apium.spi.ChordPart;
 import dev.apium.spi.ResultBackend;
+import dev.apium.spi.Settings;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
@@ -52,12 +52,12 @@ public final class RedisResultBackend implements ResultBackend {
   private final ResultWaiters waiters;
 
   /** Connects now, so an unreachable Redis is reported at start, naming host and port. */
-  public RedisResultBackend(String url, ApiumConfig config) {
+  public RedisResultBackend(String url, Settings config) {
     this.connector =
         new RedisConnector(
             url,
-            ApiumConfig.RESULT_BACKEND,
-            config.getSeconds(ApiumConfig.REDIS_SOCKET_TIMEOUT, RedisConnector.COMMAND_TIMEOUT));
+            Settings.RESULT_BACKEND,
+            config.getSeconds(RedisSettings.SOCKET_TIMEOUT, RedisConnector.COMMAND_TIMEOUT));
     try {
       this.connection = connector.connect();
     } catch (BrokerException e) {
@@ -65,7 +65,7 @@ public final class RedisResultBackend implements ResultBackend {
       throw e;
     }
     this.ttl =
-        Math.max(1, config.getSeconds(ApiumConfig.RESULT_EXPIRES, Duration.ofDays(1)).toSeconds());
+        Math.max(1, config.getSeconds(Settings.RESULT_EXPIRES, Duration.ofDays(1)).toSeconds());
     this.completer =
         Executors.newSingleThreadExecutor(
             r -> {

@@ -1,8 +1,8 @@
 package dev.apium.redis;
 
-import dev.apium.ApiumConfig;
 import dev.apium.spi.Broker;
 import dev.apium.spi.ResultBackend;
+import dev.apium.spi.Settings;
 import dev.apium.spi.TransportFactory;
 import java.util.Set;
 
@@ -17,12 +17,12 @@ public final class RedisTransportFactory implements TransportFactory {
   }
 
   @Override
-  public Broker createBroker(String url, ApiumConfig config) {
+  public Broker createBroker(String url, Settings config) {
     return new RedisBroker(url, config);
   }
 
   @Override
-  public ResultBackend createBackend(String url, ApiumConfig config) {
+  public ResultBackend createBackend(String url, Settings config) {
     return new RedisResultBackend(url, config);
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.apium.ApiumConfig;
-import dev.apium.Transports;
 import dev.apium.memory.MemoryBroker;
 import dev.apium.memory.MemoryResultBackend;
 import dev.apium.protocol.CeleryJson;
@@ -14,6 +13,7 @@ import dev.apium.spi.Broker;
 import dev.apium.spi.BrokerException;
 import dev.apium.spi.Delivery;
 import dev.apium.spi.ResultBackend;
+import dev.apium.spi.Transports;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;

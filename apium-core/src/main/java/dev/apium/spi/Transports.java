@@ -1,8 +1,5 @@
-package dev.apium;
+package dev.apium.spi;
 
-import dev.apium.spi.Broker;
-import dev.apium.spi.ResultBackend;
-import dev.apium.spi.TransportFactory;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -10,17 +7,18 @@ import java.util.ServiceLoader;
 import java.util.TreeSet;
 
 /**
- * Finds the {@link TransportFactory} for a URL's scheme through {@link ServiceLoader}. Stateless;
- * called when an app is built.
+ * Finds the {@link TransportFactory} for a URL's scheme through {@link ServiceLoader}, and gives
+ * the transports the URL helpers they share ({@link #scheme}, {@link #mask}). Stateless; called
+ * when an app is built and when a transport parses its URL.
  */
 public final class Transports {
   private Transports() {}
 
-  public static Broker broker(String url, ApiumConfig config) {
+  public static Broker broker(String url, Settings config) {
     return factory(url, "broker").createBroker(url, config);
   }
 
-  public static ResultBackend backend(String url, ApiumConfig config) {
+  public static ResultBackend backend(String url, Settings config) {
     return factory(url, "result backend").createBackend(url, config);
   }
 
