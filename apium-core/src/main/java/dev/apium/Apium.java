@@ -9,6 +9,7 @@ import dev.apium.protocol.CeleryJson;
 import dev.apium.spi.Broker;
 import dev.apium.spi.ResultBackend;
 import dev.apium.spi.Transports;
+import dev.apium.worker.Worker;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -235,7 +236,7 @@ public final class Apium implements AutoCloseable {
 
   /** A worker for this app; configure it, then {@code start()}. */
   public Worker.Builder worker() {
-    return new Worker.Builder(this);
+    return new Worker.Builder(this, new AppBridge(this));
   }
 
   /**

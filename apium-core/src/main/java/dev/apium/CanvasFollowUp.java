@@ -7,6 +7,7 @@ import dev.apium.protocol.ExceptionInfo;
 import dev.apium.protocol.Signature;
 import dev.apium.protocol.TaskMessage;
 import dev.apium.protocol.TaskState;
+import dev.apium.spi.Delivery;
 import java.util.ArrayList;
 import java.util.List;
 import org.slf4j.Logger;
@@ -16,31 +17,31 @@ import org.slf4j.LoggerFactory;
  * The worker's canvas follow-ups, as Celery's tracer does them: on success, send the callbacks and
  * the next link of the chain with the result prepended, then report to the chord; on failure,
  * report to the chord, fail the rest of the chain and run the errbacks. Installed on every worker
- * ({@link #install}); called on the pool thread that ran the task, before an {@code acks_late} ack;
- * never throws into the runner.
+ * by its {@link AppBridge} ({@link #install}); called on the pool thread that ran the task, before
+ * an {@code acks_late} ack; never throws into the runner.
  */
-final class CanvasFollowUp implements TaskOutcomeHook {
+final class CanvasFollowUp {
   private static final Logger log = LoggerFactory.getLogger(CanvasFollowUp.class);
 
   private final Apium app;
-  private final Worker worker;
+  private final String nodename;
   private final ChordJoin chords;
 
-  private CanvasFollowUp(Apium app, Worker worker) {
+  private CanvasFollowUp(Apium app, String nodename) {
     this.app = app;
-    this.worker = worker;
-    this.chords = new ChordJoin(app, worker.nodename());
+    this.nodename = nodename;
+    this.chords = new ChordJoin(app, nodename);
   }
 
-  /** Registers Celery's built-in canvas tasks on the app and hooks the worker's outcomes. */
-  static void install(Apium app, Worker worker) {
+  /**
+   * Registers Celery's built-in canvas tasks on the app; the follow-ups of worker {@code nodename}.
+   */
+  static CanvasFollowUp install(Apium app, String nodename) {
     CanvasTasks.register(app);
-    worker.setHook(new CanvasFollowUp(app, worker));
+    return new CanvasFollowUp(app, nodename);
   }
 
-  @Override
-  public void onSuccess(Request r, JsonNode result) {
-    TaskMessage m = r.message;
+  void onSuccess(TaskMessage m, Delivery delivery, JsonNode result) {
     Embed embed = m.embed();
     String root = m.rootId() != null ? m.rootId() : m.id();
     try {
@@ -55,13 +56,13 @@ final class CanvasFollowUp implements TaskOutcomeHook {
         new CanvasSender(app).apply(next, a);
       }
     } catch (RuntimeException e) {
-      log.error("Task {} succeeded but its callbacks or next chain link could not be sent", r, e);
+      log.error("Task {} succeeded but its callbacks or next chain link could not be sent", m, e);
     }
     if (embed.chord() != null) {
       try {
         chords.partDone(m, TaskState.SUCCESS, result);
       } catch (RuntimeException e) {
-        log.error("Task {} succeeded but could not be counted in its chord", r, e);
+        log.error("Task {} succeeded but could not be counted in its chord", m, e);
       }
     }
   }
@@ -92,9 +93,7 @@ final class CanvasFollowUp implements TaskOutcomeHook {
     }
   }
 
-  @Override
-  public void onFailure(Request r, ExceptionInfo error, String traceback) {
-    TaskMessage m = r.message;
+  void onFailure(TaskMessage m, Delivery delivery, ExceptionInfo error, String traceback) {
     Embed embed = m.embed();
     String state = Errbacks.stateOf(error);
     String root = m.rootId() != null ? m.rootId() : m.id();
@@ -108,23 +107,23 @@ final class CanvasFollowUp implements TaskOutcomeHook {
         }
       }
     } catch (RuntimeException e) {
-      log.error("Task {} failed and its chord or chain could not be told", r, e);
+      log.error("Task {} failed and its chord or chain could not be told", m, e);
     }
-    Errbacks.run(app, contextOf(r), embed.errbacks(), state, error, traceback);
+    Errbacks.run(app, contextOf(m, delivery), embed.errbacks(), state, error, traceback);
   }
 
-  private TaskContext contextOf(Request r) {
+  private TaskContext contextOf(TaskMessage m, Delivery delivery) {
     TaskContext current = TaskContext.current();
-    if (current != null && current.message() == r.message) {
+    if (current != null && current.message() == m) {
       return current;
     }
     return new TaskContext(
         app,
-        r.message,
-        worker.nodename(),
-        r.delivery.queue(),
-        r.delivery.exchange(),
-        r.delivery.routingKey(),
-        r.delivery.redelivered());
+        m,
+        nodename,
+        delivery.queue(),
+        delivery.exchange(),
+        delivery.routingKey(),
+        delivery.redelivered());
   }
 }

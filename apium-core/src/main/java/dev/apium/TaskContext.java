@@ -26,7 +26,8 @@ public final class TaskContext {
   private final String exchange;
   private final String routingKey;
   private final boolean redelivered;
-  private volatile Execution execution;
+  private volatile java.util.function.BooleanSupplier softExceeded = () -> false;
+  private volatile java.util.function.Supplier<? extends RuntimeException> softLimitError;
 
   TaskContext(
       Apium app,
@@ -137,15 +138,13 @@ public final class TaskContext {
    * return, or throw {@link #checkSoftTimeLimit()}.
    */
   public boolean softTimeLimitExceeded() {
-    Execution e = execution;
-    return e != null && e.softExceeded();
+    return softExceeded.getAsBoolean();
   }
 
   /** Throws {@link SoftTimeLimitExceeded} when the soft time limit has passed; else returns. */
   public void checkSoftTimeLimit() {
-    Execution e = execution;
-    if (e != null && e.softExceeded()) {
-      throw e.softLimitError();
+    if (softExceeded.getAsBoolean()) {
+      throw softLimitError.get();
     }
   }
 
@@ -167,8 +166,12 @@ public final class TaskContext {
     return info;
   }
 
-  void execution(Execution value) {
-    execution = value;
+  /** Set by the worker before the task runs: the soft time limit's flag and its error. */
+  void softTimeLimit(
+      java.util.function.BooleanSupplier exceeded,
+      java.util.function.Supplier<? extends RuntimeException> error) {
+    softLimitError = error;
+    softExceeded = exceeded;
   }
 
   /** The decoded message, for advanced uses (canvas, retries). */

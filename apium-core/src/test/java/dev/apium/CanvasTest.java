@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.ResultMeta;
+import dev.apium.worker.Worker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

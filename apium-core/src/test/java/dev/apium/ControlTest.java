@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.WireMessage;
+import dev.apium.worker.Worker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

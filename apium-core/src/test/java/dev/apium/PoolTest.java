@@ -3,6 +3,7 @@ package dev.apium;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.apium.worker.Worker;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.List;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.apium.worker.Worker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -81,15 +82,5 @@ class RateLimitTest {
     worker.stop(Duration.ofSeconds(5));
     assertThat(app.broker().size("celery")).isEqualTo(2);
     assertThat(sent.stream().filter(AsyncResult::successful).count()).isEqualTo(1);
-  }
-
-  @Test
-  void tokenBucketRefillsAtItsRate() {
-    long[] now = {0};
-    TokenBucket bucket = new TokenBucket(2, 1, () -> now[0]);
-    assertThat(bucket.acquire()).isZero();
-    assertThat(bucket.acquire()).isEqualTo(500_000_000L);
-    now[0] = 500_000_000L;
-    assertThat(bucket.acquire()).isZero();
   }
 }

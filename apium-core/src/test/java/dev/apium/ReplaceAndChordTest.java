@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.ResultMeta;
+import dev.apium.worker.Worker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

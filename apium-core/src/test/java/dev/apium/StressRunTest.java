@@ -3,6 +3,7 @@ package dev.apium;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.apium.protocol.ResultMeta;
+import dev.apium.worker.Worker;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;

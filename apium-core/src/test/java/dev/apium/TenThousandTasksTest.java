@@ -2,6 +2,7 @@ package dev.apium;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.apium.worker.Worker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.apium.protocol.ResultMeta;
 import dev.apium.protocol.TaskState;
+import dev.apium.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.apium.Apium;
 import dev.apium.AsyncResult;
 import dev.apium.CallOptions;
-import dev.apium.Worker;
+import dev.apium.worker.Worker;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;

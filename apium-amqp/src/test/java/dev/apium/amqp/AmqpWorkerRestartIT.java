@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.apium.Apium;
 import dev.apium.AsyncResult;
-import dev.apium.Worker;
+import dev.apium.worker.Worker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

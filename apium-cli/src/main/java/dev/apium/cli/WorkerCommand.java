@@ -1,7 +1,7 @@
 package dev.apium.cli;
 
 import dev.apium.Apium;
-import dev.apium.Worker;
+import dev.apium.worker.Worker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -5,7 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.apium.Apium;
 import dev.apium.AsyncResult;
-import dev.apium.Worker;
+import dev.apium.worker.Worker;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;

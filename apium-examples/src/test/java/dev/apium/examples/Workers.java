@@ -1,7 +1,7 @@
 package dev.apium.examples;
 
 import dev.apium.Apium;
-import dev.apium.Worker;
+import dev.apium.worker.Worker;
 import java.time.Duration;
 import java.util.UUID;
 

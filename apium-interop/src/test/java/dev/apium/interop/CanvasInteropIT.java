@@ -13,7 +13,7 @@ import dev.apium.Group;
 import dev.apium.GroupResult;
 import dev.apium.Signature;
 import dev.apium.TaskFailedException;
-import dev.apium.Worker;
+import dev.apium.worker.Worker;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.time.Duration;

@@ -8,7 +8,7 @@ import dev.apium.Apium;
 import dev.apium.AsyncResult;
 import dev.apium.CallOptions;
 import dev.apium.TaskOptions;
-import dev.apium.Worker;
+import dev.apium.worker.Worker;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

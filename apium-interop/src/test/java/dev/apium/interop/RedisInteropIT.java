@@ -8,7 +8,7 @@ import dev.apium.Apium;
 import dev.apium.AsyncResult;
 import dev.apium.CallOptions;
 import dev.apium.TaskFailedException;
-import dev.apium.Worker;
+import dev.apium.worker.Worker;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.charset.StandardCharsets;

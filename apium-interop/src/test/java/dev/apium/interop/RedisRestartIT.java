@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.apium.Apium;
 import dev.apium.AsyncResult;
-import dev.apium.Worker;
 import dev.apium.testing.PrivateRedisServer;
+import dev.apium.worker.Worker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -6,7 +6,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import dev.apium.Apium;
 import dev.apium.Canvas;
 import dev.apium.Chord;
-import dev.apium.Worker;
+import dev.apium.worker.Worker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -1,7 +1,6 @@
 package dev.apium.examples.demo;
 
 import dev.apium.Apium;
-import dev.apium.Worker;
 import dev.apium.examples.ExampleTasks;
 import dev.apium.examples.analysis.Analysis;
 import dev.apium.examples.analysis.Query;
@@ -13,6 +12,7 @@ import dev.apium.examples.images.ImageBatch;
 import dev.apium.examples.images.ImageOutcome;
 import dev.apium.examples.images.Picture;
 import dev.apium.spi.Transports;
+import dev.apium.worker.Worker;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;

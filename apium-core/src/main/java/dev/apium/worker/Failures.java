@@ -1,5 +1,6 @@
-package dev.apium;
+package dev.apium.worker;
 
+import dev.apium.TaskError;
 import dev.apium.protocol.ExceptionInfo;
 import java.io.PrintWriter;
 import java.io.StringWriter;

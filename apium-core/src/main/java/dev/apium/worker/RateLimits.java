@@ -1,5 +1,8 @@
-package dev.apium;
+package dev.apium.worker;
 
+import dev.apium.Apium;
+import dev.apium.RateLimitScope;
+import dev.apium.RegisteredTask;
 import dev.apium.protocol.Rates;
 import dev.apium.spi.RateLimitStore;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.apium;
+package dev.apium.worker;
 
 import java.time.Duration;
 import java.util.concurrent.Executors;

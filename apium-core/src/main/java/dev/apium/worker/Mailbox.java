@@ -1,8 +1,10 @@
-package dev.apium;
+package dev.apium.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.apium.Apium;
+import dev.apium.internal.Threads;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.Pidbox;
 import dev.apium.protocol.Rates;
@@ -33,22 +35,27 @@ final class Mailbox implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Mailbox.class);
 
   private final Apium app;
-  private final Worker worker;
+  private final String nodename;
+  private final RevokedIds revoked;
+  private final Executions executions;
+  private final RateLimits rateLimits;
   private final AtomicLong clock = new AtomicLong();
   private final Map<String, Function<JsonNode, JsonNode>> commands = new ConcurrentHashMap<>();
   private final ExecutorService thread;
   private Subscription subscription;
 
-  Mailbox(Apium app, Worker worker) {
+  Mailbox(
+      Apium app,
+      String nodename,
+      RevokedIds revoked,
+      Executions executions,
+      RateLimits rateLimits) {
     this.app = app;
-    this.worker = worker;
-    this.thread =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "apium-mailbox");
-              t.setDaemon(true);
-              return t;
-            });
+    this.nodename = nodename;
+    this.revoked = revoked;
+    this.executions = executions;
+    this.rateLimits = rateLimits;
+    this.thread = Executors.newSingleThreadExecutor(Threads.daemon("apium-mailbox"));
     command("ping", args -> Pidbox.ok("pong"));
     command("revoke", this::revoke);
     command("revoked", args -> revokedIds());
@@ -68,7 +75,7 @@ final class Mailbox implements AutoCloseable {
       log.warn(
           "Remote control unavailable on {} (ping, revoke, rate_limit will not reach {}): {}",
           app.broker().describe(),
-          worker.nodename(),
+          nodename,
           e.getMessage());
     }
   }
@@ -115,7 +122,7 @@ final class Mailbox implements AutoCloseable {
             .publish(
                 replyTo.path("exchange").asText(Pidbox.REPLY_EXCHANGE),
                 replyTo.path("routing_key").asText(),
-                Pidbox.reply(ticket, clock.incrementAndGet(), worker.nodename(), result));
+                Pidbox.reply(ticket, clock.incrementAndGet(), nodename, result));
       }
     } catch (RuntimeException e) {
       log.error("Control message could not be handled: {}", message.bodyText(), e);
@@ -125,7 +132,7 @@ final class Mailbox implements AutoCloseable {
   private JsonNode run(String method, JsonNode args) {
     Function<JsonNode, JsonNode> handler = commands.get(method);
     if (handler == null) {
-      log.info("Unknown control command '{}' ignored by {}", method, worker.nodename());
+      log.info("Unknown control command '{}' ignored by {}", method, nodename);
       return Pidbox.error("No such command: " + method);
     }
     try {
@@ -140,7 +147,7 @@ final class Mailbox implements AutoCloseable {
     JsonNode destination = body.path("destination");
     if (destination.isArray()) {
       for (JsonNode name : destination) {
-        if (worker.nodename().equals(name.asText())) {
+        if (nodename.equals(name.asText())) {
           return true;
         }
       }
@@ -152,8 +159,8 @@ final class Mailbox implements AutoCloseable {
       Pattern regex =
           "pcre".equals(matcher) ? Pattern.compile(pattern) : Pattern.compile(globToRegex(pattern));
       return "pcre".equals(matcher)
-          ? regex.matcher(worker.nodename()).find()
-          : regex.matcher(worker.nodename()).matches();
+          ? regex.matcher(nodename).find()
+          : regex.matcher(nodename).matches();
     }
     return true;
   }
@@ -179,12 +186,12 @@ final class Mailbox implements AutoCloseable {
       ids.add(taskId.asText());
     }
     for (String id : ids) {
-      worker.revoked().revoke(id, true);
+      revoked.revoke(id, true);
     }
     if (args.path("terminate").asBoolean(false)) {
       List<String> terminated = new ArrayList<>();
       for (String id : ids) {
-        if (worker.executions().terminate(id)) {
+        if (executions.terminate(id)) {
           terminated.add(id);
         }
       }
@@ -198,7 +205,7 @@ final class Mailbox implements AutoCloseable {
 
   private JsonNode revokedIds() {
     ArrayNode out = CeleryJson.array();
-    worker.revoked().snapshot().forEach(out::add);
+    revoked.snapshot().forEach(out::add);
     return out;
   }
 
@@ -215,7 +222,7 @@ final class Mailbox implements AutoCloseable {
       log.error("Rate limit attempt for unknown task {}", task);
       return Pidbox.error("unknown task");
     }
-    worker.rateLimits().set(task, rate);
+    rateLimits.set(task, rate);
     if (Rates.perSecond(rate) <= 0) {
       log.info("Rate limits disabled for tasks of type {}", task);
       return Pidbox.ok("rate limit disabled successfully");
@@ -226,17 +233,17 @@ final class Mailbox implements AutoCloseable {
 
   /** Celery's mingle: another worker starting asks for our revoked ids. */
   private JsonNode hello(JsonNode args) {
-    if (worker.nodename().equals(args.path("from_node").asText())) {
+    if (nodename.equals(args.path("from_node").asText())) {
       return null;
     }
     JsonNode theirs = args.path("revoked");
     if (theirs.isObject()) {
-      theirs.fieldNames().forEachRemaining(id -> worker.revoked().revoke(id, false));
+      theirs.fieldNames().forEachRemaining(id -> revoked.revoke(id, false));
     }
     ObjectNode reply = CeleryJson.object();
-    ObjectNode revoked = reply.putObject("revoked");
+    ObjectNode ids = reply.putObject("revoked");
     double now = app.clock().millis() / 1000.0;
-    worker.revoked().snapshot().forEach(id -> revoked.put(id, now));
+    revoked.snapshot().forEach(id -> ids.put(id, now));
     reply.put("clock", clock.get());
     return reply;
   }

@@ -1,9 +1,8 @@
-package dev.apium;
+package dev.apium.worker;
 
-import dev.apium.protocol.CeleryJson;
+import dev.apium.SoftTimeLimitExceeded;
+import dev.apium.internal.Threads;
 import dev.apium.protocol.ExceptionInfo;
-import dev.apium.protocol.ResultMeta;
-import dev.apium.protocol.TaskState;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,28 +22,21 @@ import org.slf4j.LoggerFactory;
  * replacement so concurrency never shrinks; whatever the abandoned thread returns later is
  * discarded. {@link #terminate} does the same for {@code revoke(terminate=True)}, ending REVOKED
  * {@code terminated}. Owns one watchdog thread; called from pool threads (begin/end), the watchdog
- * and the control mailbox. {@link #close()} stops the watchdog.
+ * and the control mailbox; the outcomes it takes over are written by the {@link Settlement}. {@link
+ * #close()} stops the watchdog.
  */
 final class Executions {
   private static final Logger log = LoggerFactory.getLogger(Executions.class);
 
-  private final Apium app;
-  private final Worker worker;
+  private final Settlement settlement;
   private final TaskPool pool;
   private final Map<String, Execution> running = new ConcurrentHashMap<>();
   private final ScheduledExecutorService watchdog;
 
-  Executions(Apium app, Worker worker, TaskPool pool) {
-    this.app = app;
-    this.worker = worker;
+  Executions(Settlement settlement, TaskPool pool) {
+    this.settlement = settlement;
     this.pool = pool;
-    this.watchdog =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "apium-timelimits");
-              t.setDaemon(true);
-              return t;
-            });
+    this.watchdog = Executors.newSingleThreadScheduledExecutor(Threads.daemon("apium-timelimits"));
   }
 
   /** Registers the task running on this thread and arms its limits (call header, then task). */
@@ -108,14 +100,11 @@ final class Executions {
     ExceptionInfo info =
         new ExceptionInfo("TimeLimitExceeded", List.of(seconds), "celery.exceptions");
     try {
-      worker
-          .runner()
-          .fail(
-              e.request,
-              info,
-              "celery.exceptions.TimeLimitExceeded: TimeLimitExceeded(" + seconds + ")");
+      settlement.timedOut(
+          e.request,
+          info,
+          "celery.exceptions.TimeLimitExceeded: TimeLimitExceeded(" + seconds + ")");
     } finally {
-      e.request.ack();
       running.remove(e.request.id(), e);
     }
   }
@@ -132,26 +121,9 @@ final class Executions {
     pool.abandon(e.thread);
     log.info(
         "Terminating {}: its thread {} is interrupted and replaced", e.request, e.thread.getName());
-    ExceptionInfo info = ExceptionInfo.of("celery.exceptions", "TaskRevokedError", "terminated");
     try {
-      worker
-          .runner()
-          .store(
-              e.request,
-              new ResultMeta(
-                  TaskState.REVOKED,
-                  info.toJson(),
-                  null,
-                  null,
-                  CeleryJson.naiveUtc(app.clock().instant()),
-                  id,
-                  null,
-                  null,
-                  null));
-      worker.failed(e.request, info);
-      worker.hook().onFailure(e.request, info, null);
+      settlement.terminated(e.request);
     } finally {
-      e.request.ack();
       running.remove(id, e);
     }
     return true;

@@ -1,5 +1,6 @@
-package dev.apium;
+package dev.apium.worker;
 
+import dev.apium.SoftTimeLimitExceeded;
 import java.time.Duration;
 import java.util.concurrent.Future;
 

@@ -1,5 +1,6 @@
-package dev.apium;
+package dev.apium.worker;
 
+import dev.apium.Apium;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;

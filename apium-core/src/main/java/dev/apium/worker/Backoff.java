@@ -1,5 +1,6 @@
-package dev.apium;
+package dev.apium.worker;
 
+import dev.apium.TaskOptions;
 import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.LongUnaryOperator;

@@ -1,10 +1,14 @@
-package dev.apium;
+package dev.apium.worker;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.apium.TaskOptions;
 import dev.apium.internal.TransientRetry;
+import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.ExceptionInfo;
 import dev.apium.protocol.ResultMeta;
 import dev.apium.protocol.TaskMessage;
 import dev.apium.protocol.TaskState;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import org.slf4j.Logger;
@@ -15,22 +19,33 @@ import org.slf4j.LoggerFactory;
  * {@code retries + 1}, a new ETA, {@code parent_id} = its own id, to the queue it came from; RETRY
  * is stored just before the publish (Celery stores it just after) so it can never overwrite the
  * retried run's final state. Past {@code maxRetries} the task fails with the cause or {@code
- * MaxRetriesExceededError}. Called on the pool thread that ran the task.
+ * MaxRetriesExceededError}; the outcome is written by the {@link Settlement}. Called on the pool
+ * thread that ran the task.
  */
 final class Retrier {
   private static final Logger log = LoggerFactory.getLogger(Retrier.class);
-  private final Apium app;
-  private final Worker worker;
+  private final Clock clock;
+  private final WorkerHost host;
+  private final Settlement settlement;
+  private final String nodename;
+  private final Duration retryBudget;
 
-  Retrier(Apium app, Worker worker) {
-    this.app = app;
-    this.worker = worker;
+  Retrier(
+      Clock clock, WorkerHost host, Settlement settlement, String nodename, Duration retryBudget) {
+    this.clock = clock;
+    this.host = host;
+    this.settlement = settlement;
+    this.nodename = nodename;
+    this.retryBudget = retryBudget;
   }
 
-  void retry(Request r, RetryRequest request) {
+  /**
+   * Retries {@code r} after {@code countdown} or at {@code eta} (the task's default delay when both
+   * are null) because of {@code cause} (may be null).
+   */
+  void retry(Request r, Duration countdown, Instant eta, Throwable cause) {
     TaskOptions options = r.task.options();
     int max = options.maxRetries();
-    Throwable cause = request.getCause();
     if (max >= 0 && r.message.retries() >= max) {
       ExceptionInfo info =
           cause != null
@@ -46,46 +61,51 @@ final class Retrier {
                       + r.message.argsRepr()
                       + " kwargs:"
                       + r.message.kwargsRepr());
-      worker.runner().fail(r, info, cause == null ? null : Failures.traceback(cause));
+      settlement.fail(r, info, cause == null ? null : Failures.traceback(cause));
       return;
     }
-    Instant now = app.clock().instant();
-    Instant eta =
-        request.eta() != null
-            ? request.eta()
-            : now.plus(
-                request.countdown() != null ? request.countdown() : options.defaultRetryDelay());
+    Instant now = clock.instant();
+    Instant at =
+        eta != null ? eta : now.plus(countdown != null ? countdown : options.defaultRetryDelay());
     TaskMessage next =
         r.message.toBuilder()
             .retries(r.message.retries() + 1)
-            .eta(eta)
+            .eta(at)
             .parentId(r.id())
-            .origin(worker.nodename())
+            .origin(nodename)
             .build();
     ResultMeta meta =
         ResultMeta.state(
                 r.id(), TaskState.RETRY, cause == null ? null : Failures.info(cause).toJson())
             .withTraceback(
                 "Retry in "
-                    + Duration.between(now, eta).toMillis() / 1000.0
+                    + Duration.between(now, at).toMillis() / 1000.0
                     + "s"
                     + (cause == null ? "" : ": " + Failures.info(cause).repr()))
-            .withChildren(TaskRunner.selfChild(r.id()));
+            .withChildren(selfChild(r.id()));
     // RETRY is stored before the new message exists (Celery publishes first): a retry that runs
     // and fails at once could otherwise have its FAILURE overwritten by this RETRY for good.
-    worker.runner().store(r, meta);
-    CallOptions route = CallOptions.create().queue(r.delivery.queue());
+    settlement.store(r, meta);
+    String queue = r.delivery.queue();
     try {
-      TransientRetry.run(
-          "publishing retry of " + r,
-          worker.transientRetryBudget(),
-          () -> app.publisher().publish(next, route));
+      TransientRetry.run("publishing retry of " + r, retryBudget, () -> host.publish(next, queue));
     } catch (RuntimeException e) {
       log.error("Task {} could not be re-published for its retry: failing it", r, e);
-      worker.runner().fail(r, Failures.info(e), Failures.traceback(e));
+      settlement.fail(r, Failures.info(e), Failures.traceback(e));
       return;
     }
-    worker.retried(r);
-    log.info("Task {} retry {} at {}", r, r.message.retries() + 1, eta);
+    settlement.retried(r);
+    log.info("Task {} retry {} at {}", r, r.message.retries() + 1, at);
+  }
+
+  /** A retried task's {@code children}: Celery lists the task itself. */
+  private static ArrayNode selfChild(String id) {
+    ArrayNode children = CeleryJson.array();
+    ArrayNode tuple = children.addArray();
+    ArrayNode idPair = tuple.addArray();
+    idPair.add(id);
+    idPair.addNull();
+    tuple.addNull();
+    return children;
   }
 }

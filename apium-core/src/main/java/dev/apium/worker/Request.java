@@ -1,5 +1,6 @@
-package dev.apium;
+package dev.apium.worker;
 
+import dev.apium.RegisteredTask;
 import dev.apium.internal.TransientRetry;
 import dev.apium.protocol.TaskMessage;
 import dev.apium.spi.Delivery;

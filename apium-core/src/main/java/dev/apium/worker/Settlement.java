@@ -1,0 +1,320 @@
+package dev.apium.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.apium.Apium;
+import dev.apium.ApiumConfig;
+import dev.apium.internal.PipelinedWrites;
+import dev.apium.internal.TransientRetry;
+import dev.apium.protocol.CeleryJson;
+import dev.apium.protocol.ExceptionInfo;
+import dev.apium.protocol.ResultMeta;
+import dev.apium.protocol.TaskMessage;
+import dev.apium.protocol.TaskState;
+import dev.apium.spi.BrokerException;
+import dev.apium.spi.Delivery;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place where a task's end is written, in the same order on every path: store its state in
+ * the backend, count it, run the host's follow-ups (canvas callbacks, errbacks, the chord), then
+ * settle its delivery (ack, requeue or dead-letter). Paths: success, failure, retry, refused as
+ * revoked or expired, unregistered, hard time limit, {@code revoke --terminate}, state not stored.
+ * Also holds the app's per-task defaults ({@code acks_late}, {@code ignore_result}, {@code
+ * track_started}, {@code result_extended}, read once) and the worker's counters. One instance per
+ * worker; called from the transport thread (refusals, unregistered), the pool threads, the
+ * time-limit watchdog and the control mailbox. {@link #drainResults} waits for the SUCCESS writes
+ * still in flight at shutdown.
+ */
+final class Settlement {
+  private static final Logger log = LoggerFactory.getLogger(Settlement.class);
+
+  private final Apium app;
+  private final WorkerHost host;
+  private final RevokedIds revoked;
+  private final String nodename;
+  private final Duration retryBudget;
+  // The app's defaults, read once: the config is immutable and these are consulted for every task.
+  private final boolean defaultAcksLate;
+  private final boolean defaultIgnoreResult;
+  private final boolean defaultTrackStarted;
+  private final boolean extendedResults;
+  private final PipelinedWrites resultWrites;
+  private final AtomicLong processed = new AtomicLong();
+  private final AtomicLong failures = new AtomicLong();
+
+  Settlement(
+      Apium app, WorkerHost host, RevokedIds revoked, String nodename, Duration retryBudget) {
+    this.app = app;
+    this.host = host;
+    this.revoked = revoked;
+    this.nodename = nodename;
+    this.retryBudget = retryBudget;
+    this.defaultAcksLate = app.config().getBoolean(ApiumConfig.ACKS_LATE, false);
+    this.defaultIgnoreResult = app.config().getBoolean(ApiumConfig.IGNORE_RESULT, false);
+    this.defaultTrackStarted = app.config().getBoolean(ApiumConfig.TRACK_STARTED, false);
+    this.extendedResults = app.config().getBoolean(ApiumConfig.RESULT_EXTENDED, false);
+    this.resultWrites = new PipelinedWrites("result", 1024, retryBudget);
+  }
+
+  // ---- the ends of a task ----
+
+  /** A task no one registered here: FAILURE NotRegistered, counted, follow-ups, dead-lettered. */
+  void unregistered(TaskMessage message, Delivery delivery) {
+    String text =
+        "Task of kind '"
+            + message.task()
+            + "' is not registered on worker "
+            + nodename
+            + ": register it, or route it to a worker that has it";
+    log.error(
+        "Received unregistered task {}[{}]: moved to dead letters. {}",
+        message.task(),
+        message.id(),
+        text);
+    ExceptionInfo info =
+        ExceptionInfo.of("celery.exceptions", "NotRegistered", "'" + message.task() + "'");
+    app.backend()
+        .store(
+            ResultMeta.failure(message.id(), info, text, app.clock().instant())
+                .withGroupAndParent(message.group(), message.parentId()));
+    failures.incrementAndGet();
+    host.onFailure(message, delivery, info, text);
+    delivery.deadLetter("NotRegistered: " + message.task());
+  }
+
+  /** Marks an expired or revoked task REVOKED and acks it; true when it must not run. */
+  boolean refuseIfRevokedOrExpired(Request r) {
+    String reason = null;
+    if (revoked.contains(r.id())) {
+      reason = "revoked";
+    } else if (r.message.expires() != null && r.message.expires().isBefore(app.clock().instant())) {
+      reason = "expired";
+    }
+    if (reason == null) {
+      return false;
+    }
+    log.info("Discarding {} task {}", reason, r);
+    ExceptionInfo info = ExceptionInfo.of("celery.exceptions", "TaskRevokedError", reason);
+    store(r, revokedMeta(r.id(), info));
+    r.ack();
+    host.onFailure(r.message, r.delivery, info, null);
+    return true;
+  }
+
+  /**
+   * SUCCESS: written without waiting for the backend (the returned future, null when the result is
+   * ignored, completes once it is stored), counted, then the follow-ups run.
+   */
+  CompletableFuture<Void> succeeded(Request r, JsonNode result, long nanos) {
+    CompletableFuture<Void> stored = null;
+    if (!ignoreResult(r)) {
+      stored = storePipelined(r, ResultMeta.success(r.id(), result, app.clock().instant()));
+    }
+    processed.incrementAndGet();
+    if (log.isDebugEnabled()) {
+      log.debug("Task {} succeeded in {} ms: {}", r, nanos / 1_000_000.0, result);
+    }
+    host.onSuccess(r.message, r.delivery, result);
+    return stored;
+  }
+
+  /** Stores FAILURE, logs it, counts it, and runs the error follow-ups. */
+  void fail(Request r, ExceptionInfo info, String traceback) {
+    log.info("Task {} failed: {}: {}", r, info.type(), info.message());
+    if (!ignoreResult(r)) {
+      store(r, ResultMeta.failure(r.id(), info, traceback, app.clock().instant()));
+    }
+    processed.incrementAndGet();
+    failures.incrementAndGet();
+    host.onFailure(r.message, r.delivery, info, traceback);
+  }
+
+  /** The task was re-published for its retry (RETRY already stored by the {@link Retrier}). */
+  void retried(Request r) {
+    processed.incrementAndGet();
+  }
+
+  /**
+   * The hard time limit took the task over: FAILURE {@code TimeLimitExceeded}, then acked (Celery's
+   * {@code acks_on_failure_or_timeout}).
+   */
+  void timedOut(Request r, ExceptionInfo info, String traceback) {
+    try {
+      fail(r, info, traceback);
+    } finally {
+      r.ack();
+    }
+  }
+
+  /** {@code revoke --terminate} took the task over: REVOKED {@code terminated}, then acked. */
+  void terminated(Request r) {
+    ExceptionInfo info = ExceptionInfo.of("celery.exceptions", "TaskRevokedError", "terminated");
+    try {
+      store(r, revokedMeta(r.id(), info));
+      processed.incrementAndGet();
+      failures.incrementAndGet();
+      host.onFailure(r.message, r.delivery, info, null);
+    } finally {
+      r.ack();
+    }
+  }
+
+  /** The backend stayed away for the whole retry budget: rerun an acks_late task, else log. */
+  void notStored(Request r, ResultNotStored e, boolean acksLate) {
+    if (acksLate) {
+      log.error("{}; returning the task to the broker to run again", e.getMessage());
+      r.requeue();
+    } else {
+      log.error(
+          "{}; the task ran but its state is lost (use acks_late to rerun it)", e.getMessage());
+    }
+  }
+
+  /** A cold shutdown interrupted an {@code acks_late} task: it goes back to the broker. */
+  void returnOnColdShutdown(Request r) {
+    log.warn("Cold shutdown: returning running task {} to the broker", r);
+    r.requeue();
+  }
+
+  /** Acks once SUCCESS is stored; requeues if it could not be (acks_late: the task runs again). */
+  void ackWhenStored(Request r, CompletableFuture<Void> stored) {
+    if (stored == null || (stored.isDone() && !stored.isCompletedExceptionally())) {
+      r.ack();
+      return;
+    }
+    // Never settle on a transport callback thread: acks and requeues may block.
+    stored.whenCompleteAsync(
+        (v, error) -> {
+          if (error == null) {
+            r.ack();
+          } else {
+            log.error(
+                "could not store the state of {}: {}; returning the task to the broker to run"
+                    + " again",
+                r,
+                error.getMessage());
+            r.requeue();
+          }
+        },
+        resultWrites.callbacks());
+  }
+
+  // ---- storing ----
+
+  /** Stores a meta with the task's group and parent ids and, when enabled, extended fields. */
+  void store(Request r, ResultMeta meta) {
+    ResultMeta stored = complete(r, meta);
+    try {
+      TransientRetry.run(
+          "storing " + meta.status() + " of " + r,
+          retryBudget,
+          () -> app.backend().storeFor(stored, r.message.replyTo()));
+    } catch (BrokerException e) {
+      throw new ResultNotStored(r, e);
+    }
+  }
+
+  /**
+   * Writes SUCCESS without waiting for the backend: the pool thread moves on to the next task while
+   * the write is confirmed. A write that finally fails is logged; an {@code acks_late} task is then
+   * returned to the broker (see {@link #ackWhenStored}).
+   */
+  private CompletableFuture<Void> storePipelined(Request r, ResultMeta meta) {
+    ResultMeta full = complete(r, meta);
+    String replyTo = r.message.replyTo();
+    CompletableFuture<Void> stored =
+        resultWrites.start(
+            "storing SUCCESS of " + r,
+            () -> app.backend().storeForAsync(full, replyTo),
+            () -> app.backend().storeFor(full, replyTo));
+    stored.whenComplete(
+        (v, error) -> {
+          if (error != null && !acksLate(r)) {
+            log.error(
+                "could not store the state of {}: {}; the task ran but its state is lost (use"
+                    + " acks_late to rerun it)",
+                r,
+                error.getMessage());
+          }
+        });
+    return stored;
+  }
+
+  /** The meta with the task's group and parent ids and, when enabled, the extended fields. */
+  private ResultMeta complete(Request r, ResultMeta meta) {
+    ResultMeta full = meta.withGroupAndParent(r.message.group(), r.message.parentId());
+    if (extendedResults) {
+      ObjectNode extended = CeleryJson.object();
+      extended.put("name", r.message.task());
+      extended.set("args", r.message.args());
+      extended.set("kwargs", r.message.kwargs());
+      extended.put("worker", nodename);
+      extended.put("retries", r.message.retries());
+      extended.put("queue", r.delivery.queue());
+      full = full.withExtended(extended);
+    }
+    return full;
+  }
+
+  private ResultMeta revokedMeta(String id, ExceptionInfo info) {
+    return new ResultMeta(
+        TaskState.REVOKED,
+        info.toJson(),
+        null,
+        null,
+        CeleryJson.naiveUtc(app.clock().instant()),
+        id,
+        null,
+        null,
+        null);
+  }
+
+  /** Waits for SUCCESS states still being written (warm shutdown); false if some were not. */
+  boolean drainResults(Duration deadline) {
+    return resultWrites.close(deadline);
+  }
+
+  // ---- the task's own settings, over the app's defaults ----
+
+  boolean acksLate(Request r) {
+    Boolean own = r.task.options().acksLate();
+    return own != null ? own : defaultAcksLate;
+  }
+
+  boolean ignoreResult(Request r) {
+    if (r.message.ignoreResult()) {
+      return true;
+    }
+    Boolean own = r.task.options().ignoreResult();
+    return own != null ? own : defaultIgnoreResult;
+  }
+
+  boolean trackStarted(Request r) {
+    Boolean own = r.task.options().trackStarted();
+    return own != null ? own : defaultTrackStarted;
+  }
+
+  // ---- counters ----
+
+  long processed() {
+    return processed.get();
+  }
+
+  long failures() {
+    return failures.get();
+  }
+
+  /** The result backend stayed unreachable for the whole retry budget. */
+  static final class ResultNotStored extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+
+    ResultNotStored(Request r, RuntimeException cause) {
+      super("could not store the state of " + r + ": " + cause.getMessage(), cause);
+    }
+  }
+}
