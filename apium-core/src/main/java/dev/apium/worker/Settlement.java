@@ -23,12 +23,13 @@ import org.slf4j.LoggerFactory;
  * The one place where a task's end is written, in the same order on every path: store its state in
  * the backend, count it, run the host's follow-ups (canvas callbacks, errbacks, the chord), then
  * settle its delivery (ack, requeue or dead-letter). Paths: success, failure, retry, refused as
- * revoked or expired, unregistered, hard time limit, {@code revoke --terminate}, state not stored.
- * Also holds the app's per-task defaults ({@code acks_late}, {@code ignore_result}, {@code
- * track_started}, {@code result_extended}, read once) and the worker's counters. One instance per
- * worker; called from the transport thread (refusals, unregistered), the pool threads, the
- * time-limit watchdog and the control mailbox. {@link #drainResults} waits for the SUCCESS writes
- * still in flight at shutdown.
+ * revoked or expired, unregistered, unreadable, replaced, hard time limit, {@code revoke
+ * --terminate}, state not stored. Also holds the app's per-task defaults ({@code acks_late}, {@code
+ * ignore_result}, {@code track_started}, {@code result_extended}, read once) and the worker's
+ * counters: every task ends in exactly one of them ({@link TaskCounts}). One instance per worker;
+ * called from the transport thread (refusals, unregistered), the pool threads, the time-limit
+ * watchdog and the control mailbox. {@link #drainResults} waits for the SUCCESS writes still in
+ * flight at shutdown.
  */
 final class Settlement {
   private static final Logger log = LoggerFactory.getLogger(Settlement.class);
@@ -37,6 +38,7 @@ final class Settlement {
   private final WorkerHost host;
   private final RevokedIds revoked;
   private final String nodename;
+  // How long result writes, acks and re-publishes are retried while the servers are away.
   private final Duration retryBudget;
   // The app's defaults, read once: the config is immutable and these are consulted for every task.
   private final boolean defaultAcksLate;
@@ -45,7 +47,9 @@ final class Settlement {
   private final boolean extendedResults;
   private final PipelinedWrites resultWrites;
   private final AtomicLong processed = new AtomicLong();
-  private final AtomicLong failures = new AtomicLong();
+  private final AtomicLong failed = new AtomicLong();
+  private final AtomicLong revokedTasks = new AtomicLong();
+  private final AtomicLong rejected = new AtomicLong();
 
   Settlement(
       Apium app, WorkerHost host, RevokedIds revoked, String nodename, Duration retryBudget) {
@@ -82,7 +86,7 @@ final class Settlement {
         .store(
             ResultMeta.failure(message.id(), info, text, app.clock().instant())
                 .withGroupAndParent(message.group(), message.parentId()));
-    failures.incrementAndGet();
+    failed.incrementAndGet();
     host.onFailure(message, delivery, info, text);
     delivery.deadLetter("NotRegistered: " + message.task());
   }
@@ -102,6 +106,7 @@ final class Settlement {
     ExceptionInfo info = ExceptionInfo.of("celery.exceptions", "TaskRevokedError", reason);
     store(r, revokedMeta(r.id(), info));
     r.ack();
+    revokedTasks.incrementAndGet();
     host.onFailure(r.message, r.delivery, info, null);
     return true;
   }
@@ -129,8 +134,7 @@ final class Settlement {
     if (!ignoreResult(r)) {
       store(r, ResultMeta.failure(r.id(), info, traceback, app.clock().instant()));
     }
-    processed.incrementAndGet();
-    failures.incrementAndGet();
+    failed.incrementAndGet();
     host.onFailure(r.message, r.delivery, info, traceback);
   }
 
@@ -156,8 +160,7 @@ final class Settlement {
     ExceptionInfo info = ExceptionInfo.of("celery.exceptions", "TaskRevokedError", "terminated");
     try {
       store(r, revokedMeta(r.id(), info));
-      processed.incrementAndGet();
-      failures.incrementAndGet();
+      revokedTasks.incrementAndGet();
       host.onFailure(r.message, r.delivery, info, null);
     } finally {
       r.ack();
@@ -172,7 +175,19 @@ final class Settlement {
     } else {
       log.error(
           "{}; the task ran but its state is lost (use acks_late to rerun it)", e.getMessage());
+      failed.incrementAndGet();
     }
+  }
+
+  /** The task replaced itself with a new signature that carries its id on. */
+  void replaced(Request r) {
+    processed.incrementAndGet();
+  }
+
+  /** A message no one can read: counted and moved to the dead letters. */
+  void rejected(Delivery delivery, String reason) {
+    rejected.incrementAndGet();
+    delivery.deadLetter(reason);
   }
 
   /** A cold shutdown interrupted an {@code acks_late} task: it goes back to the broker. */
@@ -301,12 +316,8 @@ final class Settlement {
 
   // ---- counters ----
 
-  long processed() {
-    return processed.get();
-  }
-
-  long failures() {
-    return failures.get();
+  TaskCounts counts() {
+    return new TaskCounts(processed.get(), failed.get(), revokedTasks.get(), rejected.get());
   }
 
   /** The result backend stayed unreachable for the whole retry budget. */

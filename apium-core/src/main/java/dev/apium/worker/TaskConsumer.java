@@ -1,6 +1,7 @@
 package dev.apium.worker;
 
 import dev.apium.Apium;
+import dev.apium.ApiumConfig;
 import dev.apium.RegisteredTask;
 import dev.apium.protocol.MalformedMessageException;
 import dev.apium.protocol.TaskMessage;
@@ -55,8 +56,7 @@ final class TaskConsumer {
       TaskPool pool,
       AtomicBoolean running,
       int basePrefetch,
-      Duration deferAfter,
-      Duration keepAlive) {
+      Duration deferAfter) {
     this.app = app;
     this.settlement = settlement;
     this.runner = runner;
@@ -64,6 +64,13 @@ final class TaskConsumer {
     this.running = running;
     this.basePrefetch = basePrefetch;
     this.deferAfter = deferAfter;
+    // Held deliveries are kept alive well within the visibility timeout (at most every minute).
+    Duration visibility =
+        app.config().getSeconds(ApiumConfig.VISIBILITY_TIMEOUT, Duration.ofHours(1));
+    Duration keepAlive =
+        visibility.dividedBy(4).compareTo(Duration.ofMinutes(1)) > 0
+            ? Duration.ofMinutes(1)
+            : visibility.dividedBy(4);
     this.rateLimits = new RateLimits(app, this::runOnPool, this::updatePrefetch);
     this.etaTimer =
         new EtaTimer(
@@ -110,7 +117,7 @@ final class TaskConsumer {
           delivery.deliveryTag(),
           delivery.queue(),
           e.getMessage());
-      delivery.deadLetter(e.getMessage());
+      settlement.rejected(delivery, e.getMessage());
       return;
     } catch (RuntimeException e) {
       log.error(
@@ -118,7 +125,7 @@ final class TaskConsumer {
           delivery.deliveryTag(),
           delivery.queue(),
           e);
-      delivery.deadLetter(String.valueOf(e));
+      settlement.rejected(delivery, String.valueOf(e));
       return;
     }
     try {

@@ -84,6 +84,7 @@ final class TaskRunner {
     } catch (TaskReplaced replaced) {
       execution.finish();
       log.info("Task {}: {}", r, replaced.getMessage());
+      settlement.replaced(r);
     } catch (ResultNotStored e) {
       settlement.notStored(r, e, acksLate);
     } catch (Throwable error) {

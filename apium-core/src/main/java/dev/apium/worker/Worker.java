@@ -15,14 +15,11 @@ import org.slf4j.LoggerFactory;
 /**
  * A worker, the engine's one public door (built by {@code app.worker()}): consumes task messages
  * from its queues, holds ETA tasks, runs the rest on its pool, and stores their results. It builds
- * its collaborators and hands each what it needs: the {@link TaskConsumer} (fetch, prefetch, ETA,
- * rate limits), the {@link TaskRunner} on the pool, the {@link Executions} watchdog, the {@link
- * Mailbox}, and the {@link Settlement} that writes every task's end and keeps the counters read
- * here. Lifecycle: {@link #start()}, then {@link #stop(Duration)} (warm: stop fetching, return
- * every prefetched and ETA message to the broker, let running tasks finish until the deadline, then
- * interrupt them and return running {@code acks_late} tasks) or {@link #stopNow()} (cold).
- * Deliveries arrive on the broker's thread; tasks run on pool threads; lifecycle calls come from
- * any thread.
+ * its collaborators ({@link TaskConsumer}, {@link TaskRunner}, {@link Executions}, {@link Mailbox},
+ * {@link Settlement}) and hands each what it needs. Lifecycle: {@link #start()}, then {@link
+ * #stop(Duration)} (warm: stop fetching, return prefetched and ETA messages, let running tasks
+ * finish until the deadline, then interrupt them and return running {@code acks_late} tasks) or
+ * {@link #stopNow()} (cold). Deliveries arrive on the broker's thread; tasks run on pool threads.
  */
 public final class Worker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
@@ -68,10 +65,7 @@ public final class Worker implements AutoCloseable {
     this.nodename = b.nodename != null ? b.nodename : "apium@" + Hosts.name();
     this.poolKind = b.poolKind;
     this.revoked = new RevokedIds(app);
-    // ETA tasks due later than this are parked in the broker where it can hold them (RabbitMQ);
-    // others are held in memory. Setting worker_eta_defer_after, seconds.
     this.deferAfter = app.config().getSeconds("worker_eta_defer_after", Duration.ofMinutes(10));
-    // How long result writes, acks and re-publishes are retried while the servers are away.
     this.transientRetryBudget =
         app.config().getSeconds("result_backend_retry_timeout", Duration.ofSeconds(120));
     this.settlement = new Settlement(app, host, revoked, nodename, transientRetryBudget);
@@ -97,16 +91,8 @@ public final class Worker implements AutoCloseable {
     executions = new Executions(settlement, pool);
     Retrier retrier = new Retrier(app.clock(), host, settlement, nodename, transientRetryBudget);
     TaskRunner runner = new TaskRunner(host, settlement, executions, retrier, nodename, cold);
-    Duration visibility =
-        app.config().getSeconds(ApiumConfig.VISIBILITY_TIMEOUT, Duration.ofHours(1));
-    Duration keepAlive =
-        visibility.dividedBy(4).compareTo(Duration.ofMinutes(1)) > 0
-            ? Duration.ofMinutes(1)
-            : visibility.dividedBy(4);
     int basePrefetch = Math.max(1, concurrency * Math.max(1, prefetchMultiplier));
-    consumer =
-        new TaskConsumer(
-            app, settlement, runner, pool, running, basePrefetch, deferAfter, keepAlive);
+    consumer = new TaskConsumer(app, settlement, runner, pool, running, basePrefetch, deferAfter);
     running.set(true);
     consumer.start(queues);
     mailbox = new Mailbox(app, nodename, revoked, executions, consumer.rateLimits());
@@ -150,13 +136,24 @@ public final class Worker implements AutoCloseable {
     return concurrency;
   }
 
-  /** Tasks finished (any outcome) since start. */
-  public long processed() {
-    return settlement.processed();
+  /** How the tasks received since start have ended, each in exactly one count. */
+  public TaskCounts counts() {
+    return settlement.counts();
   }
 
+  /** Tasks that succeeded, were re-published for a retry, or replaced themselves. */
+  public long processed() {
+    return settlement.counts().processed();
+  }
+
+  /** Tasks that ended FAILURE (see {@link TaskCounts#failed()}). */
   public long failures() {
-    return settlement.failures();
+    return settlement.counts().failed();
+  }
+
+  /** Messages that could not be read and went to the dead letters. */
+  public long rejected() {
+    return settlement.counts().rejected();
   }
 
   /** Threads in the pool now (changes with {@code --autoscale}). */
@@ -221,7 +218,7 @@ public final class Worker implements AutoCloseable {
       autoscaler.close();
     }
     stopped.countDown();
-    log.info("Worker {} stopped after {} task(s)", nodename, processed());
+    log.info("Worker {} stopped after {} task(s)", nodename, counts().total());
   }
 
   private void coldStop() {
@@ -281,8 +278,7 @@ public final class Worker implements AutoCloseable {
 
     /** Queues to consume ({@code -Q}); default {@code task_default_queue}. */
     public Builder queues(String... names) {
-      queues.addAll(List.of(names));
-      return this;
+      return queues(List.of(names));
     }
 
     public Builder queues(List<String> names) {
