@@ -6,6 +6,7 @@ import dev.apium.protocol.ExceptionInfo;
 import dev.apium.protocol.ResultMeta;
 import dev.apium.protocol.TaskState;
 import dev.apium.spi.BrokerException;
+import dev.apium.spi.Threads;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
@@ -24,12 +25,7 @@ import java.util.concurrent.TimeoutException;
 public final class AsyncResult<T> {
   /** Where {@link #toCompletableFuture()} runs what callers chain to it. */
   private static final java.util.concurrent.Executor CALLBACKS =
-      java.util.concurrent.Executors.newCachedThreadPool(
-          task -> {
-            Thread t = new Thread(task, "apium-result-callbacks");
-            t.setDaemon(true);
-            return t;
-          });
+      java.util.concurrent.Executors.newCachedThreadPool(Threads.daemon("apium-result-callbacks"));
 
   private final Apium app;
   private final String id;

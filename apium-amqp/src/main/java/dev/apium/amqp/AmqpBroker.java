@@ -10,6 +10,7 @@ import dev.apium.spi.BrokerException;
 import dev.apium.spi.Delivery;
 import dev.apium.spi.Settings;
 import dev.apium.spi.Subscription;
+import dev.apium.spi.Threads;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -132,13 +133,7 @@ public final class AmqpBroker implements Broker {
   /** The one thread that sends batched acks whose linger expired, for every consumption. */
   private synchronized ScheduledExecutorService ackTimer() {
     if (ackTimer == null) {
-      ackTimer =
-          Executors.newSingleThreadScheduledExecutor(
-              r -> {
-                Thread t = new Thread(r, "apium-amqp-acks");
-                t.setDaemon(true);
-                return t;
-              });
+      ackTimer = Executors.newSingleThreadScheduledExecutor(Threads.daemon("apium-amqp-acks"));
     }
     return ackTimer;
   }

@@ -2,10 +2,9 @@ package dev.apium.amqp;
 
 import dev.apium.protocol.WireMessage;
 import dev.apium.spi.BrokerException;
-import dev.apium.spi.Delivery;
+import dev.apium.spi.SettledOnce;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One message RabbitMQ delivered to an {@link AmqpConsumption}, settled once from any thread: ack,
@@ -14,17 +13,11 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * DelayLadder}, then ack). If the broker closes the channel first, RabbitMQ requeues the message
  * and a late settlement is a no-op.
  */
-final class AmqpDelivery implements Delivery {
+final class AmqpDelivery extends SettledOnce {
   static final String DEAD_LETTER_REASON = "dead_letter_reason";
 
   private final AmqpConsumption consumption;
   private final long tag;
-  private final boolean redelivered;
-  private final String queue;
-  private final String exchange;
-  private final String routingKey;
-  private final WireMessage message;
-  private final AtomicBoolean settled = new AtomicBoolean();
 
   AmqpDelivery(
       AmqpConsumption consumption,
@@ -34,66 +27,25 @@ final class AmqpDelivery implements Delivery {
       String exchange,
       String routingKey,
       WireMessage message) {
+    super(message, Long.toString(tag), queue, exchange, routingKey, redelivered);
     this.consumption = consumption;
     this.tag = tag;
-    this.redelivered = redelivered;
-    this.queue = queue;
-    this.exchange = exchange;
-    this.routingKey = routingKey;
-    this.message = message;
   }
 
   @Override
-  public WireMessage message() {
-    return message;
+  protected void settleAck() {
+    consumption.ack(tag);
   }
 
   @Override
-  public String deliveryTag() {
-    return Long.toString(tag);
+  protected void settleReject(boolean requeue) {
+    consumption.reject(tag, requeue);
   }
 
   @Override
-  public String queue() {
-    return queue;
-  }
-
-  @Override
-  public String exchange() {
-    return exchange;
-  }
-
-  @Override
-  public String routingKey() {
-    return routingKey;
-  }
-
-  @Override
-  public boolean redelivered() {
-    return redelivered;
-  }
-
-  @Override
-  public void ack() {
-    if (settled.compareAndSet(false, true)) {
-      consumption.ack(tag);
-    }
-  }
-
-  @Override
-  public void reject(boolean requeue) {
-    if (settled.compareAndSet(false, true)) {
-      consumption.reject(tag, requeue);
-    }
-  }
-
-  @Override
-  public void deadLetter(String reason) {
-    if (!settled.compareAndSet(false, true)) {
-      return;
-    }
+  protected void settleDeadLetter(String reason) {
     try {
-      consumption.broker().deadLetter(queue, message.withHeader(DEAD_LETTER_REASON, reason));
+      consumption.broker().deadLetter(queue(), message().withHeader(DEAD_LETTER_REASON, reason));
     } catch (BrokerException e) {
       consumption.reject(tag, true);
       throw e;
@@ -104,17 +56,17 @@ final class AmqpDelivery implements Delivery {
   @Override
   public boolean deferUntil(Instant eta) {
     long millis = Duration.between(Instant.now(), eta).toMillis();
-    if (millis <= 0 || !settled.compareAndSet(false, true)) {
+    if (millis <= 0 || !claim()) {
       return false;
     }
     long seconds = (millis + 999) / 1000;
     try {
-      consumption.broker().park(queue, message, seconds);
+      consumption.broker().park(queue(), message(), seconds);
     } catch (BrokerException e) {
-      settled.set(false);
+      release();
       AmqpBroker.LOG.warn(
           "cannot park task {} in RabbitMQ until {}, keeping it in memory: {}",
-          message.header("id"),
+          message().header("id"),
           eta,
           e.getMessage());
       return false;

@@ -3,6 +3,7 @@ package dev.apium.amqp;
 import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.Connection;
 import dev.apium.spi.BrokerException;
+import dev.apium.spi.Threads;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -35,12 +36,7 @@ final class Publisher implements AutoCloseable {
     this.connection = connection;
     this.timeout = timeout;
     this.completer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "apium-amqp-confirms");
-              t.setDaemon(true);
-              return t;
-            });
+        Executors.newSingleThreadScheduledExecutor(Threads.daemon("apium-amqp-confirms"));
     this.lanes = new PublishLane[lanes];
     for (int i = 0; i < lanes; i++) {
       this.lanes[i] = new PublishLane(connection, confirms, completer);

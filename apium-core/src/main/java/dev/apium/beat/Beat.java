@@ -4,6 +4,7 @@ import dev.apium.Apium;
 import dev.apium.memory.MemoryCoordinationStore;
 import dev.apium.spi.CoordinationStore;
 import dev.apium.spi.CoordinationStore.Lease;
+import dev.apium.spi.Threads;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -150,8 +151,7 @@ public final class Beat implements AutoCloseable {
     }
     CountDownLatch signal = new CountDownLatch(1);
     stopSignal = signal;
-    Thread t = new Thread(() -> loop(signal), "apium-beat");
-    t.setDaemon(true);
+    Thread t = Threads.daemon("apium-beat", () -> loop(signal));
     thread = t;
     log.info(
         "Beat {} starting: {} entr{} {}, lease {} s, store of {}",

@@ -1,6 +1,7 @@
 package dev.apium.internal;
 
 import dev.apium.spi.BrokerException;
+import dev.apium.spi.Threads;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -101,13 +102,7 @@ public final class PipelinedWrites {
     if (r == null) {
       synchronized (this) {
         if (retries == null) {
-          retries =
-              Executors.newSingleThreadExecutor(
-                  task -> {
-                    Thread t = new Thread(task, "apium-" + name + "-retry");
-                    t.setDaemon(true);
-                    return t;
-                  });
+          retries = Executors.newSingleThreadExecutor(Threads.daemon("apium-" + name + "-retry"));
         }
         r = retries;
       }

@@ -2,6 +2,7 @@ package dev.apium.memory;
 
 import dev.apium.spi.Delivery;
 import dev.apium.spi.Subscription;
+import dev.apium.spi.Threads;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -35,8 +36,7 @@ final class MemoryConsumer implements Subscription {
     this.queues = List.copyOf(queues);
     this.prefetch = prefetch;
     this.handler = handler;
-    this.thread = new Thread(this::run, "apium-memory-consumer-" + String.join(",", queues));
-    thread.setDaemon(true);
+    this.thread = Threads.daemon("apium-memory-consumer-" + String.join(",", queues), this::run);
   }
 
   void start() {

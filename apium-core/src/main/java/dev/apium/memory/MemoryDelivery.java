@@ -1,7 +1,6 @@
 package dev.apium.memory;
 
-import dev.apium.protocol.WireMessage;
-import dev.apium.spi.Delivery;
+import dev.apium.spi.SettledOnce;
 import java.util.UUID;
 
 /**
@@ -9,15 +8,19 @@ import java.util.UUID;
  * counts it against the prefetch bound; the first settlement wins and later ones are ignored, also
  * after the broker's close has returned the message. May be settled from any thread.
  */
-final class MemoryDelivery implements Delivery {
+final class MemoryDelivery extends SettledOnce {
   private final MemoryConsumer consumer;
-  private final String queue;
   private final MemoryQueues.Envelope envelope;
-  private final String tag = UUID.randomUUID().toString();
 
   MemoryDelivery(MemoryConsumer consumer, String queue, MemoryQueues.Envelope envelope) {
+    super(
+        envelope.message(),
+        UUID.randomUUID().toString(),
+        queue,
+        envelope.exchange(),
+        envelope.routingKey(),
+        envelope.redelivered());
     this.consumer = consumer;
-    this.queue = queue;
     this.envelope = envelope;
   }
 
@@ -26,52 +29,22 @@ final class MemoryDelivery implements Delivery {
   }
 
   @Override
-  public WireMessage message() {
-    return envelope.message();
-  }
-
-  @Override
-  public String deliveryTag() {
-    return tag;
-  }
-
-  @Override
-  public String queue() {
-    return queue;
-  }
-
-  @Override
-  public String exchange() {
-    return envelope.exchange();
-  }
-
-  @Override
-  public String routingKey() {
-    return envelope.routingKey();
-  }
-
-  @Override
-  public boolean redelivered() {
-    return envelope.redelivered();
-  }
-
-  @Override
-  public void ack() {
+  protected void settleAck() {
     consumer.settle(this, false, null);
   }
 
   @Override
-  public void reject(boolean requeue) {
+  protected void settleReject(boolean requeue) {
     consumer.settle(this, requeue, null);
   }
 
   @Override
-  public void deadLetter(String reason) {
+  protected void settleDeadLetter(String reason) {
     consumer.settle(this, false, reason == null ? "dead-lettered" : reason);
   }
 
   @Override
   public String toString() {
-    return "MemoryDelivery[" + queue + " " + tag + "]";
+    return "MemoryDelivery[" + queue() + " " + deliveryTag() + "]";
   }
 }

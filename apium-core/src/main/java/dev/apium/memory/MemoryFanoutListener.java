@@ -2,6 +2,7 @@ package dev.apium.memory;
 
 import dev.apium.protocol.WireMessage;
 import dev.apium.spi.Subscription;
+import dev.apium.spi.Threads;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -33,8 +34,7 @@ final class MemoryFanoutListener implements Subscription {
     this.pattern =
         bindingKey == null || bindingKey.isEmpty() ? new String[] {"#"} : words(bindingKey);
     this.listener = listener;
-    this.thread = new Thread(this::run, "apium-memory-fanout-" + exchange);
-    thread.setDaemon(true);
+    this.thread = Threads.daemon("apium-memory-fanout-" + exchange, this::run);
   }
 
   void start() {

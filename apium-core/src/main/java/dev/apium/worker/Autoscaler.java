@@ -1,5 +1,6 @@
 package dev.apium.worker;
 
+import dev.apium.spi.Threads;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -28,13 +29,7 @@ final class Autoscaler implements AutoCloseable {
     this.min = min;
     this.max = max;
     this.keepAliveNanos = keepAlive.toNanos();
-    this.scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "apium-autoscale");
-              t.setDaemon(true);
-              return t;
-            });
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(Threads.daemon("apium-autoscale"));
     long every = Math.max(10, tick.toMillis());
     scheduler.scheduleWithFixedDelay(this::tick, every, every, TimeUnit.MILLISECONDS);
   }

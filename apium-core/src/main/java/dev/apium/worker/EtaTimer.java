@@ -1,5 +1,6 @@
 package dev.apium.worker;
 
+import dev.apium.spi.Threads;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -41,13 +42,7 @@ final class EtaTimer {
     this.unsettled = unsettled;
     this.release = release;
     this.heldChanged = heldChanged;
-    this.scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "apium-eta");
-              t.setDaemon(true);
-              return t;
-            });
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(Threads.daemon("apium-eta"));
     long every = Math.max(50, keepAliveEvery.toMillis());
     scheduler.scheduleWithFixedDelay(this::keepAlive, every, every, TimeUnit.MILLISECONDS);
   }

@@ -1,8 +1,8 @@
 package dev.apium.worker;
 
 import dev.apium.SoftTimeLimitExceeded;
-import dev.apium.internal.Threads;
 import dev.apium.protocol.ExceptionInfo;
+import dev.apium.spi.Threads;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

@@ -5,6 +5,7 @@ import dev.apium.RateLimitScope;
 import dev.apium.RegisteredTask;
 import dev.apium.protocol.Rates;
 import dev.apium.spi.RateLimitStore;
+import dev.apium.spi.Threads;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -54,13 +55,7 @@ final class RateLimits {
               + scope.toLowerCase(Locale.ROOT)
               + "' is not valid: use worker or cluster");
     }
-    this.scheduler =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "apium-ratelimit");
-              t.setDaemon(true);
-              return t;
-            });
+    this.scheduler = Executors.newSingleThreadScheduledExecutor(Threads.daemon("apium-ratelimit"));
   }
 
   /** Runs the request now if its type has no limit or a token; else it waits in its lane. */

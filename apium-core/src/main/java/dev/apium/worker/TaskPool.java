@@ -1,5 +1,6 @@
 package dev.apium.worker;
 
+import dev.apium.spi.Threads;
 import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -47,11 +48,7 @@ final class TaskPool {
               0,
               TimeUnit.MILLISECONDS,
               pending,
-              r -> {
-                Thread t = new Thread(r, "apium-worker-" + n.incrementAndGet());
-                t.setDaemon(true);
-                return t;
-              });
+              r -> Threads.daemon("apium-worker-" + n.incrementAndGet(), r));
       this.executor = threads;
     }
     this.target = concurrency;

@@ -2,6 +2,7 @@ package dev.apium.jdbc;
 
 import dev.apium.spi.Delivery;
 import dev.apium.spi.Subscription;
+import dev.apium.spi.Threads;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -52,8 +53,7 @@ final class JdbcConsumer implements Subscription {
                 signal.raise();
               }
             });
-    this.thread = new Thread(this::loop, "apium-jdbc-consumer-" + String.join(",", queues));
-    thread.setDaemon(true);
+    this.thread = Threads.daemon("apium-jdbc-consumer-" + String.join(",", queues), this::loop);
     thread.start();
   }
 

@@ -2,75 +2,44 @@ package dev.apium.jdbc;
 
 import dev.apium.protocol.WireMessage;
 import dev.apium.spi.BrokerException;
-import dev.apium.spi.Delivery;
+import dev.apium.spi.SettledOnce;
 import java.time.Instant;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * One claimed row handed to a consumer. The first of ack, reject or deadLetter settles it (one SQL
  * statement fenced by the claim number, so a claim the visibility timeout already restored is left
  * alone) and frees a prefetch slot; later calls are ignored. Settled from any thread.
  */
-final class JdbcDelivery implements Delivery {
+final class JdbcDelivery extends SettledOnce {
   private final JdbcBroker broker;
   private final JdbcConsumer consumer;
   private final MessageStore.Row row;
-  private final WireMessage message;
-  private final AtomicBoolean settled = new AtomicBoolean();
 
   JdbcDelivery(
       JdbcBroker broker, JdbcConsumer consumer, MessageStore.Row row, WireMessage message) {
+    super(
+        message,
+        row.deliveryTag(),
+        row.queue(),
+        row.exchange(),
+        row.routingKey(),
+        row.deliveries() > 1);
     this.broker = broker;
     this.consumer = consumer;
     this.row = row;
-    this.message = message;
-  }
-
-  @Override
-  public WireMessage message() {
-    return message;
-  }
-
-  @Override
-  public String deliveryTag() {
-    return row.deliveryTag();
-  }
-
-  @Override
-  public String queue() {
-    return row.queue();
-  }
-
-  @Override
-  public String exchange() {
-    return row.exchange();
-  }
-
-  @Override
-  public String routingKey() {
-    return row.routingKey();
-  }
-
-  @Override
-  public boolean redelivered() {
-    return row.deliveries() > 1;
   }
 
   long id() {
     return row.id();
   }
 
-  boolean settled() {
-    return settled.get();
-  }
-
   @Override
-  public void ack() {
+  protected void settleAck() {
     settle(() -> broker.settleAck(row));
   }
 
   @Override
-  public void reject(boolean requeue) {
+  protected void settleReject(boolean requeue) {
     if (requeue) {
       settle(() -> broker.settleRequeue(row));
     } else {
@@ -79,7 +48,7 @@ final class JdbcDelivery implements Delivery {
   }
 
   @Override
-  public void deadLetter(String reason) {
+  protected void settleDeadLetter(String reason) {
     settle(() -> broker.settleDead(row, reason));
   }
 
@@ -89,13 +58,13 @@ final class JdbcDelivery implements Delivery {
    */
   @Override
   public boolean deferUntil(Instant eta) {
-    if (!eta.isAfter(broker.now()) || !settled.compareAndSet(false, true)) {
+    if (!eta.isAfter(broker.now()) || !claim()) {
       return false;
     }
     try {
       broker.defer(row, eta);
     } catch (BrokerException e) {
-      settled.set(false);
+      release();
       return false;
     }
     consumer.settled(this);
@@ -104,15 +73,13 @@ final class JdbcDelivery implements Delivery {
 
   @Override
   public void keepAlive() {
-    if (!settled.get()) {
+    if (!settled()) {
       broker.keepAlive(row);
     }
   }
 
+  /** Runs the claimed settlement, then frees the consumer's prefetch slot. */
   private void settle(Runnable action) {
-    if (!settled.compareAndSet(false, true)) {
-      return;
-    }
     try {
       action.run();
     } finally {

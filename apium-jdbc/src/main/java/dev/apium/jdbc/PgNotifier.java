@@ -1,5 +1,6 @@
 package dev.apium.jdbc;
 
+import dev.apium.spi.Threads;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
@@ -58,8 +59,7 @@ final class PgNotifier implements Notifier {
       }
       wait = pending;
       if (thread == null && running) {
-        thread = new Thread(this::loop, "apium-pg-listen");
-        thread.setDaemon(true);
+        thread = Threads.daemon("apium-pg-listen", this::loop);
         thread.start();
       }
     }

@@ -1,6 +1,7 @@
 package dev.apium.jdbc;
 
 import dev.apium.protocol.ResultMeta;
+import dev.apium.spi.Threads;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -80,8 +81,7 @@ final class ResultWaiters implements AutoCloseable {
               }
               signal.raise();
             });
-    thread = new Thread(this::loop, "apium-jdbc-results");
-    thread.setDaemon(true);
+    thread = Threads.daemon("apium-jdbc-results", this::loop);
     thread.start();
   }
 

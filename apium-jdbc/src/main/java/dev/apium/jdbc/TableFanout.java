@@ -2,6 +2,7 @@ package dev.apium.jdbc;
 
 import dev.apium.protocol.RedisEnvelope;
 import dev.apium.protocol.WireMessage;
+import dev.apium.spi.Threads;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.Statement;
@@ -84,8 +85,7 @@ final class TableFanout extends FanoutChannel {
               }
             });
     unlisten = notifier.listen(channel, payload -> signal.raise());
-    thread = new Thread(this::loop, "apium-sqlite-fanout");
-    thread.setDaemon(true);
+    thread = Threads.daemon("apium-sqlite-fanout", this::loop);
     thread.start();
   }
 

@@ -1,5 +1,6 @@
 package dev.apium.redis;
 
+import dev.apium.spi.Threads;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -42,8 +43,7 @@ final class AckBatcher implements AutoCloseable {
   AckBatcher(Consumer<List<String>> writer, String where) {
     this.writer = writer;
     this.where = where;
-    this.thread = new Thread(this::loop, "apium-redis-acks");
-    thread.setDaemon(true);
+    this.thread = Threads.daemon("apium-redis-acks", this::loop);
     thread.start();
   }
 

@@ -6,6 +6,7 @@ import dev.apium.spi.BrokerException;
 import dev.apium.spi.Delivery;
 import dev.apium.spi.Settings;
 import dev.apium.spi.Subscription;
+import dev.apium.spi.Threads;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
@@ -99,13 +100,7 @@ public final class RedisBroker implements Broker {
                 connection
                     .async()
                     .lpush(keys.dead(), Envelopes.deadRecord(reason, null, null, raw)));
-    this.timer =
-        Executors.newSingleThreadScheduledExecutor(
-            r -> {
-              Thread t = new Thread(r, "apium-redis-restore");
-              t.setDaemon(true);
-              return t;
-            });
+    this.timer = Executors.newSingleThreadScheduledExecutor(Threads.daemon("apium-redis-restore"));
   }
 
   @Override

@@ -4,6 +4,7 @@ import dev.apium.protocol.MalformedMessageException;
 import dev.apium.protocol.WireMessage;
 import dev.apium.spi.Delivery;
 import dev.apium.spi.Subscription;
+import dev.apium.spi.Threads;
 import io.lettuce.core.LMoveArgs;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
@@ -60,8 +61,7 @@ final class RedisConsumer implements Subscription {
     this.prefetch = Math.max(1, prefetch);
     this.tagPrefix = newTagPrefix();
     this.blocking = broker.connector().connect();
-    this.thread = new Thread(this::loop, "apium-redis-consumer-" + n);
-    thread.setDaemon(true);
+    this.thread = Threads.daemon("apium-redis-consumer-" + n, this::loop);
   }
 
   /**

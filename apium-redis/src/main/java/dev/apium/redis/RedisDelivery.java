@@ -1,8 +1,7 @@
 package dev.apium.redis;
 
 import dev.apium.protocol.WireMessage;
-import dev.apium.spi.Delivery;
-import java.util.concurrent.atomic.AtomicBoolean;
+import dev.apium.spi.SettledOnce;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -13,18 +12,14 @@ import org.slf4j.LoggerFactory;
  * never touched. Settled once, from any thread; the broker restores the unsettled ones when it
  * closes.
  */
-final class RedisDelivery implements Delivery {
+final class RedisDelivery extends SettledOnce {
   private static final Logger LOG = LoggerFactory.getLogger(RedisDelivery.class);
 
   private final RedisBroker broker;
   private final RedisConsumer consumer;
   private final String tag;
   private final String queue;
-  private final String exchange;
-  private final String routingKey;
   private final String raw;
-  private final WireMessage message;
-  private final AtomicBoolean settled = new AtomicBoolean();
 
   RedisDelivery(
       RedisBroker broker,
@@ -35,44 +30,12 @@ final class RedisDelivery implements Delivery {
       String routingKey,
       String raw,
       WireMessage message) {
+    super(message, tag, queue, exchange, routingKey, Envelopes.isRedelivered(message));
     this.broker = broker;
     this.consumer = consumer;
     this.tag = tag;
     this.queue = queue;
-    this.exchange = exchange;
-    this.routingKey = routingKey;
     this.raw = raw;
-    this.message = message;
-  }
-
-  @Override
-  public WireMessage message() {
-    return message;
-  }
-
-  @Override
-  public String deliveryTag() {
-    return tag;
-  }
-
-  @Override
-  public String queue() {
-    return queue;
-  }
-
-  @Override
-  public String exchange() {
-    return exchange;
-  }
-
-  @Override
-  public String routingKey() {
-    return routingKey;
-  }
-
-  @Override
-  public boolean redelivered() {
-    return Envelopes.isRedelivered(message);
   }
 
   /**
@@ -81,35 +44,32 @@ final class RedisDelivery implements Delivery {
    * message stays in {@code unacked} and is redelivered after the visibility timeout.
    */
   @Override
-  public void ack() {
-    if (settle()) {
+  protected void settleAck() {
+    released();
+    broker.acks().ack(tag);
+  }
+
+  @Override
+  protected void settleReject(boolean requeue) {
+    released();
+    if (requeue) {
+      broker.run("requeue " + tag, () -> broker.ledger().restoreHeld(tag, raw, true, queue));
+    } else {
       broker.acks().ack(tag);
     }
   }
 
   @Override
-  public void reject(boolean requeue) {
-    if (settle()) {
-      if (requeue) {
-        broker.run("requeue " + tag, () -> broker.ledger().restoreHeld(tag, raw, true, queue));
-      } else {
-        broker.acks().ack(tag);
-      }
-    }
-  }
-
-  @Override
-  public void deadLetter(String reason) {
-    if (settle()) {
-      LOG.warn("message {} from queue {} dead-lettered: {}", tag, queue, reason);
-      String record = Envelopes.deadRecord(reason, queue, tag, raw);
-      broker.run("dead-letter " + tag, () -> broker.ledger().deadLetterHeld(tag, record));
-    }
+  protected void settleDeadLetter(String reason) {
+    released();
+    LOG.warn("message {} from queue {} dead-lettered: {}", tag, queue, reason);
+    String record = Envelopes.deadRecord(reason, queue, tag, raw);
+    broker.run("dead-letter " + tag, () -> broker.ledger().deadLetterHeld(tag, record));
   }
 
   @Override
   public void keepAlive() {
-    if (!settled.get()) {
+    if (!settled()) {
       broker.run(
           "keep " + tag + " alive",
           () -> {
@@ -121,17 +81,15 @@ final class RedisDelivery implements Delivery {
 
   /** Restores the message to the consuming end of its queue (warm shutdown); not an ack. */
   void restoreOnClose() {
-    if (settle()) {
+    if (claim()) {
+      released();
       broker.ledger().restoreHeld(tag, raw, false, queue);
     }
   }
 
-  private boolean settle() {
-    if (!settled.compareAndSet(false, true)) {
-      return false;
-    }
+  /** Settled: the broker stops tracking it and the consumer's prefetch slot is free. */
+  private void released() {
     broker.forget(this);
     consumer.released();
-    return true;
   }
 }

@@ -9,6 +9,7 @@ import dev.apium.spi.BrokerException;
 import dev.apium.spi.ChordPart;
 import dev.apium.spi.ResultBackend;
 import dev.apium.spi.Settings;
+import dev.apium.spi.Threads;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
@@ -66,13 +67,7 @@ public final class RedisResultBackend implements ResultBackend {
     }
     this.ttl =
         Math.max(1, config.getSeconds(Settings.RESULT_EXPIRES, Duration.ofDays(1)).toSeconds());
-    this.completer =
-        Executors.newSingleThreadExecutor(
-            r -> {
-              Thread t = new Thread(r, "apium-redis-results");
-              t.setDaemon(true);
-              return t;
-            });
+    this.completer = Executors.newSingleThreadExecutor(Threads.daemon("apium-redis-results"));
     this.waiters =
         new ResultWaiters(
             connector::connectPubSub, connector::addListener, connection.async(), completer);

@@ -1,11 +1,11 @@
-package dev.apium.internal;
+package dev.apium.spi;
 
 import java.util.concurrent.ThreadFactory;
 
 /**
  * Daemon threads with a fixed name, for the housekeeping executors (ETA timer, time-limit watchdog,
  * rate limits, mailbox, consumers): they never keep the JVM alive, and a thread dump names them.
- * Stateless. Internal plumbing of Apium, not API: it may change in any release.
+ * Shared by core and the transports (their consumer and housekeeping threads). Stateless.
  */
 public final class Threads {
   private Threads() {}
