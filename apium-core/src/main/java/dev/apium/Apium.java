@@ -197,6 +197,11 @@ public final class Apium implements AutoCloseable {
     return new AsyncResult<>(this, taskId, type(type), null);
   }
 
+  /** A handle on an existing task id whose result converts to a generic type. */
+  public <T> AsyncResult<T> result(String taskId, TypeReference<T> type) {
+    return new AsyncResult<>(this, taskId, type(type), null);
+  }
+
   <T> AsyncResult<T> send(
       String taskName, ArrayNode args, ObjectNode kwargs, CallOptions options, JavaType type) {
     return publisher.send(taskName, args, kwargs, options, type);

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The tasks an app can run, by name: lambdas registered directly and {@link Task}-annotated methods
@@ -14,6 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the map is concurrent.
  */
 final class TaskRegistry {
+  private static final Logger log = LoggerFactory.getLogger(TaskRegistry.class);
   private final Map<String, RegisteredTask> tasks = new ConcurrentHashMap<>();
 
   void add(String name, TaskFunction function, TaskOptions options) {
@@ -30,6 +33,7 @@ final class TaskRegistry {
   Set<String> addAnnotated(Object target) {
     Class<?> type = target instanceof Class<?> c ? c : target.getClass();
     Set<String> names = new TreeSet<>();
+    Set<String> unnamed = new TreeSet<>();
     for (Method method : type.getMethods()) {
       Task annotation = method.getAnnotation(Task.class);
       if (annotation == null) {
@@ -46,6 +50,9 @@ final class TaskRegistry {
       }
       Object receiver = isStatic ? null : target;
       ArgumentBinder binder = new ArgumentBinder(annotation.value(), method);
+      if (binder.namesMissing()) {
+        unnamed.add(annotation.value());
+      }
       TaskFunction function =
           call -> {
             Object[] values = binder.bind(call.args(), call.kwargs(), call.context());
@@ -65,6 +72,14 @@ final class TaskRegistry {
     if (names.isEmpty()) {
       throw new IllegalArgumentException(
           type.getName() + " has no public @Task methods to register");
+    }
+    if (!unnamed.isEmpty()) {
+      log.warn(
+          "{} was compiled without -parameters: the parameters of its tasks {} are named arg0,"
+              + " arg1..., so keyword arguments cannot bind to them; compile with javac -parameters"
+              + " (maven-compiler-plugin <parameters>true</parameters>)",
+          type.getName(),
+          unnamed);
     }
     return names;
   }
