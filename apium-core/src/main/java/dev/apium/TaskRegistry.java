@@ -3,6 +3,7 @@ package dev.apium;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -18,10 +19,34 @@ import org.slf4j.LoggerFactory;
 final class TaskRegistry {
   private static final Logger log = LoggerFactory.getLogger(TaskRegistry.class);
   private final Map<String, RegisteredTask> tasks = new ConcurrentHashMap<>();
+  private final Duration defaultSoftTimeLimit;
+  private final Duration defaultTimeLimit;
+
+  /**
+   * @param defaultSoftTimeLimit the app's {@code task_soft_time_limit}, for tasks without their
+   *     own; null = none
+   * @param defaultTimeLimit the app's {@code task_time_limit}, for tasks without their own; null =
+   *     none
+   */
+  TaskRegistry(Duration defaultSoftTimeLimit, Duration defaultTimeLimit) {
+    this.defaultSoftTimeLimit = positiveOrNull(defaultSoftTimeLimit);
+    this.defaultTimeLimit = positiveOrNull(defaultTimeLimit);
+  }
+
+  private static Duration positiveOrNull(Duration value) {
+    return value == null || value.isZero() || value.isNegative() ? null : value;
+  }
 
   void add(String name, TaskFunction function, TaskOptions options) {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("a task needs a name, e.g. \"tasks.add\"");
+    }
+    if ((defaultSoftTimeLimit != null && options.softTimeLimit() == null)
+        || (defaultTimeLimit != null && options.timeLimit() == null)) {
+      options =
+          options.withTimeLimits(
+              options.softTimeLimit() != null ? options.softTimeLimit() : defaultSoftTimeLimit,
+              options.timeLimit() != null ? options.timeLimit() : defaultTimeLimit);
     }
     RegisteredTask previous = tasks.putIfAbsent(name, new RegisteredTask(name, options, function));
     if (previous != null) {
