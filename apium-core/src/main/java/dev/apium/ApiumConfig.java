@@ -95,11 +95,7 @@ public final class ApiumConfig {
     Map<String, String> merged = new LinkedHashMap<>(DEFAULTS);
     merged.putAll(classpathProperties());
     if (Files.isRegularFile(file)) {
-      try (InputStream in = Files.newInputStream(file)) {
-        merged.putAll(read(in));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + file.toAbsolutePath(), e);
-      }
+      merged.putAll(readFile(file));
     }
     env.forEach(
         (name, value) -> {
@@ -117,6 +113,15 @@ public final class ApiumConfig {
       return in == null ? Map.of() : read(in);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read apium.properties from the classpath", e);
+    }
+  }
+
+  /** The settings of a properties file, keys and values trimmed (e.g. {@code apium --config}). */
+  public static Map<String, String> readFile(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      return read(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file.toAbsolutePath(), e);
     }
   }
 

@@ -1,9 +1,7 @@
 package dev.apium.cli;
 
 import dev.apium.Apium;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
+import dev.apium.ApiumConfig;
 import java.lang.reflect.Field;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
@@ -11,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Properties;
 import java.util.function.Consumer;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -122,15 +119,7 @@ final class AppOptions {
       throw new IllegalArgumentException(
           "--config " + file + ": no such file; give a .properties file of settings");
     }
-    Properties props = new Properties();
-    try (InputStream in = Files.newInputStream(file)) {
-      props.load(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException("--config " + file + ": cannot read it: " + e.getMessage(), e);
-    }
-    Map<String, String> out = new LinkedHashMap<>();
-    props.stringPropertyNames().forEach(k -> out.put(k.trim(), props.getProperty(k).trim()));
-    return out;
+    return ApiumConfig.readFile(file);
   }
 
   private static Class<?> load(String name) {
