@@ -32,7 +32,7 @@ public final class Apium implements AutoCloseable {
   private final String name;
   private final ApiumConfig config;
   private final Clock clock;
-  private final TaskRegistry registry = new TaskRegistry();
+  private final TaskRegistry registry;
   private final String oid = UUID.randomUUID().toString();
   private final String clientNodename = "gen" + ProcessHandle.current().pid() + "@" + Hosts.name();
   private final Publisher publisher;
@@ -45,6 +45,10 @@ public final class Apium implements AutoCloseable {
     this.name = b.name;
     this.config = b.loadFiles ? ApiumConfig.load(b.settings) : ApiumConfig.of(b.settings);
     this.clock = b.clock;
+    this.registry =
+        new TaskRegistry(
+            config.getSeconds(ApiumConfig.TASK_SOFT_TIME_LIMIT, null),
+            config.getSeconds(ApiumConfig.TASK_TIME_LIMIT, null));
     this.publisher = new Publisher(this);
   }
 
@@ -197,6 +201,11 @@ public final class Apium implements AutoCloseable {
   }
 
   public <T> AsyncResult<T> result(String taskId, Class<T> type) {
+    return new AsyncResult<>(this, taskId, type(type), null);
+  }
+
+  /** A handle on an existing task id whose result converts to a generic type. */
+  public <T> AsyncResult<T> result(String taskId, TypeReference<T> type) {
     return new AsyncResult<>(this, taskId, type(type), null);
   }
 

@@ -40,6 +40,20 @@ public final class ApiumConfig implements Settings {
   /** Seconds a failed pipelined send is retried before its task is reported as not queued. */
   public static final String TASK_PUBLISH_RETRY_TIMEOUT = "task_publish_retry_timeout";
 
+  /**
+   * Celery's {@code task_time_limit}: seconds after which a task is killed and fails, for every
+   * task that sets no limit of its own ({@code @Task(timeLimit)}, {@link TaskOptions}); none by
+   * default.
+   */
+  public static final String TASK_TIME_LIMIT = "task_time_limit";
+
+  /**
+   * Celery's {@code task_soft_time_limit}: seconds after which a task is interrupted (it sees
+   * {@link SoftTimeLimitExceeded}), for every task that sets no soft limit of its own; none by
+   * default.
+   */
+  public static final String TASK_SOFT_TIME_LIMIT = "task_soft_time_limit";
+
   public static final String VISIBILITY_TIMEOUT = "visibility_timeout";
   public static final String CONCURRENCY = "worker_concurrency";
 
@@ -81,11 +95,7 @@ public final class ApiumConfig implements Settings {
     Map<String, String> merged = new LinkedHashMap<>(DEFAULTS);
     merged.putAll(classpathProperties());
     if (Files.isRegularFile(file)) {
-      try (InputStream in = Files.newInputStream(file)) {
-        merged.putAll(read(in));
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + file.toAbsolutePath(), e);
-      }
+      merged.putAll(readFile(file));
     }
     env.forEach(
         (name, value) -> {
@@ -103,6 +113,15 @@ public final class ApiumConfig implements Settings {
       return in == null ? Map.of() : read(in);
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read apium.properties from the classpath", e);
+    }
+  }
+
+  /** The settings of a properties file, keys and values trimmed (e.g. {@code apium --config}). */
+  public static Map<String, String> readFile(Path file) {
+    try (InputStream in = Files.newInputStream(file)) {
+      return read(in);
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot read " + file.toAbsolutePath(), e);
     }
   }
 

@@ -21,19 +21,35 @@ final class ArgumentBinder {
   private final String taskName;
   private final Parameter[] parameters;
   private final JavaType[] types;
+  private final boolean namesMissing;
 
   ArgumentBinder(String taskName, Method method) {
     this.taskName = taskName;
     this.parameters = method.getParameters();
     this.types = new JavaType[parameters.length];
+    boolean missing = false;
     for (int i = 0; i < parameters.length; i++) {
       types[i] =
           CeleryJson.MAPPER.getTypeFactory().constructType(parameters[i].getParameterizedType());
-      if (!parameters[i].isNamePresent() && parameters[i].getType() != TaskContext.class) {
-        // Positional binding still works; kwargs need -parameters.
-        continue;
-      }
+      // Positional binding still works without names; kwargs need javac -parameters.
+      missing |= !parameters[i].isNamePresent() && parameters[i].getType() != TaskContext.class;
     }
+    this.namesMissing = missing;
+  }
+
+  /** True when the method was compiled without {@code -parameters}: its names are arg0, arg1... */
+  boolean namesMissing() {
+    return namesMissing;
+  }
+
+  /** What to add to a binding error when kwargs were sent to a method without parameter names. */
+  private String hint(ObjectNode kwargs) {
+    if (!namesMissing || kwargs.isEmpty()) {
+      return "";
+    }
+    return " (its class was compiled without -parameters, so its parameters are named arg0, arg1..."
+        + " and keyword arguments cannot bind: compile with javac -parameters, e.g."
+        + " maven-compiler-plugin <parameters>true</parameters>, or send positional args)";
   }
 
   Object[] bind(ArrayNode args, ObjectNode kwargs, TaskContext context) {
@@ -65,7 +81,8 @@ final class ArgumentBinder {
                 + name
                 + "' (position "
                 + i
-                + ")");
+                + ")"
+                + hint(kwargs));
       }
       values[i] = convert(value, types[i], "argument '" + name + "'");
     }
@@ -84,7 +101,12 @@ final class ArgumentBinder {
       String name = names.next();
       if (!used.contains(name)) {
         throw new IllegalArgumentException(
-            "task " + taskName + " got an unexpected keyword argument '" + name + "'");
+            "task "
+                + taskName
+                + " got an unexpected keyword argument '"
+                + name
+                + "'"
+                + hint(kwargs));
       }
     }
     return values;

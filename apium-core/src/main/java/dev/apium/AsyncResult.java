@@ -64,6 +64,11 @@ public final class AsyncResult<T> {
     return new AsyncResult<>(app, id, app.type(resultType), parent, published);
   }
 
+  /** The same id with a generic result type: {@code r.as(new TypeReference<List<Order>>() {})}. */
+  public <U> AsyncResult<U> as(com.fasterxml.jackson.core.type.TypeReference<U> resultType) {
+    return new AsyncResult<>(app, id, app.type(resultType), parent, published);
+  }
+
   /**
    * Completes when the broker has the task message (at once for a synchronous send); fails with
    * {@link dev.apium.spi.BrokerException} when the message could not be queued.

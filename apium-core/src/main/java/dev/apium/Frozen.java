@@ -22,8 +22,12 @@ final class Frozen {
   }
 
   <T> AsyncResult<T> toResult(Apium app, Class<T> type) {
+    return toResult(app, app.type(type));
+  }
+
+  <T> AsyncResult<T> toResult(Apium app, com.fasterxml.jackson.databind.JavaType type) {
     AsyncResult<?> up = parent == null ? null : parent.toResult(app, Object.class);
-    return app.resultOf(id, app.type(type), up);
+    return app.resultOf(id, type, up);
   }
 
   GroupResult toGroupResult(Apium app) {

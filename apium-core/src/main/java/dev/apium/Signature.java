@@ -1,5 +1,7 @@
 package dev.apium;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.apium.protocol.CanvasForms;
@@ -156,6 +158,27 @@ public final class Signature implements Canvas {
   }
 
   public <T> AsyncResult<T> applyAsync(CallOptions options, Class<T> resultType) {
+    return applyAsync(options, app.type(resultType));
+  }
+
+  /**
+   * Sends the task; the result converts to a generic type: {@code sig.delay(new
+   * TypeReference<List<Order>>() {})}.
+   */
+  public <T> AsyncResult<T> delay(TypeReference<T> resultType) {
+    return applyAsync(null, app.type(resultType));
+  }
+
+  /** Sends the task with options; the result converts to a generic type. */
+  public <T> AsyncResult<T> applyAsync(CallOptions options, TypeReference<T> resultType) {
+    return applyAsync(options, app.type(resultType));
+  }
+
+  /**
+   * Sends the task; the result converts to a Jackson type, e.g. one built with {@code
+   * CeleryJson.MAPPER.getTypeFactory()}. The caller picks {@code T} to match it.
+   */
+  public <T> AsyncResult<T> applyAsync(CallOptions options, JavaType resultType) {
     if (data.subtaskType() != null) {
       Frozen sent = new CanvasSender(app).apply(data, CanvasApply.from(options));
       if (sent == null) {
@@ -163,7 +186,7 @@ public final class Signature implements Canvas {
       }
       return sent.toResult(app, resultType);
     }
-    return app.publisher().send(data, options, app.type(resultType));
+    return app.publisher().send(data, options, resultType);
   }
 
   @Override

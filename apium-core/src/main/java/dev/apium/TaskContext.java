@@ -213,6 +213,21 @@ public final class TaskContext {
     return new RetryRequest(countdown, null, cause);
   }
 
+  /**
+   * Asks the worker to run this task again after {@code countdown}, with no exception behind it
+   * (e.g. a resource is not ready yet): {@code throw context.retry(Duration.ofSeconds(30));}. Past
+   * its retries the task fails with MaxRetriesExceededError.
+   */
+  public RetryRequest retry(Duration countdown) {
+    if (countdown == null || countdown.isNegative()) {
+      throw new IllegalArgumentException(
+          "retry countdown must be zero or more, got "
+              + countdown
+              + ": e.g. Duration.ofSeconds(5)");
+    }
+    return new RetryRequest(countdown, null, null);
+  }
+
   /** Retry with the task's default delay. */
   public RetryRequest retry(Throwable cause) {
     return new RetryRequest(null, null, cause);

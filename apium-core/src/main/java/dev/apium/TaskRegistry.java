@@ -3,10 +3,13 @@ package dev.apium;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The tasks an app can run, by name: lambdas registered directly and {@link Task}-annotated methods
@@ -14,11 +17,36 @@ import java.util.concurrent.ConcurrentHashMap;
  * the map is concurrent.
  */
 final class TaskRegistry {
+  private static final Logger log = LoggerFactory.getLogger(TaskRegistry.class);
   private final Map<String, RegisteredTask> tasks = new ConcurrentHashMap<>();
+  private final Duration defaultSoftTimeLimit;
+  private final Duration defaultTimeLimit;
+
+  /**
+   * @param defaultSoftTimeLimit the app's {@code task_soft_time_limit}, for tasks without their
+   *     own; null = none
+   * @param defaultTimeLimit the app's {@code task_time_limit}, for tasks without their own; null =
+   *     none
+   */
+  TaskRegistry(Duration defaultSoftTimeLimit, Duration defaultTimeLimit) {
+    this.defaultSoftTimeLimit = positiveOrNull(defaultSoftTimeLimit);
+    this.defaultTimeLimit = positiveOrNull(defaultTimeLimit);
+  }
+
+  private static Duration positiveOrNull(Duration value) {
+    return value == null || value.isZero() || value.isNegative() ? null : value;
+  }
 
   void add(String name, TaskFunction function, TaskOptions options) {
     if (name == null || name.isBlank()) {
       throw new IllegalArgumentException("a task needs a name, e.g. \"tasks.add\"");
+    }
+    if ((defaultSoftTimeLimit != null && options.softTimeLimit() == null)
+        || (defaultTimeLimit != null && options.timeLimit() == null)) {
+      options =
+          options.withTimeLimits(
+              options.softTimeLimit() != null ? options.softTimeLimit() : defaultSoftTimeLimit,
+              options.timeLimit() != null ? options.timeLimit() : defaultTimeLimit);
     }
     RegisteredTask previous = tasks.putIfAbsent(name, new RegisteredTask(name, options, function));
     if (previous != null) {
@@ -30,6 +58,7 @@ final class TaskRegistry {
   Set<String> addAnnotated(Object target) {
     Class<?> type = target instanceof Class<?> c ? c : target.getClass();
     Set<String> names = new TreeSet<>();
+    Set<String> unnamed = new TreeSet<>();
     for (Method method : type.getMethods()) {
       Task annotation = method.getAnnotation(Task.class);
       if (annotation == null) {
@@ -46,6 +75,9 @@ final class TaskRegistry {
       }
       Object receiver = isStatic ? null : target;
       ArgumentBinder binder = new ArgumentBinder(annotation.value(), method);
+      if (binder.namesMissing()) {
+        unnamed.add(annotation.value());
+      }
       TaskFunction function =
           call -> {
             Object[] values = binder.bind(call.args(), call.kwargs(), call.context());
@@ -65,6 +97,14 @@ final class TaskRegistry {
     if (names.isEmpty()) {
       throw new IllegalArgumentException(
           type.getName() + " has no public @Task methods to register");
+    }
+    if (!unnamed.isEmpty()) {
+      log.warn(
+          "{} was compiled without -parameters: the parameters of its tasks {} are named arg0,"
+              + " arg1..., so keyword arguments cannot bind to them; compile with javac -parameters"
+              + " (maven-compiler-plugin <parameters>true</parameters>)",
+          type.getName(),
+          unnamed);
     }
     return names;
   }

@@ -91,7 +91,7 @@ class RetrySemanticsTest {
         twice,
         call -> {
           plain.incrementAndGet();
-          throw call.context().retry(null);
+          throw call.context().retry((Throwable) null);
         });
     app.register(
         "t.cause",

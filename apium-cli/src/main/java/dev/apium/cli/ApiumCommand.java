@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
 @Command(
     name = "apium",
     mixinStandardHelpOptions = true,
+    showDefaultValues = true,
     versionProvider = VersionProvider.class,
     description = "Apium: a Celery-compatible distributed task queue for the JVM.",
     subcommands = {
@@ -22,6 +23,9 @@ import picocli.CommandLine.Command;
     })
 public final class ApiumCommand implements Runnable {
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  /** -A, -b, --backend, --config given before the subcommand, as Celery's {@code celery -A x}. */
+  @CommandLine.Mixin AppOptions app;
 
   @Override
   public void run() {

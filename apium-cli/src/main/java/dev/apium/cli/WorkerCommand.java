@@ -1,11 +1,17 @@
 package dev.apium.cli;
 
 import dev.apium.Apium;
+import dev.apium.ApiumConfig;
 import dev.apium.worker.Worker;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -21,8 +27,11 @@ import picocli.CommandLine.Option;
 @Command(
     name = "worker",
     mixinStandardHelpOptions = true,
+    showDefaultValues = true,
     description = "Start a worker that runs tasks from the broker (like `celery worker`).")
 final class WorkerCommand implements Callable<Integer> {
+  private static final Logger log = LoggerFactory.getLogger(WorkerCommand.class);
+
   @Mixin AppOptions app;
   @Mixin BeatOptions beatOptions;
 
@@ -36,6 +45,61 @@ final class WorkerCommand implements Callable<Integer> {
       split = ",",
       description = "Queues to consume, comma-separated (default: task_default_queue, 'celery').")
   List<String> queues = new ArrayList<>();
+
+  @Option(
+      names = {"-X", "--exclude-queues"},
+      split = ",",
+      paramLabel = "QUEUE",
+      description = "Queues not to consume, comma-separated: taken out of -Q (or the default).")
+  List<String> excludeQueues = new ArrayList<>();
+
+  @Option(
+      names = "--time-limit",
+      paramLabel = "SECONDS",
+      description =
+          "Hard time limit: a task still running after it is stopped and fails with"
+              + " TimeLimitExceeded (Celery's task_time_limit; a task's own limit wins). Default:"
+              + " none.")
+  Double timeLimit;
+
+  @Option(
+      names = "--soft-time-limit",
+      paramLabel = "SECONDS",
+      description =
+          "Soft time limit: a task still running after it is interrupted and sees"
+              + " SoftTimeLimitExceeded (Celery's task_soft_time_limit; a task's own limit wins)."
+              + " Default: none.")
+  Double softTimeLimit;
+
+  @Option(
+      names = {"-f", "--logfile"},
+      paramLabel = "FILE",
+      description = "Append the log to FILE instead of the console (%%h = host name).")
+  String logfile;
+
+  @Option(
+      names = "--pidfile",
+      paramLabel = "FILE",
+      description =
+          "Write the process id to FILE while the worker runs; refuse to start while FILE names a"
+              + " running process.")
+  Path pidfile;
+
+  @Option(
+      names = {"--purge", "--discard"},
+      description =
+          "Delete every message waiting in the worker's queues before it starts (cannot be undone).")
+  boolean purge;
+
+  @Option(
+      names = "--max-tasks-per-child",
+      paramLabel = "N",
+      description =
+          "Accepted for Celery compatibility, and has no effect: Celery recycles a child process"
+              + " after N tasks to reclaim leaked memory, but an Apium worker runs tasks on threads"
+              + " of one JVM, so there is no child to recycle (the JVM's garbage collector reclaims"
+              + " memory). To bound a leaking task, restart the worker under a supervisor.")
+  Integer maxTasksPerChild;
 
   @Option(
       names = {"-c", "--concurrency"},
@@ -78,8 +142,44 @@ final class WorkerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Logging.level(loglevel);
+    if (logfile != null) {
+      Logging.toFile(Path.of(logfile.replace("%h", hostName())));
+    }
+    PidFile pid = pidfile == null ? null : PidFile.create(pidfile);
+    try {
+      return run();
+    } finally {
+      if (pid != null) {
+        pid.close();
+      }
+    }
+  }
+
+  private int run() throws InterruptedException {
+    if (timeLimit != null) {
+      app.settings.put(ApiumConfig.TASK_TIME_LIMIT, seconds("--time-limit", timeLimit));
+    }
+    if (softTimeLimit != null) {
+      app.settings.put(
+          ApiumConfig.TASK_SOFT_TIME_LIMIT, seconds("--soft-time-limit", softTimeLimit));
+    }
+    if (maxTasksPerChild != null) {
+      log.warn(
+          "--max-tasks-per-child {} has no effect: tasks run on threads of this JVM, there is no"
+              + " child process to recycle",
+          maxTasksPerChild);
+    }
     Apium apium = app.build();
-    Worker.Builder builder = apium.worker().queues(queues);
+    List<String> consumed =
+        consumedQueues(queues, excludeQueues, apium.config().get(ApiumConfig.DEFAULT_QUEUE));
+    if (purge) {
+      long purged = 0;
+      for (String queue : consumed) {
+        purged += apium.broker().purge(queue);
+      }
+      log.warn("Purged {} message(s) from {} queue(s): {}", purged, consumed.size(), consumed);
+    }
+    Worker.Builder builder = apium.worker().queues(consumed);
     if (concurrency != null) {
       builder.concurrency(concurrency);
     }
@@ -107,6 +207,28 @@ final class WorkerCommand implements Callable<Integer> {
     apium.close();
     shutdown.exited();
     return 0;
+  }
+
+  /** The queues to consume: {@code -Q} (or the default queue) less {@code -X}. */
+  static List<String> consumedQueues(List<String> queues, List<String> exclude, String fallback) {
+    Set<String> out = new LinkedHashSet<>(queues.isEmpty() ? List.of(fallback) : queues);
+    out.removeAll(exclude);
+    if (out.isEmpty()) {
+      throw new IllegalArgumentException(
+          "-X "
+              + String.join(",", exclude)
+              + " excludes every queue the worker would consume ("
+              + String.join(",", queues.isEmpty() ? List.of(fallback) : queues)
+              + "): name the ones to consume with -Q");
+    }
+    return List.copyOf(out);
+  }
+
+  private static String seconds(String flag, double value) {
+    if (!(value > 0)) {
+      throw new IllegalArgumentException(flag + " " + value + ": give a number of seconds above 0");
+    }
+    return Double.toString(value);
   }
 
   static int[] parseAutoscale(String text) {
