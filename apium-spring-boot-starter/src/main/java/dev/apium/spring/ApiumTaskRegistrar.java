@@ -7,6 +7,7 @@ import java.lang.reflect.Proxy;
 import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
@@ -41,20 +42,28 @@ public final class ApiumTaskRegistrar implements SmartInitializingSingleton {
       if (type == null) {
         continue;
       }
-      Class<?> userClass = ClassUtils.getUserClass(type);
-      if (!hasTasks(userClass)) {
+      if (Proxy.isProxyClass(type)) {
+        refuseInterfaceProxyWithTasks(name);
+        continue;
+      }
+      if (!hasTasks(ClassUtils.getUserClass(type))) {
         continue;
       }
       Object bean = beanFactory.getBean(name);
-      if (Proxy.isProxyClass(bean.getClass())) {
-        throw new IllegalStateException(
-            "bean '"
-                + name
-                + "' has @Task methods but is an interface-based (JDK) proxy: set"
-                + " spring.aop.proxy-target-class=true or move the @Task methods to an unproxied bean");
-      }
       Set<String> tasks = app.register(bean, ClassUtils.getUserClass(bean.getClass()));
       log.info("Registered tasks {} of bean '{}'", tasks, name);
+    }
+  }
+
+  /** A JDK proxy hides its target's annotations; say so rather than skip its tasks silently. */
+  private void refuseInterfaceProxyWithTasks(String name) {
+    Object bean = beanFactory.getBean(name);
+    if (hasTasks(AopUtils.getTargetClass(bean))) {
+      throw new IllegalStateException(
+          "bean '"
+              + name
+              + "' has @Task methods but is an interface-based (JDK) proxy: set"
+              + " spring.aop.proxy-target-class=true or move the @Task methods to an unproxied bean");
     }
   }
 
