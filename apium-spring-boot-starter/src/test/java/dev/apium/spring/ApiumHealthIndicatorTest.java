@@ -67,11 +67,11 @@ class ApiumHealthIndicatorTest {
 
   @Test
   void passwordsAreMasked() {
-    assertThat(ApiumHealthIndicator.maskPassword("redis://:secret@host:6379/0"))
+    assertThat(ApiumHealthCheck.maskPassword("redis://:secret@host:6379/0"))
         .isEqualTo("redis://:****@host:6379/0");
-    assertThat(ApiumHealthIndicator.maskPassword("amqp://guest:guest@localhost:5672//"))
+    assertThat(ApiumHealthCheck.maskPassword("amqp://guest:guest@localhost:5672//"))
         .isEqualTo("amqp://guest:****@localhost:5672//");
-    assertThat(ApiumHealthIndicator.maskPassword("redis://host:6379/0"))
+    assertThat(ApiumHealthCheck.maskPassword("redis://host:6379/0"))
         .isEqualTo("redis://host:6379/0");
   }
 }
