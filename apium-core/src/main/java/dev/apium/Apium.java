@@ -148,6 +148,15 @@ public final class Apium implements AutoCloseable {
     return registry.addAnnotated(tasks);
   }
 
+  /**
+   * Registers the {@link Task} methods declared by {@code type}, invoked on {@code tasks}: an
+   * instance of {@code type} or of a subclass that drops the annotations, such as a Spring CGLIB
+   * proxy (calls then go through the proxy and its advice).
+   */
+  public Set<String> register(Object tasks, Class<?> type) {
+    return registry.addAnnotated(tasks, type);
+  }
+
   /** The registered task, or null. */
   public RegisteredTask task(String taskName) {
     return registry.get(taskName);

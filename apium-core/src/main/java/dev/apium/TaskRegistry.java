@@ -56,7 +56,22 @@ final class TaskRegistry {
 
   /** Registers every {@link Task} method of the object (static ones too); returns their names. */
   Set<String> addAnnotated(Object target) {
-    Class<?> type = target instanceof Class<?> c ? c : target.getClass();
+    return addAnnotated(target, target instanceof Class<?> c ? c : target.getClass());
+  }
+
+  /**
+   * Registers the {@link Task} methods {@code type} declares, invoked on {@code target}: an
+   * instance of {@code type} or of a subclass whose overrides carry no annotations (a Spring CGLIB
+   * proxy), so calls go through the subclass.
+   */
+  Set<String> addAnnotated(Object target, Class<?> type) {
+    if (!(target instanceof Class<?>) && !type.isInstance(target)) {
+      throw new IllegalArgumentException(
+          target.getClass().getName()
+              + " is not a "
+              + type.getName()
+              + ": cannot register its tasks");
+    }
     Set<String> names = new TreeSet<>();
     Set<String> unnamed = new TreeSet<>();
     for (Method method : type.getMethods()) {
