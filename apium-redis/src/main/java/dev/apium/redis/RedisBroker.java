@@ -81,7 +81,8 @@ public final class RedisBroker implements Broker {
         new RedisConnector(
             url,
             ApiumConfig.BROKER_URL,
-            config.getSeconds(ApiumConfig.REDIS_SOCKET_TIMEOUT, RedisConnector.COMMAND_TIMEOUT));
+            config.getSeconds(ApiumConfig.REDIS_SOCKET_TIMEOUT, RedisConnector.COMMAND_TIMEOUT),
+            TransportOptions.read(config, TransportOptions.BROKER));
     try {
       this.connection = connector.connect();
     } catch (BrokerException e) {

@@ -57,7 +57,8 @@ public final class RedisResultBackend implements ResultBackend {
         new RedisConnector(
             url,
             ApiumConfig.RESULT_BACKEND,
-            config.getSeconds(ApiumConfig.REDIS_SOCKET_TIMEOUT, RedisConnector.COMMAND_TIMEOUT));
+            config.getSeconds(ApiumConfig.REDIS_SOCKET_TIMEOUT, RedisConnector.COMMAND_TIMEOUT),
+            TransportOptions.read(config, TransportOptions.BACKEND));
     try {
       this.connection = connector.connect();
     } catch (BrokerException e) {
