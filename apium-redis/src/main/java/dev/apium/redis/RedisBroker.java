@@ -82,7 +82,7 @@ public final class RedisBroker implements Broker {
             url,
             ApiumConfig.BROKER_URL,
             config.getSeconds(ApiumConfig.REDIS_SOCKET_TIMEOUT, RedisConnector.COMMAND_TIMEOUT),
-            TransportOptions.read(config, TransportOptions.BROKER));
+            TransportOptions.read(config::get, TransportOptions.BROKER));
     try {
       this.connection = connector.connect();
     } catch (BrokerException e) {

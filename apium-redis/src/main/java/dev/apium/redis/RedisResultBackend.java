@@ -58,7 +58,7 @@ public final class RedisResultBackend implements ResultBackend {
             url,
             ApiumConfig.RESULT_BACKEND,
             config.getSeconds(ApiumConfig.REDIS_SOCKET_TIMEOUT, RedisConnector.COMMAND_TIMEOUT),
-            TransportOptions.read(config, TransportOptions.BACKEND));
+            TransportOptions.read(config::get, TransportOptions.BACKEND));
     try {
       this.connection = connector.connect();
     } catch (BrokerException e) {

@@ -30,9 +30,7 @@ final class SentinelUrl {
   static RedisURI parse(String url, String setting, Map<String, String> options) {
     String master = options.get("master_name");
     String optionsSetting =
-        setting.equals(dev.apium.ApiumConfig.RESULT_BACKEND)
-            ? TransportOptions.BACKEND
-            : TransportOptions.BROKER;
+        setting.equals("result_backend") ? TransportOptions.BACKEND : TransportOptions.BROKER;
     if (master == null || master.isBlank()) {
       throw new IllegalArgumentException(
           setting

@@ -3,9 +3,10 @@ package dev.apium.redis;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.apium.ApiumConfig;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Reads Celery's dictionary settings {@code broker_transport_options} and {@code
@@ -13,7 +14,8 @@ import java.util.Map;
  * broker_transport_options.master_name=mymaster}, {@code
  * broker_transport_options.sentinel_kwargs.password=s3cret}) or one JSON object as the value
  * ({@code broker_transport_options={"master_name": "mymaster", "sentinel_kwargs": {"password":
- * "s3cret"}}}). Nested objects become dotted keys. Stateless; called once per connector.
+ * "s3cret"}}}). Nested objects become dotted keys. Takes a lookup function rather than the config
+ * class, so it only needs {@code get(name)}. Stateless; called once per connector.
  */
 final class TransportOptions {
   static final String BROKER = "broker_transport_options";
@@ -21,9 +23,16 @@ final class TransportOptions {
 
   private TransportOptions() {}
 
-  static Map<String, String> read(ApiumConfig config, String setting) {
+  /** The options Apium uses; a dotted key overrides the same key of the JSON form. */
+  static final List<String> KEYS =
+      List.of("master_name", "sentinel_kwargs.password", "sentinel_kwargs.username");
+
+  /**
+   * @param settings looks a setting up by name ({@code config::get})
+   */
+  static Map<String, String> read(Function<String, String> settings, String setting) {
     Map<String, String> out = new LinkedHashMap<>();
-    String json = config.get(setting);
+    String json = settings.apply(setting);
     if (json != null && !json.isBlank()) {
       try {
         JsonNode tree = new ObjectMapper().readTree(json);
@@ -42,15 +51,12 @@ final class TransportOptions {
             e);
       }
     }
-    String prefix = setting + ".";
-    config
-        .asMap()
-        .forEach(
-            (key, value) -> {
-              if (key.startsWith(prefix)) {
-                out.put(key.substring(prefix.length()), value);
-              }
-            });
+    for (String key : KEYS) {
+      String value = settings.apply(setting + "." + key);
+      if (value != null) {
+        out.put(key, value);
+      }
+    }
     return out;
   }
 

@@ -46,15 +46,15 @@ class SentinelUrlTest {
                 "{\"master_name\": \"m1\", \"sentinel_kwargs\": {\"password\": \"p\"}}",
                 "result_backend_transport_options.master_name",
                 "m2"));
-    assertThat(TransportOptions.read(config, TransportOptions.BROKER))
+    assertThat(TransportOptions.read(config::get, TransportOptions.BROKER))
         .containsEntry("master_name", "m1")
         .containsEntry("sentinel_kwargs.password", "p");
-    assertThat(TransportOptions.read(config, TransportOptions.BACKEND))
+    assertThat(TransportOptions.read(config::get, TransportOptions.BACKEND))
         .containsExactly(Map.entry("master_name", "m2"));
     assertThatThrownBy(
             () ->
                 TransportOptions.read(
-                    ApiumConfig.of(Map.of("broker_transport_options", "master_name=m")),
+                    ApiumConfig.of(Map.of("broker_transport_options", "master_name=m"))::get,
                     TransportOptions.BROKER))
         .hasMessageContaining("is not a JSON object");
   }
