@@ -77,7 +77,7 @@ final class AmqpConnector {
   /** A new recovering connection; {@code purpose} names it in the RabbitMQ management UI. */
   Connection open(String purpose) {
     try {
-      return factory.newConnection("apium " + purpose);
+      return factory.newConnection(url.addresses(), "apium " + purpose);
     } catch (PossibleAuthenticationFailureException e) {
       throw new BrokerException(
           "RabbitMQ refused user '"

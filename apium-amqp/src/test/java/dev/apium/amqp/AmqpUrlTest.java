@@ -49,4 +49,15 @@ class AmqpUrlTest {
     assertThatThrownBy(() -> AmqpUrl.parse("amqp://h:abc/")).hasMessageContaining("port 'abc'");
     assertThatThrownBy(() -> AmqpUrl.parse("redis://h/0")).hasMessageContaining("amqp://");
   }
+
+  @Test
+  void celerysFailoverFormListsEveryNodeWithTheFirstsCredentials() {
+    AmqpUrl url = AmqpUrl.parse("amqp://u:p@a:5672/v;amqp://u:p@b:5673/v;amqp://u:p@c/v");
+    assertThat(url.host()).isEqualTo("a");
+    assertThat(url.vhost()).isEqualTo("v");
+    assertThat(url.address()).isEqualTo("a:5672,b:5673,c:5672");
+    assertThat(url.addresses()).hasSize(3);
+    assertThatThrownBy(() -> AmqpUrl.parse("amqp://u:p@a//;amqp://x:p@b//"))
+        .hasMessageContaining("same credentials and vhost");
+  }
 }

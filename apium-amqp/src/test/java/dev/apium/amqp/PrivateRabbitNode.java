@@ -28,13 +28,23 @@ final class PrivateRabbitNode implements AutoCloseable {
   private final int port;
   private final int epmdPort;
   private final Path script;
+  private final boolean ownEpmd;
 
   PrivateRabbitNode() throws IOException {
+    this(freePort(), true);
+  }
+
+  /**
+   * A node that registers with the epmd on {@code epmdPort}, shared with the other nodes of a
+   * {@link PrivateRabbitCluster}, which kills that epmd itself.
+   */
+  PrivateRabbitNode(int epmdPort, boolean ownEpmd) throws IOException {
     this.dir = Files.createTempDirectory("apium-rmq-");
     this.node = "apiumit" + UUID.randomUUID().toString().substring(0, 6) + "@localhost";
     this.port = freePort();
     int distPort = freePort();
-    this.epmdPort = freePort();
+    this.epmdPort = epmdPort;
+    this.ownEpmd = ownEpmd;
     Files.createDirectories(dir.resolve("mnesia"));
     Files.createDirectories(dir.resolve("log"));
     Files.writeString(dir.resolve("rabbitmq.conf"), "");
@@ -91,6 +101,18 @@ final class PrivateRabbitNode implements AutoCloseable {
     return "amqp://guest:guest@127.0.0.1:" + port + "//";
   }
 
+  /** The Erlang node name, {@code apiumitXXXXXX@localhost}. */
+  String node() {
+    return node;
+  }
+
+  /** SIGKILL of the node's Erlang VM, as in a crash; {@link #start()} boots it again. */
+  void kill() throws IOException {
+    String pid = Files.readString(dir.resolve("pid")).trim();
+    run("kill", "-9", pid);
+    await().atMost(Duration.ofSeconds(30)).until(() -> !accepting());
+  }
+
   /** Boots the node and waits until it accepts AMQP connections. */
   void start() throws IOException {
     new ProcessBuilder("su", "rabbitmq", "-s", "/bin/sh", "-c", script.toString())
@@ -114,7 +136,7 @@ final class PrivateRabbitNode implements AutoCloseable {
     await().atMost(Duration.ofSeconds(60)).until(() -> !accepting());
   }
 
-  private boolean accepting() {
+  boolean accepting() {
     try (Socket socket = new Socket()) {
       socket.connect(new InetSocketAddress("127.0.0.1", port), 200);
       return true;
@@ -123,25 +145,27 @@ final class PrivateRabbitNode implements AutoCloseable {
     }
   }
 
-  private void ctl(String... args) {
+  /** Runs {@code rabbitmqctl -n <node> args...} and returns its output. */
+  String ctl(String... args) {
     List<String> command = new ArrayList<>(List.of("rabbitmqctl", "-n", node));
     command.addAll(List.of(args));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
     builder.environment().put("ERL_EPMD_PORT", Integer.toString(epmdPort));
-    exec(builder);
+    return exec(builder);
   }
 
   static void run(String... command) {
     exec(new ProcessBuilder(command).redirectErrorStream(true));
   }
 
-  private static void exec(ProcessBuilder builder) {
+  private static String exec(ProcessBuilder builder) {
     try {
       Process process = builder.start();
       String out = new String(process.getInputStream().readAllBytes());
       if (!process.waitFor(90, TimeUnit.SECONDS) || process.exitValue() != 0) {
         throw new IllegalStateException(builder.command() + " failed: " + out);
       }
+      return out;
     } catch (IOException e) {
       throw new IllegalStateException("cannot run " + builder.command(), e);
     } catch (InterruptedException e) {
@@ -164,7 +188,9 @@ final class PrivateRabbitNode implements AutoCloseable {
       }
     } finally {
       try {
-        run("epmd", "-port", Integer.toString(epmdPort), "-kill");
+        if (ownEpmd) {
+          run("epmd", "-port", Integer.toString(epmdPort), "-kill");
+        }
       } finally {
         try (Stream<Path> files = Files.walk(dir)) {
           files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

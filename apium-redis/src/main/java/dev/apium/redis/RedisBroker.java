@@ -82,7 +82,8 @@ public final class RedisBroker implements Broker {
         new RedisConnector(
             url,
             Settings.BROKER_URL,
-            config.getSeconds(RedisSettings.SOCKET_TIMEOUT, RedisConnector.COMMAND_TIMEOUT));
+            config.getSeconds(RedisSettings.SOCKET_TIMEOUT, RedisConnector.COMMAND_TIMEOUT),
+            TransportOptions.read(config::get, TransportOptions.BROKER));
     try {
       this.connection = connector.connect();
     } catch (BrokerException e) {

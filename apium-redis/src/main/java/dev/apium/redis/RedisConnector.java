@@ -17,17 +17,20 @@ import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 /**
- * Owns one Lettuce {@link RedisClient} for a {@code redis://} or {@code rediss://} URL and opens
- * its connections (RESP2, automatic reconnect, bounded command timeout), turning a failure to
- * connect into a {@link BrokerException} that names host, port and the fix. All connectors of a
- * process share one set of event-loop threads. Called by the broker or backend that owns it, from
- * any thread; {@link #close()} shuts the client down, and the threads with the last connector.
+ * Owns one Lettuce {@link RedisClient} for a {@code redis://}, {@code rediss://} or kombu's {@code
+ * sentinel://h1:26379;sentinel://h2:26379} URL (the master is asked of the sentinels on every
+ * connect and reconnect, so a failover is followed) and opens its connections (RESP2, automatic
+ * reconnect, bounded command timeout), turning a failure to connect into a {@link BrokerException}
+ * that names host, port and the fix. All connectors of a process share one set of event-loop
+ * threads. Called by the broker or backend that owns it, from any thread; {@link #close()} shuts
+ * the client down, and the threads with the last connector.
  */
 final class RedisConnector implements AutoCloseable {
   static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(20);
@@ -40,6 +43,7 @@ final class RedisConnector implements AutoCloseable {
   private final String url;
   private final String setting;
   private final Duration timeout;
+  private final OutageLog outages;
 
   /**
    * @param url {@code redis://[[user]:password@]host[:port][/db]} or {@code rediss://...}, where
@@ -55,10 +59,19 @@ final class RedisConnector implements AutoCloseable {
    * @param timeout how long a command may wait for its reply ({@code redis_socket_timeout})
    */
   RedisConnector(String url, String setting, Duration timeout) {
+    this(url, setting, timeout, Map.of());
+  }
+
+  /**
+   * @param options Celery's {@code broker_transport_options} or {@code
+   *     result_backend_transport_options}: {@code master_name} and {@code sentinel_kwargs.*} for a
+   *     {@code sentinel://} URL
+   */
+  RedisConnector(String url, String setting, Duration timeout, Map<String, String> options) {
     this.url = url;
     this.setting = setting;
     this.timeout = timeout;
-    this.uri = parse(url, setting);
+    this.uri = SentinelUrl.is(url) ? SentinelUrl.parse(url, setting, options) : parse(url, setting);
     uri.setTimeout(timeout);
     this.client = RedisClient.create(acquire(), uri);
     client.setOptions(
@@ -68,6 +81,8 @@ final class RedisConnector implements AutoCloseable {
             .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).build())
             .timeoutOptions(TimeoutOptions.enabled(timeout))
             .build());
+    this.outages = new OutageLog(setting, where());
+    client.addListener(outages);
   }
 
   /**
@@ -147,6 +162,9 @@ final class RedisConnector implements AutoCloseable {
   }
 
   String where() {
+    if (uri.getSentinelMasterId() != null) {
+      return SentinelUrl.describe(uri);
+    }
     return uri.getHost() + ":" + uri.getPort();
   }
 
@@ -233,6 +251,7 @@ final class RedisConnector implements AutoCloseable {
 
   @Override
   public void close() {
+    outages.closing();
     try {
       client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
     } finally {

@@ -58,7 +58,8 @@ public final class RedisResultBackend implements ResultBackend {
         new RedisConnector(
             url,
             Settings.RESULT_BACKEND,
-            config.getSeconds(RedisSettings.SOCKET_TIMEOUT, RedisConnector.COMMAND_TIMEOUT));
+            config.getSeconds(RedisSettings.SOCKET_TIMEOUT, RedisConnector.COMMAND_TIMEOUT),
+            TransportOptions.read(config::get, TransportOptions.BACKEND));
     try {
       this.connection = connector.connect();
     } catch (BrokerException e) {

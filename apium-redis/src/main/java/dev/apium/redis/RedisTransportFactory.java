@@ -8,12 +8,13 @@ import java.util.Set;
 
 /**
  * Creates {@link RedisBroker}s and {@link RedisResultBackend}s for {@code redis://} and {@code
- * rediss://} URLs; found by {@link java.util.ServiceLoader}. Stateless.
+ * rediss://} URLs, and kombu's {@code sentinel://} URLs; found by {@link java.util.ServiceLoader}.
+ * Stateless.
  */
 public final class RedisTransportFactory implements TransportFactory {
   @Override
   public Set<String> schemes() {
-    return Set.of("redis", "rediss");
+    return Set.of("redis", "rediss", "sentinel");
   }
 
   @Override
