@@ -3,6 +3,7 @@ package dev.apium;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.apium.worker.Worker;
 import java.time.Duration;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
 import dev.apium.protocol.CeleryJson;
+import dev.apium.worker.Worker;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;

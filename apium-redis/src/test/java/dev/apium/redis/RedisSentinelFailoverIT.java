@@ -8,7 +8,7 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.apium.Apium;
 import dev.apium.AsyncResult;
-import dev.apium.Worker;
+import dev.apium.worker.Worker;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
