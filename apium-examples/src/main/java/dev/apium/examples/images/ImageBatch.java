@@ -7,14 +7,17 @@ import dev.apium.Group;
 import dev.apium.GroupResult;
 import dev.apium.TaskFailedException;
 import dev.apium.examples.Progress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * The client side of the image example: sends a batch as one group of chains, {@code
@@ -66,6 +69,104 @@ public final class ImageBatch {
       throw new IllegalStateException("image batch failed", e.getCause());
     }
     return pending.stream().map(CompletableFuture::join).toList();
+  }
+
+  /**
+   * Streams a folder-sized batch: reads one picture with {@code load} (inline bytes or a
+   * reference), sends its chain and forgets the bytes, keeping at most {@code window} pictures in
+   * flight, so the client holds a window of pictures however many there are. Outcomes keep the
+   * input's name and path (not its bytes) and, for the first {@code keepThumbnails}, the thumbnail;
+   * a picture that cannot even be loaded fails alone.
+   */
+  public List<ImageOutcome> stream(
+      List<Path> files,
+      Function<Path, Picture> load,
+      int window,
+      int keepThumbnails,
+      Duration timeout,
+      Progress progress) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    progress.total(files.size());
+    progress.totalRows(files.size());
+    Semaphore slots = new Semaphore(window);
+    List<CompletableFuture<ImageOutcome>> pending = new ArrayList<>();
+    for (int i = 0; i < files.size(); i++) {
+      Path file = files.get(i);
+      Picture light =
+          new Picture(
+              file.getFileName().toString(),
+              null,
+              file.toAbsolutePath().toString(),
+              null,
+              0,
+              0,
+              null);
+      boolean keep = i < keepThumbnails;
+      long start = System.nanoTime();
+      acquire(slots, deadline);
+      CompletableFuture<ImageOutcome> outcome;
+      try {
+        AsyncResult<PictureStats> last = pipeline(load.apply(file)).delay(PictureStats.class);
+        outcome =
+            last.toCompletableFuture()
+                .handle(
+                    (stats, error) ->
+                        outcome(light, last, keep ? stats : withoutThumbnail(stats), error, start));
+      } catch (RuntimeException e) {
+        outcome =
+            CompletableFuture.completedFuture(new ImageOutcome(light, null, describe(e), 0, 0));
+      }
+      pending.add(
+          outcome.whenComplete(
+              (o, error) -> {
+                slots.release();
+                progress.rowsDone(1);
+                progress.step();
+              }));
+    }
+    try {
+      CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
+          .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+    } catch (TimeoutException e) {
+      throw new IllegalStateException(
+          "image batch not finished after "
+              + timeout.toSeconds()
+              + " s: are workers running and consuming the 'celery' queue?");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting for the image batch", e);
+    } catch (ExecutionException e) {
+      throw new IllegalStateException("image batch failed", e.getCause());
+    }
+    return pending.stream().map(CompletableFuture::join).toList();
+  }
+
+  private static PictureStats withoutThumbnail(PictureStats stats) {
+    if (stats == null) {
+      return null;
+    }
+    Picture p = stats.picture();
+    return new PictureStats(
+        new Picture(p.name(), null, p.path(), p.store(), p.width(), p.height(), p.timings()),
+        stats.pixels(),
+        stats.mean(),
+        stats.stddev(),
+        stats.min(),
+        stats.max(),
+        stats.histogram());
+  }
+
+  private static void acquire(Semaphore slots, long deadline) {
+    try {
+      if (!slots.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
+        throw new IllegalStateException(
+            "image batch not finished in time: are workers running and consuming the 'celery'"
+                + " queue?");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while sending the image batch", e);
+    }
   }
 
   /** One picture's chain: the thumbnail and histogram steps get the previous result first. */

@@ -102,6 +102,56 @@ class AnalysisTest {
         answer, "weather", "temp_max", "°C", Path.of("target", "weather-temp-by-type.png"));
   }
 
+  @Test
+  void byReferenceEachWorkerReadsItsOwnSliceAndTheAnswerIsTheSame(@TempDir Path dir)
+      throws IOException {
+    Path csv = TestData.weatherCsv(dir.resolve("weather.csv"));
+    Summary fromCsv =
+        new Analysis(workers.app, WEATHER, 97)
+            .byReference(true)
+            .window(3)
+            .run(csv, Duration.ofSeconds(30), Progress.NONE);
+    assertThat(fromCsv.rows()).isEqualTo(1461);
+    assertMatches(fromCsv, Reference.compute(Tables.read(csv), WEATHER), false);
+
+    Path array = DemoFlights.write(dir.resolve("flights.json"), 12_345);
+    Path lines = dir.resolve("flights.jsonl");
+    ObjectMapper json = new ObjectMapper();
+    List<String> asLines = new java.util.ArrayList<>();
+    for (Map<String, Object> row : Tables.read(array)) {
+      asLines.add(json.writeValueAsString(row));
+    }
+    Files.write(lines, asLines);
+    Map<String, Reference> expected = Reference.compute(Tables.read(array), FLIGHTS);
+    for (Path table : List.of(array, lines)) {
+      Summary answer =
+          new Analysis(workers.app, FLIGHTS, 1_000)
+              .byReference(true)
+              .run(table, Duration.ofSeconds(30), Progress.NONE);
+      assertThat(answer.rows()).as(table.toString()).isEqualTo(12_345);
+      assertMatches(answer, expected, true);
+    }
+  }
+
+  @Test
+  void aCorruptRowFailsOnlyItsOwnChunkNamingItsFileAndLine(@TempDir Path dir) throws IOException {
+    Path csv = TestData.weatherCsv(dir.resolve("weather.csv"));
+    List<String> lines = new java.util.ArrayList<>(Files.readAllLines(csv));
+    lines.set(249, "2012-09-06,0.0,warm,11.1,3.2,sun"); // line 250 of the file
+    Files.write(csv, lines);
+    AtomicInteger finished = new AtomicInteger();
+
+    for (boolean byReference : List.of(false, true)) {
+      finished.set(0);
+      Analysis analysis = new Analysis(workers.app, WEATHER, 100).byReference(byReference);
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> analysis.run(csv, Duration.ofSeconds(30), counting(finished)))
+          .hasMessageContaining("weather.csv line 250: column 'temp_max' holds 'warm'")
+          .hasMessageContaining("ValueError");
+      assertThat(finished).as("every chunk ran, the bad one failed alone").hasValue(15);
+    }
+  }
+
   static void assertMatches(Summary answer, Map<String, Reference> expected, boolean ints) {
     Map<String, Stats> actual = new HashMap<>();
     answer.overall().forEach((column, s) -> actual.put("(all)/(all)/" + column, s));
