@@ -109,6 +109,16 @@ public final class Analysis {
     return answer;
   }
 
+  /**
+   * The same answer computed in this process on one thread, reading the table once, with no broker:
+   * the baseline the distributed run is measured against.
+   */
+  public static Summary alone(Path table, Query query) {
+    Summary.Builder builder = new Summary.Builder(query);
+    Tables.chunks(table, 10_000, rows -> rows.forEach(builder::add));
+    return builder.build();
+  }
+
   private static void acquire(Semaphore slots, long deadline, String what) {
     try {
       if (!slots.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
