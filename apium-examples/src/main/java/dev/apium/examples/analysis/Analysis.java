@@ -6,6 +6,7 @@ import dev.apium.Chord;
 import dev.apium.Signature;
 import dev.apium.TaskFailedException;
 import dev.apium.examples.Progress;
+import dev.apium.examples.Window;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
@@ -13,7 +14,6 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -74,7 +74,7 @@ public final class Analysis {
     List<ChunkRef> chunks = index.chunks();
     progress.total(chunks.size() + 1L);
     progress.totalRows(index.rows());
-    Semaphore slots = new Semaphore(window);
+    Window slots = new Window(window, deadline, what);
     Iterator<Signature> header =
         new Iterator<>() {
           private int next;
@@ -86,7 +86,7 @@ public final class Analysis {
 
           @Override
           public Signature next() {
-            acquire(slots, deadline, what);
+            slots.enter();
             ChunkRef ref = chunks.get(next++);
             TableChunk chunk = byReference ? TableChunk.byReference(ref) : TableChunk.inline(ref);
             String id = UUID.randomUUID().toString();
@@ -94,7 +94,7 @@ public final class Analysis {
                 .toCompletableFuture()
                 .whenComplete(
                     (part, error) -> {
-                      slots.release();
+                      slots.leave();
                       progress.rowsDone(ref.rows());
                       progress.step();
                     });
@@ -117,18 +117,6 @@ public final class Analysis {
     Summary.Builder builder = new Summary.Builder(query);
     Tables.chunks(table, 10_000, rows -> rows.forEach(builder::add));
     return builder.build();
-  }
-
-  private static void acquire(Semaphore slots, long deadline, String what) {
-    try {
-      if (!slots.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-        throw new IllegalStateException(
-            what + " not finished in time: are workers running and consuming the 'celery' queue?");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while sending " + what, e);
-    }
   }
 
   private static Summary await(CompletableFuture<Summary> future, long deadline, String what) {

@@ -7,6 +7,7 @@ import dev.apium.Group;
 import dev.apium.GroupResult;
 import dev.apium.TaskFailedException;
 import dev.apium.examples.Progress;
+import dev.apium.examples.Window;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -14,7 +15,6 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -54,21 +54,7 @@ public final class ImageBatch {
               .handle((stats, error) -> outcome(picture, last, stats, error, start))
               .whenComplete((outcome, error) -> progress.step()));
     }
-    try {
-      CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      throw new IllegalStateException(
-          "image batch not finished after "
-              + timeout.toSeconds()
-              + " s: are workers running and consuming the 'celery' queue?");
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while waiting for the image batch", e);
-    } catch (ExecutionException e) {
-      throw new IllegalStateException("image batch failed", e.getCause());
-    }
-    return pending.stream().map(CompletableFuture::join).toList();
+    return awaitAll(pending, System.nanoTime() + timeout.toNanos(), timeout);
   }
 
   /**
@@ -88,7 +74,7 @@ public final class ImageBatch {
     long deadline = System.nanoTime() + timeout.toNanos();
     progress.total(files.size());
     progress.totalRows(files.size());
-    Semaphore slots = new Semaphore(window);
+    Window slots = new Window(window, deadline, "image batch");
     List<CompletableFuture<ImageOutcome>> pending = new ArrayList<>();
     for (int i = 0; i < files.size(); i++) {
       Path file = files.get(i);
@@ -103,7 +89,7 @@ public final class ImageBatch {
               null);
       boolean keep = i < keepThumbnails;
       long start = System.nanoTime();
-      acquire(slots, deadline);
+      slots.enter();
       CompletableFuture<ImageOutcome> outcome;
       try {
         AsyncResult<PictureStats> last = pipeline(load.apply(file)).delay(PictureStats.class);
@@ -119,11 +105,16 @@ public final class ImageBatch {
       pending.add(
           outcome.whenComplete(
               (o, error) -> {
-                slots.release();
+                slots.leave();
                 progress.rowsDone(1);
                 progress.step();
               }));
     }
+    return awaitAll(pending, deadline, timeout);
+  }
+
+  private static List<ImageOutcome> awaitAll(
+      List<CompletableFuture<ImageOutcome>> pending, long deadline, Duration timeout) {
     try {
       CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
           .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -154,19 +145,6 @@ public final class ImageBatch {
         stats.min(),
         stats.max(),
         stats.histogram());
-  }
-
-  private static void acquire(Semaphore slots, long deadline) {
-    try {
-      if (!slots.tryAcquire(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-        throw new IllegalStateException(
-            "image batch not finished in time: are workers running and consuming the 'celery'"
-                + " queue?");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while sending the image batch", e);
-    }
   }
 
   /** One picture's chain: the thumbnail and histogram steps get the previous result first. */
