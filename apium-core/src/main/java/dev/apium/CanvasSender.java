@@ -11,6 +11,7 @@ import dev.apium.protocol.CanvasForms;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.Signature;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
 
@@ -128,10 +129,87 @@ final class CanvasSender {
   private Frozen applyChord(Signature sig, CanvasApply a) {
     ArrayNode partial = sig.immutable() ? sig.args() : CanvasForms.concat(a.partial, sig.args());
     Signature header = CanvasForms.headerGroup(sig);
-    Signature body = CanvasForms.body(sig);
+    CanvasFreezer.Prepared frozenBody =
+        prepareBody(CanvasForms.body(sig), a.taskId != null ? a.taskId : sig.taskId(), a);
+    Signature body = frozenBody.sig();
+    if (CanvasForms.tasks(header).isEmpty()) {
+      ArrayNode empty = CeleryJson.array();
+      empty.addArray();
+      CanvasApply now = new CanvasApply();
+      now.partial = empty;
+      now.parentId = a.parentId;
+      now.rootId = a.rootId;
+      apply(body, now);
+      return frozenBody.result();
+    }
+    CanvasApply h = new CanvasApply();
+    h.partial = partial;
+    h.taskId = header.taskId() != null ? header.taskId() : UUID.randomUUID().toString();
+    h.chord = body;
+    h.rootId = a.rootId;
+    h.parentId = a.parentId;
+    h.extra = a.extra;
+    apply(CanvasForms.withOptions(header, stripMembership(header.options())), h);
+    return frozenBody.result();
+  }
+
+  /**
+   * A chord whose header is pulled one member at a time: the size is recorded first (as for any
+   * chord, so Celery's join counts against it), then each member is sent as soon as {@code header}
+   * yields it and is forgotten. Fails when the header yields more or fewer tasks than {@code size}.
+   */
+  Frozen applyStreamingChord(
+      int size, Iterator<Signature> header, Signature bodySig, CanvasApply a) {
+    if (size < 1) {
+      throw new IllegalArgumentException(
+          "a streaming chord needs a header of at least 1 task, got size " + size);
+    }
+    CanvasFreezer.Prepared frozenBody = prepareBody(bodySig, a.taskId, a);
+    Signature body = frozenBody.sig();
+    String gid = UUID.randomUUID().toString();
+    app.backend().chordSetSize(gid, size);
+    int sent = 0;
+    for (int index = 0; header.hasNext(); index++) {
+      Signature member = header.next();
+      int weight = CanvasForms.descend(member);
+      if (sent + weight > size) {
+        throw new IllegalStateException(
+            "streaming chord "
+                + gid
+                + ": the header yields more than the "
+                + size
+                + " tasks declared; count the header before sending it");
+      }
+      CanvasApply m = new CanvasApply();
+      m.groupId = gid;
+      m.groupIndex = index;
+      m.chord = body;
+      m.rootId = a.rootId;
+      m.parentId = a.parentId;
+      m.extra = a.extra;
+      apply(member, m);
+      sent += weight;
+    }
+    if (sent < size) {
+      throw new IllegalStateException(
+          "streaming chord "
+              + gid
+              + ": the header yielded "
+              + sent
+              + " of the "
+              + size
+              + " tasks declared, so its body "
+              + frozenBody.result().id
+              + " will never run; count the header before sending it");
+    }
+    return frozenBody.result();
+  }
+
+  /** The body with the chord's workflow options, frozen under its own id or {@code fallbackId}. */
+  private CanvasFreezer.Prepared prepareBody(Signature body, String fallbackId, CanvasApply a) {
     String bodyId = CanvasForms.resultId(body);
     if (bodyId == null) {
-      bodyId = a.taskId != null ? a.taskId : sig.taskId();
+      bodyId = fallbackId;
     }
     if (bodyId == null) {
       bodyId = UUID.randomUUID().toString();
@@ -158,30 +236,10 @@ final class CanvasSender {
     if (a.extra.priority != null) {
       options.put("priority", a.extra.priority);
     }
-    body = CanvasForms.withOptions(body, options);
-    body = CanvasForms.appendList(body, "link", a.link);
-    body = CanvasForms.appendList(body, "link_error", a.linkError);
-    CanvasFreezer.Prepared frozenBody = freezer.freeze(body, bodyId, a.rootId, null, null, null);
-    body = frozenBody.sig();
-    if (CanvasForms.tasks(header).isEmpty()) {
-      ArrayNode empty = CeleryJson.array();
-      empty.addArray();
-      CanvasApply now = new CanvasApply();
-      now.partial = empty;
-      now.parentId = a.parentId;
-      now.rootId = a.rootId;
-      apply(body, now);
-      return frozenBody.result();
-    }
-    CanvasApply h = new CanvasApply();
-    h.partial = partial;
-    h.taskId = header.taskId() != null ? header.taskId() : UUID.randomUUID().toString();
-    h.chord = body;
-    h.rootId = a.rootId;
-    h.parentId = a.parentId;
-    h.extra = a.extra;
-    apply(CanvasForms.withOptions(header, stripMembership(header.options())), h);
-    return frozenBody.result();
+    Signature withOptions = CanvasForms.withOptions(body, options);
+    withOptions = CanvasForms.appendList(withOptions, "link", a.link);
+    withOptions = CanvasForms.appendList(withOptions, "link_error", a.linkError);
+    return freezer.freeze(withOptions, bodyId, a.rootId, null, null, null);
   }
 
   /** A header group's options without the outer chord's keywords (Celery pops them, #3771). */

@@ -26,6 +26,15 @@ public final class Chord implements Canvas {
     return new Chord(Group.of(header), body);
   }
 
+  /**
+   * A chord of {@code size} header tasks pulled one at a time from {@code header} as they are sent,
+   * for headers too big to hold in memory: see {@link StreamingChord}.
+   */
+  public static StreamingChord streaming(
+      int size, java.util.Iterator<? extends Canvas> header, Canvas body) {
+    return new StreamingChord(size, header, body);
+  }
+
   public Group header() {
     return header;
   }

@@ -84,6 +84,44 @@ class CanvasWireTest {
   }
 
   @Test
+  void aStreamedChordSendsTheSameMembersAsAnOrdinaryOne() {
+    AsyncResult<Object> ordinary =
+        Chord.of(
+                List.of(app.signature("spec.add", 1, 1), app.signature("spec.add", 2, 2)),
+                app.signature("spec.tsum"))
+            .delay();
+    AsyncResult<Object> streamed =
+        Chord.streaming(
+                2,
+                List.of(app.signature("spec.add", 1, 1), app.signature("spec.add", 2, 2))
+                    .iterator(),
+                app.signature("spec.tsum"))
+            .delay(Object.class);
+    List<TaskMessage> all = read(4);
+    List<TaskMessage> first =
+        all.stream().filter(m -> m.group().equals(all.get(0).group())).toList();
+    List<TaskMessage> second =
+        all.stream().filter(m -> !m.group().equals(all.get(0).group())).toList();
+    assertThat(first).hasSize(2);
+    assertThat(second).hasSize(2);
+    for (int i = 0; i < 2; i++) {
+      TaskMessage a = first.get(i);
+      TaskMessage b = second.get(i);
+      assertThat(b.groupIndex()).isEqualTo(a.groupIndex()).isEqualTo(i);
+      assertThat(b.args()).isEqualTo(a.args());
+      assertThat(b.embed().toJson().get("chain")).isEqualTo(a.embed().toJson().get("chain"));
+      JsonNode chordA = a.embed().toJson().get("chord").deepCopy();
+      JsonNode chordB = b.embed().toJson().get("chord").deepCopy();
+      String bodyA = chordA.get("options").get("task_id").asText();
+      String bodyB = chordB.get("options").get("task_id").asText();
+      assertThat(List.of(bodyA, bodyB)).containsExactlyInAnyOrder(ordinary.id(), streamed.id());
+      ((com.fasterxml.jackson.databind.node.ObjectNode) chordA.get("options")).remove("task_id");
+      ((com.fasterxml.jackson.databind.node.ObjectNode) chordB.get("options")).remove("task_id");
+      assertThat(chordB).isEqualTo(chordA);
+    }
+  }
+
+  @Test
   void linksTravelAsCallbacksAndErrbacks() {
     app.signature("spec.add", 2, 3)
         .link(app.signature("spec.add", 1))

@@ -1,11 +1,15 @@
 package dev.apium.cli;
 
 import dev.apium.Apium;
+import dev.apium.examples.analysis.Query;
 import dev.apium.examples.demo.Demo;
+import dev.apium.examples.demo.DemoInputs;
 import dev.apium.spi.TransportFactory;
 import dev.apium.spi.Transports;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.ServiceLoader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -54,7 +58,8 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--images",
       defaultValue = "12",
-      description = "Pictures to make, at most 12, plus one corrupt (default: ${DEFAULT-VALUE}).")
+      description =
+          "Pictures to make plus one corrupt; past 12 they repeat (default: ${DEFAULT-VALUE}).")
   int images;
 
   @Option(
@@ -76,6 +81,63 @@ final class DemoCommand implements Callable<Integer> {
   int timeout;
 
   @Option(
+      names = "--table",
+      description = "Analyse your own table (.csv with a header, .jsonl, or a .json array).")
+  Path table;
+
+  @Option(
+      names = "--measure",
+      description =
+          "With --table: a numeric column and its histogram, COLUMN:LOW:HIGH[:BINS]"
+              + " (repeatable), e.g. delay:-60:240:30.")
+  List<String> measures = new ArrayList<>();
+
+  @Option(
+      names = "--group-by",
+      description =
+          "With --table: a grouping, COLUMN[:value|floor|year|band:W] (repeatable),"
+              + " e.g. time:floor.")
+  List<String> groupings = new ArrayList<>();
+
+  @Option(names = "--pictures", description = "Process your own folder of .png/.jpg pictures.")
+  Path pictures;
+
+  @Option(
+      names = "--by-reference",
+      description =
+          "Send chunks and pictures as paths (and byte ranges) workers read themselves: only when"
+              + " every worker sees the same files (one machine, NFS, a mounted bucket).")
+  boolean byReference;
+
+  @Option(
+      names = "--chunk-rows",
+      defaultValue = "5000",
+      description = "Rows per analysis task (default: ${DEFAULT-VALUE}).")
+  int chunkRows;
+
+  @Option(
+      names = "--window",
+      defaultValue = "32",
+      description = "Chunks or pictures in flight at most (default: ${DEFAULT-VALUE}).")
+  int window;
+
+  @Option(
+      names = "--only",
+      description = "Run only one example: images or analysis (default: both).")
+  String only;
+
+  @Option(
+      names = "--alone",
+      description =
+          "Compute the analysis in this process on one thread, no broker (a speed-up baseline).")
+  boolean alone;
+
+  @Option(
+      names = "--inputs-only",
+      description = "Write the synthetic inputs (--images, --rows) under --out/input and stop.")
+  boolean inputsOnly;
+
+  @Option(
       names = {"-l", "--loglevel"},
       defaultValue = "WARNING",
       description = "DEBUG, INFO, WARNING, ERROR (default: ${DEFAULT-VALUE}).")
@@ -84,6 +146,25 @@ final class DemoCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Logging.level(loglevel);
+    if (inputsOnly) {
+      System.out.println("Inputs written to " + Demo.writeInputs(out, images, rows));
+      return 0;
+    }
+    if (only != null && !only.equals("images") && !only.equals("analysis")) {
+      throw new IllegalArgumentException(
+          "--only " + only + ": say --only images or --only analysis");
+    }
+    DemoInputs inputs =
+        new DemoInputs(
+            table,
+            table == null ? null : Query.parse(measures, groupings),
+            pictures,
+            byReference,
+            chunkRows,
+            window,
+            !"images".equals(only),
+            !"analysis".equals(only) && !alone,
+            alone);
     Apium.Builder defaults = Apium.builder();
     if (broker != null) {
       defaults.broker(broker);
@@ -103,7 +184,7 @@ final class DemoCommand implements Callable<Integer> {
       brokerUrl = "memory://apium-demo";
       backendUrl = brokerUrl;
     }
-    if (noLocalWorkers && brokerUrl.startsWith("memory:")) {
+    if (noLocalWorkers && !alone && brokerUrl.startsWith("memory:")) {
       throw new IllegalArgumentException(
           "--no-local-workers needs a broker other processes can reach, e.g. -b"
               + " redis://localhost:6379/0; memory:// lives inside this process");
@@ -119,7 +200,8 @@ final class DemoCommand implements Callable<Integer> {
                 rows,
                 out,
                 Duration.ofSeconds(timeout),
-                System.console() != null),
+                System.console() != null,
+                inputs),
             System.out);
     print(report);
     return 0;
@@ -127,7 +209,7 @@ final class DemoCommand implements Callable<Integer> {
 
   private static void print(Demo.Report report) {
     System.out.printf(
-        "%nDone in %.1f s: %d tasks in %.1f s of batches (%.1f tasks/s), %d failed%s%n",
+        "%nDone in %.3f s: %d tasks in %.3f s of batches (%.1f tasks/s), %d failed%s%n",
         report.seconds(),
         report.tasks(),
         report.batchSeconds(),

@@ -21,4 +21,10 @@ public interface Progress {
 
   /** One more task finished, successfully or not. */
   void step();
+
+  /** The number of rows (or other items) the batch covers, when known; ignored by default. */
+  default void totalRows(long rows) {}
+
+  /** {@code rows} more rows were done (with the step that covered them); ignored by default. */
+  default void rowsDone(long rows) {}
 }

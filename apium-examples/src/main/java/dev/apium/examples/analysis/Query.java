@@ -12,6 +12,43 @@ import java.util.List;
 public record Query(List<Measure> measures, List<Key> keys) {
 
   /**
+   * A query from command-line words: measures as {@code COLUMN:LOW:HIGH[:BINS]} (20 bins by
+   * default), groupings as {@code COLUMN[:AS]} ({@code value} by default, or {@code floor}, {@code
+   * year}, {@code band:W}), e.g. {@code delay:-60:240:30} and {@code time:floor}.
+   */
+  public static Query parse(List<String> measures, List<String> groupings) {
+    if (measures.isEmpty()) {
+      throw new IllegalArgumentException(
+          "say what to compute: --measure COLUMN:LOW:HIGH[:BINS], e.g. --measure delay:-60:240:30");
+    }
+    List<Measure> ms = new java.util.ArrayList<>();
+    for (String m : measures) {
+      String[] parts = m.split(":");
+      if (parts.length < 3 || parts.length > 4) {
+        throw new IllegalArgumentException(
+            "measure '" + m + "': write COLUMN:LOW:HIGH[:BINS], e.g. delay:-60:240:30");
+      }
+      try {
+        ms.add(
+            new Measure(
+                parts[0],
+                Double.parseDouble(parts[1]),
+                Double.parseDouble(parts[2]),
+                parts.length == 4 ? Integer.parseInt(parts[3]) : 20));
+      } catch (NumberFormatException e) {
+        throw new IllegalArgumentException(
+            "measure '" + m + "': LOW, HIGH and BINS must be numbers, e.g. delay:-60:240:30");
+      }
+    }
+    List<Key> ks = new java.util.ArrayList<>();
+    for (String g : groupings) {
+      String[] parts = g.split(":", 2);
+      ks.add(new Key(parts[0], parts[0], parts.length == 2 ? parts[1] : "value"));
+    }
+    return new Query(List.copyOf(ms), List.copyOf(ks));
+  }
+
+  /**
    * A numeric column and its histogram: {@code bins} equal bins over {@code [low, high)}; values
    * outside fall into the first or last bin.
    */

@@ -25,9 +25,26 @@ public record Summary(
 
   /** Analyses rows on one thread: the work of one chunk. */
   public static Summary of(List<Map<String, Object>> rows, Query query) {
-    Map<String, Stats.Accumulator> overall = new LinkedHashMap<>();
-    Map<String, Map<String, Map<String, Stats.Accumulator>>> groups = new LinkedHashMap<>();
-    for (Map<String, Object> row : rows) {
+    Builder builder = new Builder(query);
+    rows.forEach(builder::add);
+    return builder.build();
+  }
+
+  /** Accumulates rows one at a time, so a chunk need not be held whole. Not thread-safe. */
+  public static final class Builder {
+    private final Query query;
+    private final Map<String, Stats.Accumulator> overall = new LinkedHashMap<>();
+    private final Map<String, Map<String, Map<String, Stats.Accumulator>>> groups =
+        new LinkedHashMap<>();
+    private long rows;
+
+    public Builder(Query query) {
+      this.query = query;
+    }
+
+    /** Adds one row; a cell that is not a number throws {@link IllegalArgumentException}. */
+    public void add(Map<String, Object> row) {
+      rows++;
       for (Query.Measure measure : query.measures()) {
         Double x = Cells.numberOrNull(row.get(measure.column()), measure.column());
         if (x == null) {
@@ -43,19 +60,23 @@ public record Summary(
         }
       }
     }
-    Map<String, Stats> overallStats = new LinkedHashMap<>();
-    overall.forEach((column, acc) -> overallStats.put(column, acc.toStats()));
-    Map<String, Map<String, Map<String, Stats>>> groupStats = new LinkedHashMap<>();
-    groups.forEach(
-        (key, byGroup) -> {
-          Map<String, Map<String, Stats>> out = groupStats.computeIfAbsent(key, k -> sorted());
-          byGroup.forEach(
-              (group, byColumn) -> {
-                Map<String, Stats> columns = out.computeIfAbsent(group, g -> new LinkedHashMap<>());
-                byColumn.forEach((column, acc) -> columns.put(column, acc.toStats()));
-              });
-        });
-    return new Summary(query, rows.size(), overallStats, groupStats);
+
+    public Summary build() {
+      Map<String, Stats> overallStats = new LinkedHashMap<>();
+      overall.forEach((column, acc) -> overallStats.put(column, acc.toStats()));
+      Map<String, Map<String, Map<String, Stats>>> groupStats = new LinkedHashMap<>();
+      groups.forEach(
+          (key, byGroup) -> {
+            Map<String, Map<String, Stats>> out = groupStats.computeIfAbsent(key, k -> sorted());
+            byGroup.forEach(
+                (group, byColumn) -> {
+                  Map<String, Stats> columns =
+                      out.computeIfAbsent(group, g -> new LinkedHashMap<>());
+                  byColumn.forEach((column, acc) -> columns.put(column, acc.toStats()));
+                });
+          });
+      return new Summary(query, rows, overallStats, groupStats);
+    }
   }
 
   /** Combines partial summaries of disjoint rows, in any order, into one. */

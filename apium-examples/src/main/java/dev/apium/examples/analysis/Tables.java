@@ -13,8 +13,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Reads a table as rows (column name to value), streaming, from a CSV file with a header line or a
- * JSON array of objects, and cuts it into chunks. Stateless; called on the client thread.
+ * Reads a table as rows (column name to value), streaming, from a CSV file with a header line, JSON
+ * lines or a JSON array of objects, and cuts it into chunks. Stateless; called on the client
+ * thread.
  */
 public final class Tables {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -52,16 +53,11 @@ public final class Tables {
   }
 
   private static MappingIterator<Map<String, Object>> open(Path table) throws IOException {
-    String name = table.getFileName().toString().toLowerCase(java.util.Locale.ROOT);
-    if (name.endsWith(".csv")) {
+    if (TableFormat.of(table) == TableFormat.CSV) {
       return CSV.readerForMapOf(Object.class)
           .with(CsvSchema.emptySchema().withHeader())
           .readValues(table.toFile());
     }
-    if (name.endsWith(".json")) {
-      return JSON.readerForMapOf(Object.class).readValues(table.toFile());
-    }
-    throw new IllegalArgumentException(
-        "table " + table + ": use a .csv file with a header line or a .json array of objects");
+    return JSON.readerForMapOf(Object.class).readValues(table.toFile());
   }
 }

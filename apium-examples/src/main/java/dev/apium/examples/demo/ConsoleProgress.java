@@ -8,8 +8,10 @@ import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
- * A batch's progress on the console: a live progress bar on a terminal, otherwise (pipes, CI,
- * tests) one plain line when the batch is done. Thread-safe; {@link #close()} finishes the bar.
+ * A batch's progress on the console: a live progress bar on a terminal (counting rows, with rows
+ * per second and the ETA, once the batch says how many rows it covers), otherwise (pipes, CI,
+ * tests) one plain line with the rate when the batch is done. Thread-safe; {@link #close()}
+ * finishes the bar.
  */
 final class ConsoleProgress implements Progress, AutoCloseable {
   private final String name;
@@ -18,9 +20,17 @@ final class ConsoleProgress implements Progress, AutoCloseable {
   private final ProgressBar bar;
   private final AtomicLong done = new AtomicLong();
   private final AtomicLong total = new AtomicLong();
+  private final AtomicLong rows = new AtomicLong();
+  private final AtomicLong rowsTotal = new AtomicLong();
   private final long start = System.nanoTime();
 
   ConsoleProgress(String name, String unit, long expected, PrintStream out, boolean terminal) {
+    this(name, unit, unit, expected, out, terminal);
+  }
+
+  /** A bar counting {@code barUnit} (e.g. rows) while the plain line counts {@code unit}. */
+  ConsoleProgress(
+      String name, String unit, String barUnit, long expected, PrintStream out, boolean terminal) {
     this.name = name;
     this.unit = unit;
     this.out = out;
@@ -30,7 +40,8 @@ final class ConsoleProgress implements Progress, AutoCloseable {
             ? new ProgressBarBuilder()
                 .setTaskName(String.format("%-9s", name))
                 .setInitialMax(expected)
-                .setUnit(" " + unit, 1)
+                .setUnit(" " + barUnit, 1)
+                .showSpeed()
                 .setStyle(ProgressBarStyle.COLORFUL_UNICODE_BLOCK)
                 .setUpdateIntervalMillis(100)
                 .continuousUpdate()
@@ -50,8 +61,25 @@ final class ConsoleProgress implements Progress, AutoCloseable {
   @Override
   public void step() {
     done.incrementAndGet();
-    if (bar != null) {
+    if (bar != null && rowsTotal.get() == 0) {
       bar.step();
+    }
+  }
+
+  @Override
+  public void totalRows(long count) {
+    rowsTotal.set(count);
+    if (bar != null) {
+      bar.maxHint(count);
+      bar.stepTo(0);
+    }
+  }
+
+  @Override
+  public void rowsDone(long count) {
+    rows.addAndGet(count);
+    if (bar != null) {
+      bar.stepBy(count);
     }
   }
 
@@ -60,9 +88,14 @@ final class ConsoleProgress implements Progress, AutoCloseable {
     if (bar != null) {
       bar.close();
     } else {
+      double seconds = (System.nanoTime() - start) / 1e9;
+      String rate =
+          rowsTotal.get() > 0
+              ? String.format(
+                  ", %,d/%,d rows, %,.0f rows/s", rows.get(), rowsTotal.get(), rows.get() / seconds)
+              : "";
       out.printf(
-          "  %-9s %d/%d %s in %.1f s%n",
-          name, done.get(), total.get(), unit, (System.nanoTime() - start) / 1e9);
+          "  %-9s %d/%d %s in %.1f s%s%n", name, done.get(), total.get(), unit, seconds, rate);
     }
   }
 }

@@ -4,6 +4,7 @@ import dev.apium.Apium;
 import dev.apium.examples.ExampleTasks;
 import dev.apium.examples.analysis.Analysis;
 import dev.apium.examples.analysis.Query;
+import dev.apium.examples.analysis.Stats;
 import dev.apium.examples.analysis.Summary;
 import dev.apium.examples.analysis.SummaryChart;
 import dev.apium.examples.analysis.SummaryFiles;
@@ -56,7 +57,33 @@ public final class Demo {
       int rows,
       Path out,
       Duration timeout,
-      boolean terminal) {}
+      boolean terminal,
+      DemoInputs inputs) {
+
+    /** The synthetic inputs. */
+    public Options(
+        String broker,
+        String backend,
+        int localWorkers,
+        int threads,
+        int images,
+        int rows,
+        Path out,
+        Duration timeout,
+        boolean terminal) {
+      this(
+          broker,
+          backend,
+          localWorkers,
+          threads,
+          images,
+          rows,
+          out,
+          timeout,
+          terminal,
+          DemoInputs.SYNTHETIC);
+    }
+  }
 
   /**
    * What the demo did.
@@ -78,21 +105,52 @@ public final class Demo {
 
   private Demo() {}
 
+  /**
+   * Writes the synthetic inputs (pictures, flights) under {@code out/input}; returns that folder.
+   */
+  public static Path writeInputs(Path out, int images, int rows) {
+    Path input = out.resolve("input");
+    DemoImages.write(input.resolve("images"), images);
+    DemoFlights.write(input.resolve("flights.json"), rows);
+    return input;
+  }
+
   public static Report run(Options options, PrintStream console) {
     long start = System.nanoTime();
+    DemoInputs in = options.inputs();
     Path input = options.out().resolve("input");
-    List<Path> files = DemoImages.write(input.resolve("images"), options.images());
-    Path table = DemoFlights.write(input.resolve("flights.json"), options.rows());
+    List<Path> files =
+        !in.images()
+            ? List.of()
+            : in.pictures() != null
+                ? DemoInputs.pictureFiles(in.pictures())
+                : DemoImages.write(input.resolve("images"), options.images());
+    Path table =
+        !in.analysis()
+            ? null
+            : in.table() != null
+                ? in.table()
+                : DemoFlights.write(input.resolve("flights.json"), options.rows());
+    Query query = in.query() != null ? in.query() : FLIGHTS;
     console.printf(
         "Apium demo: broker %s, backend %s, %s%n",
         Transports.mask(options.broker()),
         Transports.mask(options.backend()),
-        options.localWorkers() > 0
-            ? options.localWorkers() + " local workers × " + options.threads() + " threads"
-            : "workers elsewhere (./apium worker -A dev.apium.examples.ExampleTasks)");
+        in.alone()
+            ? "no workers: the analysis computed alone in this process"
+            : options.localWorkers() > 0
+                ? options.localWorkers() + " local workers × " + options.threads() + " threads"
+                : "workers elsewhere (./apium worker -A dev.apium.examples.ExampleTasks)");
     console.printf(
-        "Input: %d pictures (1 deliberately corrupt) and %,d flights in %s%n",
-        files.size(), options.rows(), input);
+        "Input: %s and %s, %s%n",
+        in.pictures() != null
+            ? files.size() + " pictures from " + in.pictures()
+            : files.size() + " pictures (1 deliberately corrupt)",
+        table == null ? "no table" : in.table() != null ? "table " + table : "flights " + table,
+        in.byReference() ? "by reference (workers read shared storage)" : "inline");
+    if (in.alone()) {
+      return alone(options, table, query, start);
+    }
     List<Worker> workers = new ArrayList<>();
     List<Apium> apps = new ArrayList<>();
     try {
@@ -105,25 +163,36 @@ public final class Demo {
       Apium client = open(options);
       apps.add(client);
       long batches = System.nanoTime();
-      List<ImageOutcome> outcomes = images(client, files, options, console);
-      Summary flights = flights(client, table, options, console);
+      List<ImageOutcome> outcomes =
+          files.isEmpty() ? List.of() : images(client, files, options, console);
+      Summary summary = table == null ? null : analyse(client, table, query, options, console);
       double batchSeconds = (System.nanoTime() - batches) / 1e9;
-      List<Path> outputs = write(outcomes, flights, options);
+      List<Path> outputs = write(outcomes, summary, options);
       int tasks =
           outcomes.stream().mapToInt(ImageOutcome::tasks).sum()
-              + (int) ((flights.rows() + 4_999) / 5_000)
-              + 1;
+              + (summary == null
+                  ? 0
+                  : (int) ((summary.rows() + in.chunkRows() - 1) / in.chunkRows()) + 1);
       double seconds = (System.nanoTime() - start) / 1e9;
       List<String> failures =
           outcomes.stream()
               .filter(o -> !o.ok())
               .map(o -> o.input().name() + ": " + o.error())
               .toList();
-      return new Report(tasks, seconds, batchSeconds, failures, worstHour(flights), outputs);
+      return new Report(tasks, seconds, batchSeconds, failures, finding(summary), outputs);
     } finally {
       workers.forEach(w -> w.stop(Duration.ofSeconds(10)));
       apps.forEach(Apium::close);
     }
+  }
+
+  private static Report alone(Options options, Path table, Query query, long start) {
+    long begin = System.nanoTime();
+    Summary summary = Analysis.alone(table, query);
+    double seconds = (System.nanoTime() - begin) / 1e9;
+    List<Path> outputs = write(List.of(), summary, options);
+    return new Report(
+        0, (System.nanoTime() - start) / 1e9, seconds, List.of(), finding(summary), outputs);
   }
 
   private static Apium open(Options options) {
@@ -132,40 +201,79 @@ public final class Demo {
 
   private static List<ImageOutcome> images(
       Apium client, List<Path> files, Options options, PrintStream console) {
-    List<Picture> pictures = files.stream().map(Picture::inline).toList();
+    DemoInputs in = options.inputs();
+    Path store = options.out().resolve("store");
+    java.util.function.Function<Path, Picture> load =
+        in.byReference() ? file -> Picture.reference(file, store) : Picture::inline;
     try (ConsoleProgress progress =
-        new ConsoleProgress("images", "pictures", pictures.size(), console, options.terminal())) {
-      return new ImageBatch(client, ContactSheet.TILE).run(pictures, options.timeout(), progress);
+        new ConsoleProgress("images", "pictures", files.size(), console, options.terminal())) {
+      return new ImageBatch(client, ContactSheet.TILE)
+          .stream(files, load, in.window(), ContactSheet.MAX_CARDS, options.timeout(), progress);
     }
   }
 
-  private static Summary flights(Apium client, Path table, Options options, PrintStream console) {
-    long expected = (options.rows() + 4_999) / 5_000 + 1L;
+  private static Summary analyse(
+      Apium client, Path table, Query query, Options options, PrintStream console) {
+    DemoInputs in = options.inputs();
     try (ConsoleProgress progress =
-        new ConsoleProgress("analysis", "tasks", expected, console, options.terminal())) {
-      return new Analysis(client, FLIGHTS, 5_000).run(table, options.timeout(), progress);
+        new ConsoleProgress(
+            "analysis", "tasks", "rows", options.rows(), console, options.terminal())) {
+      return new Analysis(client, query, in.chunkRows())
+          .byReference(in.byReference())
+          .window(in.window())
+          .run(table, options.timeout(), progress);
     }
   }
 
-  private static List<Path> write(List<ImageOutcome> outcomes, Summary flights, Options options) {
+  private static List<Path> write(List<ImageOutcome> outcomes, Summary summary, Options options) {
     Path out = options.out();
-    long failed = outcomes.stream().filter(o -> !o.ok()).count();
-    Path sheet = out.resolve("contact-sheet.png");
-    ContactSheet.write(
-        outcomes,
-        "Apium demo: grayscale → thumbnail → histogram",
-        String.format(
-            "%d pictures, %d ok, %d failed · each card: original, worker's grayscale thumbnail,"
-                + " gray-level histogram, time per step",
-            outcomes.size(), outcomes.size() - failed, failed),
-        sheet);
-    Path chart = out.resolve("delays-by-hour.png");
-    SummaryChart.write(flights, "hour", "delay", "minutes", chart);
-    Path csv = out.resolve("delays.csv");
-    SummaryFiles.writeCsv(flights, csv);
-    Path json = out.resolve("delays.json");
-    SummaryFiles.writeJson(flights, json);
-    return List.of(sheet, chart, csv, json);
+    List<Path> written = new ArrayList<>();
+    if (!outcomes.isEmpty()) {
+      long failed = outcomes.stream().filter(o -> !o.ok()).count();
+      Path sheet = out.resolve("contact-sheet.png");
+      ContactSheet.write(
+          outcomes,
+          "Apium demo: grayscale → thumbnail → histogram",
+          String.format(
+              "%d pictures, %d ok, %d failed · each card: original, worker's grayscale thumbnail,"
+                  + " gray-level histogram, time per step",
+              outcomes.size(), outcomes.size() - failed, failed),
+          sheet);
+      written.add(sheet);
+    }
+    if (summary != null) {
+      boolean flights = summary.query().equals(FLIGHTS);
+      Query.Measure measure = summary.query().measures().get(0);
+      if (!summary.query().keys().isEmpty()) {
+        Query.Key key = summary.query().keys().get(0);
+        Path chart = out.resolve(flights ? "delays-by-hour.png" : "chart.png");
+        SummaryChart.write(summary, key.name(), measure.column(), flights ? "minutes" : "", chart);
+        written.add(chart);
+      }
+      Path csv = out.resolve(flights ? "delays.csv" : "summary.csv");
+      SummaryFiles.writeCsv(summary, csv);
+      Path json = out.resolve(flights ? "delays.json" : "summary.json");
+      SummaryFiles.writeJson(summary, json);
+      written.add(csv);
+      written.add(json);
+    }
+    return written;
+  }
+
+  private static String finding(Summary summary) {
+    if (summary == null) {
+      return "";
+    }
+    if (summary.query().equals(FLIGHTS)) {
+      return worstHour(summary);
+    }
+    Query.Measure m = summary.query().measures().get(0);
+    Stats all = summary.overall().get(m.column());
+    return all == null
+        ? String.format("%,d rows, no values in column '%s'", summary.rows(), m.column())
+        : String.format(
+            "%,d rows: %s mean %.4g (sd %.4g), min %s, max %s over %,d values",
+            summary.rows(), m.column(), all.mean(), all.stddev(), all.min(), all.max(), all.n());
   }
 
   private static String worstHour(Summary flights) {

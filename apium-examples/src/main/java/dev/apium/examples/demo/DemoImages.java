@@ -38,7 +38,10 @@ public final class DemoImages {
 
   private DemoImages() {}
 
-  /** Writes {@code count} pictures (at most 12) and {@code broken.jpg}; returns their paths. */
+  /**
+   * Writes {@code count} pictures and {@code broken.jpg}; returns their paths. The first 12 are all
+   * different; beyond that the paintings repeat under numbered names ({@code mandelbrot-2.png}).
+   */
   public static List<Path> write(Path dir, int count) {
     List<Path> files = new ArrayList<>();
     try {
@@ -57,8 +60,10 @@ public final class DemoImages {
               "dunes",
               "checker",
               "nebula");
-      for (String name : names.subList(0, Math.min(count, names.size()))) {
-        Path file = dir.resolve(name + ".png");
+      for (int i = 0; i < count; i++) {
+        String name = names.get(i % names.size());
+        int round = i / names.size();
+        Path file = dir.resolve(round == 0 ? name + ".png" : name + "-" + (round + 1) + ".png");
         ImageIO.write(paint(name), "png", file.toFile());
         files.add(file);
       }

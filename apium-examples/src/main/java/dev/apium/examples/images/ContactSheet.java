@@ -19,11 +19,15 @@ import javax.imageio.ImageIO;
 /**
  * Draws a batch's outcomes as one PNG: a card per picture with the original and the worker's
  * grayscale thumbnail side by side, its gray-level histogram, and how long each step took; failed
- * pictures show their error instead. Stateless; called on the client thread.
+ * pictures show their error instead; at most {@link #MAX_CARDS} cards. Stateless; called on the
+ * client thread.
  */
 public final class ContactSheet {
   /** Side of the before/after tiles: thumbnails of this size are drawn 1:1. */
   public static final int TILE = 160;
+
+  /** At most this many cards are drawn (the first ones); a big batch keeps its sheet small. */
+  public static final int MAX_CARDS = 60;
 
   private static final int PAD = 14;
   private static final int COLUMNS = 3;
@@ -45,7 +49,8 @@ public final class ContactSheet {
   private ContactSheet() {}
 
   /** Writes the sheet for {@code outcomes} under a title line, e.g. the batch's totals. */
-  public static void write(List<ImageOutcome> outcomes, String title, String subtitle, Path png) {
+  public static void write(List<ImageOutcome> all, String title, String subtitle, Path png) {
+    List<ImageOutcome> outcomes = all.subList(0, Math.min(all.size(), MAX_CARDS));
     int rows = Math.max(1, (outcomes.size() + COLUMNS - 1) / COLUMNS);
     int width = PAD + COLUMNS * (CARD_W + PAD);
     int height = HEADER + rows * (CARD_H + PAD) + PAD;

@@ -7,6 +7,8 @@ import dev.apium.Group;
 import dev.apium.GroupResult;
 import dev.apium.TaskFailedException;
 import dev.apium.examples.Progress;
+import dev.apium.examples.Window;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +17,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 
 /**
  * The client side of the image example: sends a batch as one group of chains, {@code
@@ -51,9 +54,70 @@ public final class ImageBatch {
               .handle((stats, error) -> outcome(picture, last, stats, error, start))
               .whenComplete((outcome, error) -> progress.step()));
     }
+    return awaitAll(pending, System.nanoTime() + timeout.toNanos(), timeout);
+  }
+
+  /**
+   * Streams a folder-sized batch: reads one picture with {@code load} (inline bytes or a
+   * reference), sends its chain and forgets the bytes, keeping at most {@code window} pictures in
+   * flight, so the client holds a window of pictures however many there are. Outcomes keep the
+   * input's name and path (not its bytes) and, for the first {@code keepThumbnails}, the thumbnail;
+   * a picture that cannot even be loaded fails alone.
+   */
+  public List<ImageOutcome> stream(
+      List<Path> files,
+      Function<Path, Picture> load,
+      int window,
+      int keepThumbnails,
+      Duration timeout,
+      Progress progress) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    progress.total(files.size());
+    progress.totalRows(files.size());
+    Window slots = new Window(window, deadline, "image batch");
+    List<CompletableFuture<ImageOutcome>> pending = new ArrayList<>();
+    for (int i = 0; i < files.size(); i++) {
+      Path file = files.get(i);
+      Picture light =
+          new Picture(
+              file.getFileName().toString(),
+              null,
+              file.toAbsolutePath().toString(),
+              null,
+              0,
+              0,
+              null);
+      boolean keep = i < keepThumbnails;
+      long start = System.nanoTime();
+      slots.enter();
+      CompletableFuture<ImageOutcome> outcome;
+      try {
+        AsyncResult<PictureStats> last = pipeline(load.apply(file)).delay(PictureStats.class);
+        outcome =
+            last.toCompletableFuture()
+                .handle(
+                    (stats, error) ->
+                        outcome(light, last, keep ? stats : withoutThumbnail(stats), error, start));
+      } catch (RuntimeException e) {
+        outcome =
+            CompletableFuture.completedFuture(new ImageOutcome(light, null, describe(e), 0, 0));
+      }
+      pending.add(
+          outcome.whenComplete(
+              (o, error) -> {
+                slots.leave();
+                progress.rowsDone(1);
+                progress.step();
+              }));
+    }
+    return awaitAll(pending, deadline, timeout);
+  }
+
+  private static List<ImageOutcome> awaitAll(
+      List<CompletableFuture<ImageOutcome>> pending, long deadline, Duration timeout) {
     try {
       CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new))
-          .get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+          .get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
     } catch (TimeoutException e) {
       throw new IllegalStateException(
           "image batch not finished after "
@@ -66,6 +130,21 @@ public final class ImageBatch {
       throw new IllegalStateException("image batch failed", e.getCause());
     }
     return pending.stream().map(CompletableFuture::join).toList();
+  }
+
+  private static PictureStats withoutThumbnail(PictureStats stats) {
+    if (stats == null) {
+      return null;
+    }
+    Picture p = stats.picture();
+    return new PictureStats(
+        new Picture(p.name(), null, p.path(), p.store(), p.width(), p.height(), p.timings()),
+        stats.pixels(),
+        stats.mean(),
+        stats.stddev(),
+        stats.min(),
+        stats.max(),
+        stats.histogram());
   }
 
   /** One picture's chain: the thumbnail and histogram steps get the previous result first. */

@@ -4,9 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.apium.examples.Datasets;
 import dev.apium.examples.Progress;
+import dev.apium.examples.TestData;
 import dev.apium.examples.Workers;
+import dev.apium.examples.demo.DemoFlights;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,11 +20,13 @@ import javax.imageio.ImageIO;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The chord over real tables gives the same answer as a plain single-threaded computation: exactly
- * for counts, integer sums, min/max and histograms; within 1e-9 relative for means and variances
- * (and sums of fractional values, whose rounding depends on the order of additions).
+ * The chord over generated tables (fixed seeds) gives the same answer as a plain single-threaded
+ * computation: exactly for counts, integer sums, min/max and histograms; within 1e-9 relative for
+ * means and variances (and sums of fractional values, whose rounding depends on the order of
+ * additions).
  */
 class AnalysisTest {
   static final Query FLIGHTS =
@@ -53,15 +56,16 @@ class AnalysisTest {
   }
 
   @Test
-  void delaysByHourAndDistanceBandMatchASingleThreadedComputation() throws IOException {
-    Path table = Datasets.table("flights-200k.json");
+  void delaysByHourAndDistanceBandMatchASingleThreadedComputation(@TempDir Path dir)
+      throws IOException {
+    Path table = DemoFlights.write(dir.resolve("flights.json"), 40_000);
     AtomicInteger steps = new AtomicInteger();
     Summary answer =
         new Analysis(workers.app, FLIGHTS, 5_000)
             .run(table, Duration.ofSeconds(60), counting(steps));
 
-    assertThat(answer.rows()).isEqualTo(200_000);
-    assertThat(steps).hasValue(41); // 40 chunks + the merge
+    assertThat(answer.rows()).isEqualTo(40_000);
+    assertThat(steps).hasValue(9); // 8 chunks + the merge
     assertThat(answer.groups().get("hour")).hasSizeBetween(20, 24);
     assertThat(answer.groups().get("hour").keySet()).first().isEqualTo("0");
     assertMatches(answer, Reference.compute(Tables.read(table), FLIGHTS), true);
@@ -72,8 +76,9 @@ class AnalysisTest {
   }
 
   @Test
-  void weatherByTypeAndYearFromCsvMatchesASingleThreadedComputation() throws IOException {
-    Path table = Datasets.table("seattle-weather.csv");
+  void weatherByTypeAndYearFromCsvMatchesASingleThreadedComputation(@TempDir Path dir)
+      throws IOException {
+    Path table = TestData.weatherCsv(dir.resolve("weather.csv"));
     Summary answer =
         new Analysis(workers.app, WEATHER, 100).run(table, Duration.ofSeconds(30), Progress.NONE);
 
@@ -97,7 +102,57 @@ class AnalysisTest {
         answer, "weather", "temp_max", "°C", Path.of("target", "weather-temp-by-type.png"));
   }
 
-  private static void assertMatches(Summary answer, Map<String, Reference> expected, boolean ints) {
+  @Test
+  void byReferenceEachWorkerReadsItsOwnSliceAndTheAnswerIsTheSame(@TempDir Path dir)
+      throws IOException {
+    Path csv = TestData.weatherCsv(dir.resolve("weather.csv"));
+    Summary fromCsv =
+        new Analysis(workers.app, WEATHER, 97)
+            .byReference(true)
+            .window(3)
+            .run(csv, Duration.ofSeconds(30), Progress.NONE);
+    assertThat(fromCsv.rows()).isEqualTo(1461);
+    assertMatches(fromCsv, Reference.compute(Tables.read(csv), WEATHER), false);
+
+    Path array = DemoFlights.write(dir.resolve("flights.json"), 12_345);
+    Path lines = dir.resolve("flights.jsonl");
+    ObjectMapper json = new ObjectMapper();
+    List<String> asLines = new java.util.ArrayList<>();
+    for (Map<String, Object> row : Tables.read(array)) {
+      asLines.add(json.writeValueAsString(row));
+    }
+    Files.write(lines, asLines);
+    Map<String, Reference> expected = Reference.compute(Tables.read(array), FLIGHTS);
+    for (Path table : List.of(array, lines)) {
+      Summary answer =
+          new Analysis(workers.app, FLIGHTS, 1_000)
+              .byReference(true)
+              .run(table, Duration.ofSeconds(30), Progress.NONE);
+      assertThat(answer.rows()).as(table.toString()).isEqualTo(12_345);
+      assertMatches(answer, expected, true);
+    }
+  }
+
+  @Test
+  void aCorruptRowFailsOnlyItsOwnChunkNamingItsFileAndLine(@TempDir Path dir) throws IOException {
+    Path csv = TestData.weatherCsv(dir.resolve("weather.csv"));
+    List<String> lines = new java.util.ArrayList<>(Files.readAllLines(csv));
+    lines.set(249, "2012-09-06,0.0,warm,11.1,3.2,sun"); // line 250 of the file
+    Files.write(csv, lines);
+    AtomicInteger finished = new AtomicInteger();
+
+    for (boolean byReference : List.of(false, true)) {
+      finished.set(0);
+      Analysis analysis = new Analysis(workers.app, WEATHER, 100).byReference(byReference);
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> analysis.run(csv, Duration.ofSeconds(30), counting(finished)))
+          .hasMessageContaining("weather.csv line 250: column 'temp_max' holds 'warm'")
+          .hasMessageContaining("ValueError");
+      assertThat(finished).as("every chunk ran, the bad one failed alone").hasValue(15);
+    }
+  }
+
+  static void assertMatches(Summary answer, Map<String, Reference> expected, boolean ints) {
     Map<String, Stats> actual = new HashMap<>();
     answer.overall().forEach((column, s) -> actual.put("(all)/(all)/" + column, s));
     answer
