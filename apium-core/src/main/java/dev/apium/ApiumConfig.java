@@ -41,6 +41,14 @@ public final class ApiumConfig {
   public static final String TASK_PUBLISH_RETRY_TIMEOUT = "task_publish_retry_timeout";
 
   public static final String VISIBILITY_TIMEOUT = "visibility_timeout";
+
+  /**
+   * Apium's own: seconds after which an Apium worker that stopped refreshing its liveness record
+   * (killed, frozen, cut off) is presumed dead, and the messages it held are given back to their
+   * queues by any live Apium worker (Redis, SQLite, PostgreSQL; default 30).
+   */
+  public static final String WORKER_LOST_TIMEOUT = "worker_lost_timeout";
+
   public static final String CONCURRENCY = "worker_concurrency";
 
   /** Seconds a Redis command may wait for its reply before it fails (default 20). */

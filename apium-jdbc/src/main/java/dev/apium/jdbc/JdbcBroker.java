@@ -44,6 +44,13 @@ final class JdbcBroker implements Broker {
   private final long restoreEveryNanos;
   private final String owner;
   private final AtomicLong nextRestore = new AtomicLong(System.nanoTime());
+  private final long lostMs;
+  private final long beatEveryNanos;
+  private final AtomicLong nextBeat = new AtomicLong(System.nanoTime());
+
+  /** 0 at start (no outage seen), -1 after a failed beat, then the time beats succeed again. */
+  private volatile long healthySince = 0;
+
   private final Set<JdbcConsumer> consumers = ConcurrentHashMap.newKeySet();
   private final Set<String> declared = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
@@ -62,6 +69,9 @@ final class JdbcBroker implements Broker {
     this.visibilityMs = Math.max(1, visibility.toMillis());
     this.restoreEveryNanos =
         Duration.ofMillis(Math.min(30_000, Math.max(100, visibilityMs / 10))).toNanos();
+    this.lostMs =
+        config.getSeconds(ApiumConfig.WORKER_LOST_TIMEOUT, Duration.ofSeconds(30)).toMillis();
+    this.beatEveryNanos = Duration.ofMillis(Math.max(100, Math.min(5_000, lostMs / 10))).toNanos();
     this.owner =
         ProcessHandle.current().pid()
             + "@"
@@ -191,14 +201,70 @@ final class JdbcBroker implements Broker {
         row.body());
   }
 
-  /** Runs the visibility restore when its interval has passed (one caller per interval). */
+  /**
+   * Runs the liveness beat and the visibility restore when their intervals have passed (one caller
+   * per interval). Called by every consumer's loop, so a consuming process keeps its record fresh.
+   */
   void restoreIfDue() {
+    beatIfDue();
     long now = System.nanoTime();
     long due = nextRestore.get();
     if (now - due < 0 || !nextRestore.compareAndSet(due, now + restoreEveryNanos)) {
       return;
     }
     restoreExpired();
+  }
+
+  /**
+   * Refreshes this instance's liveness record and, once it has been healthy for a whole {@code
+   * worker_lost_timeout} (an outage silences everybody, so nobody is judged on it), makes the rows
+   * of owners silent for longer ready again: a killed worker's tasks come back within seconds of
+   * the timeout instead of the visibility timeout.
+   */
+  private void beatIfDue() {
+    long now = System.nanoTime();
+    long due = nextBeat.get();
+    if (now - due < 0 || !nextBeat.compareAndSet(due, now + beatEveryNanos)) {
+      return;
+    }
+    long wall = clock.millis();
+    try {
+      db.relaxed(
+          c -> {
+            store.seen(c, owner, wall);
+            return null;
+          });
+      if (healthySince < 0) {
+        healthySince = wall;
+      }
+      if (wall - healthySince >= lostMs) {
+        reclaimSilent(wall - lostMs);
+      }
+    } catch (BrokerException e) {
+      healthySince = -1;
+      log.debug("liveness beat on {} failed, will retry: {}", describe(), e.getMessage());
+    }
+  }
+
+  /** Gives back the rows of owners last seen before {@code seenBefore}; returns how many. */
+  int reclaimSilent(long seenBefore) {
+    int reclaimed =
+        db.transaction(
+            c -> {
+              int n = store.reclaimSilent(c, seenBefore);
+              if (n > 0) {
+                notifier.send(c, messagesChannel, "");
+              }
+              return n;
+            });
+    if (reclaimed > 0) {
+      log.warn(
+          "gave back {} message(s) held by worker(s) silent for over {} s on {}",
+          reclaimed,
+          lostMs / 1000,
+          describe());
+    }
+    return reclaimed;
   }
 
   /** Makes claims older than the visibility timeout ready again; returns how many. */
@@ -282,6 +348,7 @@ final class JdbcBroker implements Broker {
           db.call(
               c -> {
                 int n = store.returnOwned(c, owner);
+                store.forgetOwner(c, owner);
                 if (n > 0) {
                   notifier.send(c, messagesChannel, "");
                 }

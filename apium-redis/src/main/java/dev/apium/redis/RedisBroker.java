@@ -68,6 +68,7 @@ public final class RedisBroker implements Broker {
   private final UnackedLedger ledger;
   private final FanoutHub fanout;
   private final Duration visibility;
+  private final ConsumerLiveness liveness;
   private final Map<RedisDelivery, Boolean> held = new ConcurrentHashMap<>();
   private final List<RedisConsumer> consumers = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService timer;
@@ -91,6 +92,9 @@ public final class RedisBroker implements Broker {
     this.keys = new RedisKeys(config.get(ApiumConfig.GLOBAL_KEYPREFIX, ""), connector.database());
     this.visibility = config.getSeconds(ApiumConfig.VISIBILITY_TIMEOUT, Duration.ofHours(1));
     this.ledger = new UnackedLedger(connection, keys, visibility);
+    this.liveness =
+        new ConsumerLiveness(
+            this, config.getSeconds(ApiumConfig.WORKER_LOST_TIMEOUT, Duration.ofSeconds(30)));
     this.fanout =
         new FanoutHub(
             connector,
@@ -196,6 +200,7 @@ public final class RedisBroker implements Broker {
     consumers.add(consumer);
     startAcking();
     startRestoring();
+    liveness.register(consumer.tagPrefix());
     consumer.start();
     return consumer;
   }
@@ -213,6 +218,8 @@ public final class RedisBroker implements Broker {
     restoring = true;
     long period = Math.max(500, Math.min(60_000, visibility.toMillis() / 2));
     timer.scheduleWithFixedDelay(this::restoreStale, 0, period, TimeUnit.MILLISECONDS);
+    long beat = liveness.period().toMillis();
+    timer.scheduleWithFixedDelay(liveness::tick, beat, beat, TimeUnit.MILLISECONDS);
   }
 
   /** Restores entries past the visibility timeout now; returns how many (tests, tools). */
@@ -317,6 +324,11 @@ public final class RedisBroker implements Broker {
     }
     if (restored > 0) {
       LOG.info("restored {} unacknowledged message(s)", restored);
+    }
+    try {
+      liveness.unregisterAll();
+    } catch (RedisException e) {
+      LOG.debug("could not remove this worker's liveness records: {}", e.getMessage());
     }
     fanout.close();
     connection.close();
