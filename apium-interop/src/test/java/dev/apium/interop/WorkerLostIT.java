@@ -105,19 +105,20 @@ class WorkerLostIT {
     try (StatefulRedisConnection<String, String> redis = client.connect();
         Apium app = app(RecordingTasks.REDIS)) {
       app.register(new RecordingTasks());
+      List<AsyncResult<Object>> chords = new ArrayList<>();
+      for (int c = 0; c < 300; c++) {
+        List<Signature> parts = new ArrayList<>();
+        for (int i = 1; i <= 10; i++) {
+          parts.add(app.signature("crash.part", i));
+        }
+        chords.add(
+            Chord.of(parts, app.signature("crash.sum", key, "c" + c))
+                .applyAsync(CallOptions.create().queue(queue)));
+      }
+      // The doomed worker alone has finished some chords, so it holds parts of others now.
+      await().atMost(Duration.ofSeconds(60)).until(() -> redis.sync().llen(key) >= 20);
       try (Worker survivor =
           app.worker().queues(queue).concurrency(4).nodename("survivor@test").start()) {
-        List<AsyncResult<Object>> chords = new ArrayList<>();
-        for (int c = 0; c < 300; c++) {
-          List<Signature> parts = new ArrayList<>();
-          for (int i = 1; i <= 10; i++) {
-            parts.add(app.signature("crash.part", i));
-          }
-          chords.add(
-              Chord.of(parts, app.signature("crash.sum", key, "c" + c))
-                  .applyAsync(CallOptions.create().queue(queue)));
-        }
-        await().atMost(Duration.ofSeconds(60)).until(() -> redis.sync().llen(key) >= 20);
         doomed.destroyForcibly();
         assertThat(doomed.waitFor(10, TimeUnit.SECONDS)).isTrue();
         long killedAt = System.nanoTime();
