@@ -51,6 +51,12 @@ public final class ApiumConfig {
 
   public static final String CONCURRENCY = "worker_concurrency";
 
+  /** Apium's own: how many dead letters a broker keeps at most, newest first (default 10000). */
+  public static final String DEAD_LETTER_MAX = "dead_letter_max";
+
+  /** Apium's own: seconds a dead letter is kept (default 604800, a week). */
+  public static final String DEAD_LETTER_TTL = "dead_letter_ttl";
+
   /** Seconds a Redis command may wait for its reply before it fails (default 20). */
   public static final String REDIS_SOCKET_TIMEOUT = "redis_socket_timeout";
 

@@ -48,11 +48,17 @@ final class Firings {
   private final Apium app;
   private final CoordinationStore store;
   private final String prefix;
+  private final Duration renewWithin;
 
-  Firings(Apium app, CoordinationStore store, String prefix) {
+  /**
+   * {@code renewWithin}: how long one catch-up under {@link MissedRuns#ALL} may run before it
+   * yields, so the lease is renewed in time (a third of the lease).
+   */
+  Firings(Apium app, CoordinationStore store, String prefix, Duration renewWithin) {
     this.app = app;
     this.store = store;
     this.prefix = prefix;
+    this.renewWithin = renewWithin;
   }
 
   /** Fires the entry if due; returns its next fire time, null when none, or {@link #FENCED}. */
@@ -107,8 +113,8 @@ final class Firings {
 
   /**
    * {@link MissedRuns#ALL}: fires every run due by {@code now}, oldest first, each under its own
-   * scheduled time, moving the cursor after each; at most {@link #CATCH_UP_PER_TICK} per tick, so
-   * the lease is renewed between long catch-ups.
+   * scheduled time, moving the cursor after each; at most {@link #CATCH_UP_PER_TICK} per tick and
+   * for no longer than {@code renewWithin}, so the lease is renewed during long catch-ups.
    */
   private Instant runEach(
       BeatEntry entry,
@@ -120,7 +126,11 @@ final class Firings {
     Instant last = cursor.last();
     Optional<Instant> due = cursor.next();
     int fired = 0;
+    long started = System.nanoTime();
     while (due.isPresent() && !due.get().isAfter(now) && fired < CATCH_UP_PER_TICK) {
+      if (fired > 0 && System.nanoTime() - started > renewWithin.toNanos()) {
+        break; // back to the beat, which renews its lease before it catches up further
+      }
       if (fired == 1) {
         log.warn(
             "Beat entry '{}' missed runs since {}: running each one (missed: all)",

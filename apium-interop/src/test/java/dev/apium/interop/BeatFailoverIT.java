@@ -56,7 +56,7 @@ class BeatFailoverIT {
       List<Long> killed = new ArrayList<>();
       for (int kill = 0; kill < 2; kill++) {
         long before = redis.llen(QUEUE);
-        await().atMost(Duration.ofSeconds(60)).until(() -> redis.llen(QUEUE) >= before + 4);
+        await().atMost(Duration.ofSeconds(90)).until(() -> redis.llen(QUEUE) >= before + 4);
         long leader = leaderPid(redis, killed);
         ProcessHandle.of(leader).orElseThrow().destroyForcibly();
         killed.add(leader);

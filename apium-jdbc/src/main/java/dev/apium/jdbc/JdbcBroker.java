@@ -53,6 +53,7 @@ final class JdbcBroker implements Broker {
 
   private final Set<JdbcConsumer> consumers = ConcurrentHashMap.newKeySet();
   private final Set<String> declared = ConcurrentHashMap.newKeySet();
+  private final JdbcDeadLetters deadLetters;
   private volatile boolean closed;
 
   JdbcBroker(Database db, ApiumConfig config, Clock clock) {
@@ -69,6 +70,12 @@ final class JdbcBroker implements Broker {
     this.visibilityMs = Math.max(1, visibility.toMillis());
     this.restoreEveryNanos =
         Duration.ofMillis(Math.min(30_000, Math.max(100, visibilityMs / 10))).toNanos();
+    this.deadLetters =
+        new JdbcDeadLetters(
+            this,
+            db.location,
+            Long.parseLong(config.get(ApiumConfig.DEAD_LETTER_MAX, "10000")),
+            config.getSeconds(ApiumConfig.DEAD_LETTER_TTL, Duration.ofDays(7)).toMillis());
     this.lostMs =
         config.getSeconds(ApiumConfig.WORKER_LOST_TIMEOUT, Duration.ofSeconds(30)).toMillis();
     this.beatEveryNanos = Duration.ofMillis(Math.max(100, Math.min(5_000, lostMs / 10))).toNanos();
@@ -184,6 +191,11 @@ final class JdbcBroker implements Broker {
   }
 
   @Override
+  public java.util.Optional<dev.apium.spi.DeadLetters> deadLetters() {
+    return java.util.Optional.of(deadLetters);
+  }
+
+  @Override
   public String describe() {
     return db.describe();
   }
@@ -269,6 +281,10 @@ final class JdbcBroker implements Broker {
 
   /** Makes claims older than the visibility timeout ready again; returns how many. */
   int restoreExpired() {
+    int dropped = deadLetters.trim(clock.millis());
+    if (dropped > 0) {
+      log.info("dropped {} dead letter(s) past dead_letter_max or dead_letter_ttl", dropped);
+    }
     int restored = db.relaxed(c -> store.restoreExpired(c, clock.millis() - visibilityMs));
     if (restored > 0) {
       log.info(

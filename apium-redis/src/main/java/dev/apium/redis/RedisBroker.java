@@ -69,6 +69,7 @@ public final class RedisBroker implements Broker {
   private final FanoutHub fanout;
   private final Duration visibility;
   private final ConsumerLiveness liveness;
+  private final RedisDeadLetters deadLetters;
   private final Map<RedisDelivery, Boolean> held = new ConcurrentHashMap<>();
   private final List<RedisConsumer> consumers = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService timer;
@@ -92,6 +93,11 @@ public final class RedisBroker implements Broker {
     this.keys = new RedisKeys(config.get(ApiumConfig.GLOBAL_KEYPREFIX, ""), connector.database());
     this.visibility = config.getSeconds(ApiumConfig.VISIBILITY_TIMEOUT, Duration.ofHours(1));
     this.ledger = new UnackedLedger(connection, keys, visibility);
+    this.deadLetters =
+        new RedisDeadLetters(
+            this,
+            Long.parseLong(config.get(ApiumConfig.DEAD_LETTER_MAX, "10000")),
+            config.getSeconds(ApiumConfig.DEAD_LETTER_TTL, Duration.ofDays(7)).toSeconds());
     this.liveness =
         new ConsumerLiveness(
             this, config.getSeconds(ApiumConfig.WORKER_LOST_TIMEOUT, Duration.ofSeconds(30)));
@@ -225,6 +231,10 @@ public final class RedisBroker implements Broker {
   /** Restores entries past the visibility timeout now; returns how many (tests, tools). */
   int restoreStale() {
     try {
+      long dropped = deadLetters.trim();
+      if (dropped > 0) {
+        LOG.info("dropped {} dead letter(s) past dead_letter_max or dead_letter_ttl", dropped);
+      }
       return ledger.restoreStale();
     } catch (RedisException e) {
       LOG.warn("restore of stale unacked messages failed, will retry: {}", e.getMessage());
@@ -289,6 +299,11 @@ public final class RedisBroker implements Broker {
   @Override
   public java.util.Optional<dev.apium.spi.RateLimitStore> rateLimitStore() {
     return java.util.Optional.of(new RedisRateLimitStore(this));
+  }
+
+  @Override
+  public java.util.Optional<dev.apium.spi.DeadLetters> deadLetters() {
+    return java.util.Optional.of(deadLetters);
   }
 
   @Override
