@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 final class UnackedLedger {
   private static final Logger LOG = LoggerFactory.getLogger(UnackedLedger.class);
-  private static final long MUTEX_MILLIS = 300_000;
+  /** Long enough for a scan; short enough that a holder killed mid-scan blocks others briefly. */
+  private static final long MUTEX_MILLIS = 30_000;
 
   private static final int MAX_ACK_ARGS = 4096;
 
