@@ -19,6 +19,7 @@ app.conf.update(
     enable_utc=True,
     result_extended=os.environ.get("INTEROP_EXTENDED") == "1",
     worker_hijack_root_logger=False,
+    task_acks_late=os.environ.get("INTEROP_ACKS_LATE") == "1",
 )
 
 

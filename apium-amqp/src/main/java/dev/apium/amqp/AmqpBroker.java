@@ -207,6 +207,16 @@ public final class AmqpBroker implements Broker {
         false);
   }
 
+  /** A channel of its own on the consuming connection, for reading dead letters. */
+  Channel adminChannel() {
+    return consumerChannel();
+  }
+
+  @Override
+  public java.util.Optional<dev.apium.spi.DeadLetters> deadLetters() {
+    return java.util.Optional.of(new AmqpDeadLetters(this));
+  }
+
   private synchronized Channel consumerChannel() {
     if (consuming == null) {
       consuming = connector.open("consumer");

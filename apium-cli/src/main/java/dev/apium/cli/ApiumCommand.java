@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
       CallCommand.class,
       ResultCommand.class,
       DemoCommand.class,
+      DeadCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class ApiumCommand implements Runnable {

@@ -30,7 +30,7 @@ final class BeatOptions {
       paramLabel = "SECONDS",
       description =
           "How long a leading beat's lease lasts without renewal: another beat takes over within"
-              + " it (default: setting beat_lease_ttl, 15).")
+              + " it (default: setting beat_lease_ttl, 6).")
   Double leaseTtl;
 
   Beat build(Apium app) {

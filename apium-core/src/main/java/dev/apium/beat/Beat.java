@@ -32,6 +32,12 @@ import org.slf4j.LoggerFactory;
 public final class Beat implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Beat.class);
 
+  /**
+   * The leader's lease (setting {@code beat_lease_ttl}): followers try to take it every third of
+   * it, so a dead leader is replaced within about 8 s.
+   */
+  static final Duration DEFAULT_LEASE = Duration.ofSeconds(6);
+
   private final Apium app;
   private final String name;
   private final String owner;
@@ -59,13 +65,11 @@ public final class Beat implements AutoCloseable {
     ZoneId zone = ZoneId.of(app.config().get("timezone", "UTC"));
     this.entries = b.entries.values().stream().map(e -> e.withDefaultZone(zone)).toList();
     this.leaseTtl =
-        b.leaseTtl != null
-            ? b.leaseTtl
-            : app.config().getSeconds("beat_lease_ttl", Duration.ofSeconds(15));
+        b.leaseTtl != null ? b.leaseTtl : app.config().getSeconds("beat_lease_ttl", DEFAULT_LEASE);
     this.grace = b.grace != null ? b.grace : Duration.ofSeconds(5);
     this.clock = app.clock();
     this.store = b.store != null ? b.store : storeOf(app);
-    this.firings = new Firings(app, store, "apium.beat." + name + ".");
+    this.firings = new Firings(app, store, "apium.beat." + name + ".", leaseTtl.dividedBy(3));
   }
 
   private static CoordinationStore storeOf(Apium app) {
@@ -291,7 +295,7 @@ public final class Beat implements AutoCloseable {
       return this;
     }
 
-    /** How long a leader's lease lasts without renewal (setting {@code beat_lease_ttl}, 15 s). */
+    /** How long a leader's lease lasts without renewal (setting {@code beat_lease_ttl}, 6 s). */
     public Builder leaseTtl(Duration value) {
       leaseTtl = value;
       return this;

@@ -121,7 +121,8 @@ final class EntryReader {
     return switch (value.toLowerCase(Locale.ROOT).replace('-', '_')) {
       case "run_once", "once" -> MissedRuns.RUN_ONCE;
       case "skip" -> MissedRuns.SKIP;
-      default -> throw error(name, "missed", "'" + value + "': use run_once or skip");
+      case "all" -> MissedRuns.ALL;
+      default -> throw error(name, "missed", "'" + value + "': use run_once, skip or all");
     };
   }
 

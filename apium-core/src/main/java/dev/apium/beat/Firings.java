@@ -17,13 +17,18 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The leader's work for one entry at one tick: reads the entry's last run (the stored cursor),
- * decides what is due (catching up missed runs once, or skipping them), claims the firing's
- * idempotency key, publishes the task as an ordinary Celery message, and moves the cursor. Every
- * write is fenced by the lease. Called on the beat's tick thread, under the beat's lock.
+ * decides what is due (missed runs: once for all, each one, or none), claims the firing's
+ * idempotency key, publishes the task as an ordinary Celery message, marks the firing sent, and
+ * moves the cursor; a firing claimed but never marked sent (its leader died in between) is sent by
+ * the next leader. Every write is fenced by the lease. Called on the beat's tick thread, under the
+ * beat's lock.
  */
 final class Firings {
   /** Returned by {@link #run} when the lease was lost: the caller stops firing. */
   static final Instant FENCED = Instant.MIN;
+
+  /** How many missed runs one tick fires at most under {@link MissedRuns#ALL}. */
+  static final int CATCH_UP_PER_TICK = 1000;
 
   /** The message header that carries a firing's idempotency key. */
   static final String KEY_HEADER = "apium_beat_key";
@@ -43,11 +48,17 @@ final class Firings {
   private final Apium app;
   private final CoordinationStore store;
   private final String prefix;
+  private final Duration renewWithin;
 
-  Firings(Apium app, CoordinationStore store, String prefix) {
+  /**
+   * {@code renewWithin}: how long one catch-up under {@link MissedRuns#ALL} may run before it
+   * yields, so the lease is renewed in time (a third of the lease).
+   */
+  Firings(Apium app, CoordinationStore store, String prefix, Duration renewWithin) {
     this.app = app;
     this.store = store;
     this.prefix = prefix;
+    this.renewWithin = renewWithin;
   }
 
   /** Fires the entry if due; returns its next fire time, null when none, or {@link #FENCED}. */
@@ -69,6 +80,9 @@ final class Firings {
     Optional<Instant> due = cursor.next();
     if (due.isEmpty() || due.get().isAfter(now)) {
       return due.orElse(null);
+    }
+    if (entry.missed() == MissedRuns.ALL) {
+      return runEach(entry, lease, now, cursor, lastKey, cursors);
     }
     Instant latest = entry.schedule().latest(due.get(), now);
     boolean onTime = !now.isAfter(latest.plus(grace));
@@ -94,11 +108,61 @@ final class Firings {
           due.get(),
           latest);
     }
-    if (!store.put(lease, lastKey, latest.toString())) {
+    return advance(entry, lease, latest, lastKey, cursors);
+  }
+
+  /**
+   * {@link MissedRuns#ALL}: fires every run due by {@code now}, oldest first, each under its own
+   * scheduled time, moving the cursor after each; at most {@link #CATCH_UP_PER_TICK} per tick and
+   * for no longer than {@code renewWithin}, so the lease is renewed during long catch-ups.
+   */
+  private Instant runEach(
+      BeatEntry entry,
+      Lease lease,
+      Instant now,
+      Cursor cursor,
+      String lastKey,
+      Map<String, Cursor> cursors) {
+    Instant last = cursor.last();
+    Optional<Instant> due = cursor.next();
+    int fired = 0;
+    long started = System.nanoTime();
+    while (due.isPresent() && !due.get().isAfter(now) && fired < CATCH_UP_PER_TICK) {
+      if (fired > 0 && System.nanoTime() - started > renewWithin.toNanos()) {
+        break; // back to the beat, which renews its lease before it catches up further
+      }
+      if (fired == 1) {
+        log.warn(
+            "Beat entry '{}' missed runs since {}: running each one (missed: all)",
+            entry.name(),
+            due.get());
+      }
+      Outcome outcome = fire(entry, due.get(), lease, keep(last, due.get()));
+      if (outcome == Outcome.FENCED) {
+        return FENCED;
+      }
+      if (outcome == Outcome.FAILED) {
+        return now.plusSeconds(1);
+      }
+      Instant next = advance(entry, lease, due.get(), lastKey, cursors);
+      if (next == FENCED) {
+        return FENCED;
+      }
+      last = due.get();
+      due = Optional.ofNullable(next);
+      fired++;
+    }
+    return due.orElse(null);
+  }
+
+  /** Stores {@code fired} as the entry's last run; returns the next fire time (or FENCED). */
+  private Instant advance(
+      BeatEntry entry, Lease lease, Instant fired, String lastKey, Map<String, Cursor> cursors) {
+    if (!store.put(lease, lastKey, fired.toString())) {
       return FENCED;
     }
-    Optional<Instant> next = entry.schedule().next(latest);
-    cursors.put(entry.name(), new Cursor(latest, next));
+    Optional<Instant> next = entry.schedule().next(fired);
+    cursors.put(entry.name(), new Cursor(fired, next));
     return next.orElse(null);
   }
 
@@ -109,9 +173,18 @@ final class Firings {
     if (claim == Claim.FENCED) {
       return Outcome.FENCED;
     }
+    String sentKey = prefix + "sent." + key;
     if (claim == Claim.TAKEN) {
-      log.debug("Beat entry '{}' at {} was already sent", entry.name(), scheduled);
-      return Outcome.ALREADY_SENT;
+      if (store.get(sentKey).isPresent()) {
+        log.debug("Beat entry '{}' at {} was already sent", entry.name(), scheduled);
+        return Outcome.ALREADY_SENT;
+      }
+      // Claimed but never marked sent: its leader died between claim and send (or just after the
+      // send, which the firing's fixed task id makes visible as one task id sent twice).
+      log.warn(
+          "Beat entry '{}' at {} was claimed by a leader that did not confirm the send: sending it",
+          entry.name(),
+          scheduled);
     }
     CallOptions options = CallOptions.create().taskId(taskId(key)).header(KEY_HEADER, key);
     if (entry.queue() != null) {
@@ -135,6 +208,9 @@ final class Firings {
       return Outcome.FAILED;
     }
     log.info("Scheduler: Sending due task {} ({}) for {}", entry.name(), entry.task(), scheduled);
+    if (store.claim(lease, sentKey, "1", keep) == Claim.FENCED) {
+      return Outcome.FENCED;
+    }
     return Outcome.SENT;
   }
 

@@ -11,5 +11,10 @@ public enum MissedRuns {
    * Fire none of them; wait for the next run that is on time (late by no more than the beat's
    * grace, 5 s by default).
    */
-  SKIP
+  SKIP,
+  /**
+   * Fire each missed run once, in order, each with its own scheduled time (the task id and the
+   * {@code apium_beat_key} header name it), so a leader's death costs no run and doubles none.
+   */
+  ALL
 }

@@ -97,6 +97,14 @@ public interface Broker extends AutoCloseable {
   }
 
   /** A short description for banners and logs, with any password masked. */
+  /**
+   * The messages this broker moved aside, to list, replay or purge ({@code apium dead}); empty for
+   * a broker that keeps none.
+   */
+  default java.util.Optional<DeadLetters> deadLetters() {
+    return java.util.Optional.empty();
+  }
+
   String describe();
 
   @Override

@@ -39,6 +39,7 @@ class BeatTest {
     Beat beat =
         app.beat()
             .name("calc")
+            .leaseTtl(Duration.ofSeconds(15))
             .entry(
                 BeatEntry.of("add", Schedule.every(Duration.ofSeconds(10)), "beat.add", 2, 3)
                     .withQueue(queue)
@@ -98,6 +99,7 @@ class BeatTest {
       Beat beat =
           paris
               .beat()
+              .leaseTtl(Duration.ofSeconds(15))
               .entry(
                   BeatEntry.of("daily", Schedule.crontab("30 9 * * *"), "beat.daily")
                       .withKwargs(Map.of("report", "sales")))

@@ -22,6 +22,21 @@ public class RecordingTasks {
     return tag;
   }
 
+  /** A chord part: short, acknowledged late, so a killed worker's parts come back. */
+  @Task(value = "crash.part", acksLate = true)
+  public int part(int n) throws InterruptedException {
+    Thread.sleep(20);
+    return n;
+  }
+
+  /** A chord body: records {@code tag} once it has summed its parts. */
+  @Task(value = "crash.sum", acksLate = true)
+  public int sum(java.util.List<Integer> parts, String key, String tag) {
+    int total = parts.stream().mapToInt(Integer::intValue).sum();
+    RECORDER.sync().rpush(key, tag + "=" + total);
+    return total;
+  }
+
   @Task("crash.fast")
   public String fast(String tag, String key) {
     RECORDER.sync().rpush(key, tag);

@@ -44,8 +44,16 @@ final class JdbcBroker implements Broker {
   private final long restoreEveryNanos;
   private final String owner;
   private final AtomicLong nextRestore = new AtomicLong(System.nanoTime());
+  private final long lostMs;
+  private final long beatEveryNanos;
+  private final AtomicLong nextBeat = new AtomicLong(System.nanoTime());
+
+  /** 0 at start (no outage seen), -1 after a failed beat, then the time beats succeed again. */
+  private volatile long healthySince = 0;
+
   private final Set<JdbcConsumer> consumers = ConcurrentHashMap.newKeySet();
   private final Set<String> declared = ConcurrentHashMap.newKeySet();
+  private final JdbcDeadLetters deadLetters;
   private volatile boolean closed;
 
   JdbcBroker(Database db, Settings config, Clock clock) {
@@ -62,6 +70,15 @@ final class JdbcBroker implements Broker {
     this.visibilityMs = Math.max(1, visibility.toMillis());
     this.restoreEveryNanos =
         Duration.ofMillis(Math.min(30_000, Math.max(100, visibilityMs / 10))).toNanos();
+    this.deadLetters =
+        new JdbcDeadLetters(
+            this,
+            db.location,
+            Long.parseLong(config.get(ApiumConfig.DEAD_LETTER_MAX, "10000")),
+            config.getSeconds(ApiumConfig.DEAD_LETTER_TTL, Duration.ofDays(7)).toMillis());
+    this.lostMs =
+        config.getSeconds(ApiumConfig.WORKER_LOST_TIMEOUT, Duration.ofSeconds(30)).toMillis();
+    this.beatEveryNanos = Duration.ofMillis(Math.max(100, Math.min(5_000, lostMs / 10))).toNanos();
     this.owner =
         ProcessHandle.current().pid()
             + "@"
@@ -174,6 +191,11 @@ final class JdbcBroker implements Broker {
   }
 
   @Override
+  public java.util.Optional<dev.apium.spi.DeadLetters> deadLetters() {
+    return java.util.Optional.of(deadLetters);
+  }
+
+  @Override
   public String describe() {
     return db.describe();
   }
@@ -191,8 +213,12 @@ final class JdbcBroker implements Broker {
         row.body());
   }
 
-  /** Runs the visibility restore when its interval has passed (one caller per interval). */
+  /**
+   * Runs the liveness beat and the visibility restore when their intervals have passed (one caller
+   * per interval). Called by every consumer's loop, so a consuming process keeps its record fresh.
+   */
   void restoreIfDue() {
+    beatIfDue();
     long now = System.nanoTime();
     long due = nextRestore.get();
     if (now - due < 0 || !nextRestore.compareAndSet(due, now + restoreEveryNanos)) {
@@ -201,8 +227,64 @@ final class JdbcBroker implements Broker {
     restoreExpired();
   }
 
+  /**
+   * Refreshes this instance's liveness record and, once it has been healthy for a whole {@code
+   * worker_lost_timeout} (an outage silences everybody, so nobody is judged on it), makes the rows
+   * of owners silent for longer ready again: a killed worker's tasks come back within seconds of
+   * the timeout instead of the visibility timeout.
+   */
+  private void beatIfDue() {
+    long now = System.nanoTime();
+    long due = nextBeat.get();
+    if (now - due < 0 || !nextBeat.compareAndSet(due, now + beatEveryNanos)) {
+      return;
+    }
+    long wall = clock.millis();
+    try {
+      db.relaxed(
+          c -> {
+            store.seen(c, owner, wall);
+            return null;
+          });
+      if (healthySince < 0) {
+        healthySince = wall;
+      }
+      if (wall - healthySince >= lostMs) {
+        reclaimSilent(wall - lostMs);
+      }
+    } catch (BrokerException e) {
+      healthySince = -1;
+      log.debug("liveness beat on {} failed, will retry: {}", describe(), e.getMessage());
+    }
+  }
+
+  /** Gives back the rows of owners last seen before {@code seenBefore}; returns how many. */
+  int reclaimSilent(long seenBefore) {
+    int reclaimed =
+        db.transaction(
+            c -> {
+              int n = store.reclaimSilent(c, seenBefore);
+              if (n > 0) {
+                notifier.send(c, messagesChannel, "");
+              }
+              return n;
+            });
+    if (reclaimed > 0) {
+      log.warn(
+          "gave back {} message(s) held by worker(s) silent for over {} s on {}",
+          reclaimed,
+          lostMs / 1000,
+          describe());
+    }
+    return reclaimed;
+  }
+
   /** Makes claims older than the visibility timeout ready again; returns how many. */
   int restoreExpired() {
+    int dropped = deadLetters.trim(clock.millis());
+    if (dropped > 0) {
+      log.info("dropped {} dead letter(s) past dead_letter_max or dead_letter_ttl", dropped);
+    }
     int restored = db.relaxed(c -> store.restoreExpired(c, clock.millis() - visibilityMs));
     if (restored > 0) {
       log.info(
@@ -282,6 +364,7 @@ final class JdbcBroker implements Broker {
           db.call(
               c -> {
                 int n = store.returnOwned(c, owner);
+                store.forgetOwner(c, owner);
                 if (n > 0) {
                   notifier.send(c, messagesChannel, "");
                 }

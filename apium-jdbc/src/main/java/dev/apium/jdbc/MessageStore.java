@@ -50,6 +50,10 @@ final class MessageStore {
   private final String restore;
   private final String returnOwned;
   private final String purge;
+  private final String seen;
+  private final String reclaimSilent;
+  private final String forgetSilent;
+  private final String forgetOwner;
   private final String size;
   private final String bind;
   private final String lookup;
@@ -117,6 +121,25 @@ final class MessageStore {
             + String.format(
                 at.dialect().idsIn,
                 "SELECT id FROM " + m + " WHERE claimed_by = ?" + claimedSkipLocked);
+    String w = at.table("consumers");
+    seen =
+        "INSERT INTO "
+            + w
+            + " (owner, seen_at) VALUES (?, ?) ON CONFLICT (owner) DO UPDATE SET seen_at ="
+            + " excluded.seen_at";
+    reclaimSilent =
+        release
+            + " WHERE state = 'claimed' AND "
+            + String.format(
+                at.dialect().idsIn,
+                "SELECT id FROM "
+                    + m
+                    + " WHERE claimed_by IN (SELECT owner FROM "
+                    + w
+                    + " WHERE seen_at < ?)"
+                    + claimedSkipLocked);
+    forgetSilent = "DELETE FROM " + w + " WHERE seen_at < ?";
+    forgetOwner = "DELETE FROM " + w + " WHERE owner = ?";
     purge = "DELETE FROM " + m + " WHERE queue = ? AND state = 'ready'";
     size = "SELECT COUNT(*) FROM " + m + " WHERE queue = ? AND state = 'ready'";
     bind =
@@ -261,6 +284,36 @@ final class MessageStore {
 
   int returnOwned(Connection c, String owner) throws SQLException {
     return count(c, returnOwned, owner);
+  }
+
+  /** Writes (or refreshes) the liveness record of {@code owner}. */
+  void seen(Connection c, String owner, long now) throws SQLException {
+    try (PreparedStatement ps = c.prepareStatement(seen)) {
+      ps.setString(1, owner);
+      ps.setLong(2, now);
+      ps.executeUpdate();
+    }
+  }
+
+  /**
+   * Makes the rows claimed by owners last seen before {@code seenBefore} ready again and drops
+   * those owners' records, in the caller's transaction; returns how many rows.
+   */
+  int reclaimSilent(Connection c, long seenBefore) throws SQLException {
+    int rows;
+    try (PreparedStatement ps = c.prepareStatement(reclaimSilent)) {
+      ps.setLong(1, seenBefore);
+      rows = ps.executeUpdate();
+    }
+    try (PreparedStatement ps = c.prepareStatement(forgetSilent)) {
+      ps.setLong(1, seenBefore);
+      ps.executeUpdate();
+    }
+    return rows;
+  }
+
+  void forgetOwner(Connection c, String owner) throws SQLException {
+    count(c, forgetOwner, owner);
   }
 
   int purge(Connection c, String queue) throws SQLException {

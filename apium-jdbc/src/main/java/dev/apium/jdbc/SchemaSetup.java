@@ -15,7 +15,8 @@ import java.util.List;
  * Called once when a broker or backend opens its database.
  */
 final class SchemaSetup {
-  static final int VERSION = 1;
+  /** 1: the first layout; 2: adds {@code consumers} (worker liveness). */
+  static final int VERSION = 2;
 
   private SchemaSetup() {}
 
@@ -24,8 +25,8 @@ final class SchemaSetup {
   static void ensure(Database db) {
     JdbcLocation at = db.location;
     Integer version = db.call(c -> currentVersion(c, at));
-    if (version == null) {
-      create(db);
+    if (version == null || version < VERSION) {
+      create(db); // every statement is IF NOT EXISTS, so this also upgrades an older layout
     } else if (version > VERSION) {
       throw new BrokerException(
           "tables in "
@@ -84,6 +85,14 @@ final class SchemaSetup {
             if (rs.getLong(1) == 0) {
               s.executeUpdate(
                   "INSERT INTO " + at.table("schema") + " (version) VALUES (" + VERSION + ")");
+            } else {
+              s.executeUpdate(
+                  "UPDATE "
+                      + at.table("schema")
+                      + " SET version = "
+                      + VERSION
+                      + " WHERE version < "
+                      + VERSION);
             }
           }
           return null;
@@ -190,6 +199,11 @@ final class SchemaSetup {
                 + "messages_claimed ON "
                 + at.table("messages")
                 + " (state, claimed_at)"),
+        new Ddl(
+            "consumers",
+            "CREATE TABLE IF NOT EXISTS "
+                + at.table("consumers")
+                + " (owner TEXT PRIMARY KEY, seen_at BIGINT NOT NULL)"),
         new Ddl(
             "bindings",
             "CREATE TABLE IF NOT EXISTS "

@@ -97,6 +97,62 @@ abstract class BrokerScenarios {
   }
 
   @Test
+  void aSilentOwnersClaimsComeBackAfterTheLostTimeoutNotTheVisibilityTimeout() throws Exception {
+    ManualClock clock = new ManualClock();
+    Map<String, String> settings = Map.of("worker_lost_timeout", "5");
+    JdbcBroker victim = brokerAt(clock, settings);
+    for (int i = 0; i < 3; i++) {
+      victim.publish("lost", Messages.task("l" + i));
+    }
+    BlockingQueue<Delivery> held = new LinkedBlockingQueue<>();
+    Subscription dying = victim.consume(List.of("lost"), 3, held::add);
+    for (int i = 0; i < 3; i++) {
+      take(held);
+    }
+    dying.close(); // it beats no more, and still holds the three claims
+    JdbcBroker survivor = brokerAt(clock, settings);
+    assertThat(survivor.reclaimSilent(clock.millis() - 5_000)).isZero();
+    clock.advance(6_000);
+    BlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
+    survivor.consume(List.of("lost"), 3, got::add);
+    for (int i = 0; i < 3; i++) {
+      Delivery back = take(got);
+      assertThat(back.redelivered()).isTrue();
+      back.ack();
+    }
+  }
+
+  @Test
+  void deadLettersAreListedReplayedAndPurged() throws Exception {
+    Broker broker = broker();
+    broker.publish("dl", Messages.task("dead-1"));
+    broker.publish("dl", Messages.task("dead-2"));
+    BlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
+    Subscription sub = broker.consume(List.of("dl"), 2, got::add);
+    take(got).deadLetter("first reason");
+    take(got).deadLetter("second reason");
+    sub.close();
+    var dead = broker.deadLetters().orElseThrow();
+    var letters = dead.list(List.of("dl"), 10);
+    assertThat(letters).extracting(l -> l.taskId()).containsExactly("dead-2", "dead-1");
+    assertThat(letters)
+        .extracting(l -> l.reason())
+        .containsExactly("second reason", "first reason");
+    assertThat(dead.list(List.of("elsewhere"), 10)).isEmpty();
+    assertThat(dead.find(List.of(), "dead-1")).isPresent();
+
+    assertThat(dead.replay(List.of(), "dead-1")).isTrue();
+    assertThat(dead.replay(List.of(), "dead-1")).isFalse();
+    BlockingQueue<Delivery> again = new LinkedBlockingQueue<>();
+    broker.consume(List.of("dl"), 1, again::add);
+    Delivery back = take(again);
+    assertThat(back.message().header("id")).isEqualTo("dead-1");
+    back.ack();
+    assertThat(dead.purge(List.of("dl"))).isEqualTo(1);
+    assertThat(dead.list(List.of(), 10)).isEmpty();
+  }
+
+  @Test
   void lowerPriorityNumberFirstAndRequeueGoesToTheFront() throws Exception {
     Broker broker = broker();
     broker.publish("prio", Messages.task("late", 9, "[]"));

@@ -56,6 +56,13 @@ public record WireMessage(
     return new WireMessage(copy, properties, contentType, contentEncoding, body);
   }
 
+  /** A copy without one header. */
+  public WireMessage withoutHeader(String key) {
+    Map<String, Object> copy = new LinkedHashMap<>(headers);
+    copy.remove(key);
+    return new WireMessage(copy, properties, contentType, contentEncoding, body);
+  }
+
   public Object property(String key) {
     return properties.get(key);
   }

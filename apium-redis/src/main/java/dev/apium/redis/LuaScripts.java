@@ -44,6 +44,8 @@ final class LuaScripts {
   static final LuaScripts SET_PUBLISH = new LuaScripts("set_publish");
   static final LuaScripts CHORD_PART = new LuaScripts("chord_part");
   static final LuaScripts RATE_LIMIT = new LuaScripts("rate_limit");
+  static final LuaScripts REPLAY_DEAD = new LuaScripts("replay_dead");
+  static final LuaScripts TRIM_DEAD = new LuaScripts("trim_dead");
 
   <T> T run(
       RedisCommands<String, String> redis, ScriptOutputType type, String[] keys, String... args) {

@@ -69,6 +69,8 @@ public final class RedisBroker implements Broker {
   private final UnackedLedger ledger;
   private final FanoutHub fanout;
   private final Duration visibility;
+  private final ConsumerLiveness liveness;
+  private final RedisDeadLetters deadLetters;
   private final Map<RedisDelivery, Boolean> held = new ConcurrentHashMap<>();
   private final List<RedisConsumer> consumers = new CopyOnWriteArrayList<>();
   private final ScheduledExecutorService timer;
@@ -93,6 +95,14 @@ public final class RedisBroker implements Broker {
     this.keys = new RedisKeys(config.get(RedisSettings.GLOBAL_KEYPREFIX, ""), connector.database());
     this.visibility = config.getSeconds(Settings.VISIBILITY_TIMEOUT, Duration.ofHours(1));
     this.ledger = new UnackedLedger(connection, keys, visibility);
+    this.deadLetters =
+        new RedisDeadLetters(
+            this,
+            Long.parseLong(config.get(ApiumConfig.DEAD_LETTER_MAX, "10000")),
+            config.getSeconds(ApiumConfig.DEAD_LETTER_TTL, Duration.ofDays(7)).toSeconds());
+    this.liveness =
+        new ConsumerLiveness(
+            this, config.getSeconds(ApiumConfig.WORKER_LOST_TIMEOUT, Duration.ofSeconds(30)));
     this.fanout =
         new FanoutHub(
             connector,
@@ -192,6 +202,7 @@ public final class RedisBroker implements Broker {
     consumers.add(consumer);
     startAcking();
     startRestoring();
+    liveness.register(consumer.tagPrefix());
     consumer.start();
     return consumer;
   }
@@ -209,11 +220,17 @@ public final class RedisBroker implements Broker {
     restoring = true;
     long period = Math.max(500, Math.min(60_000, visibility.toMillis() / 2));
     timer.scheduleWithFixedDelay(this::restoreStale, 0, period, TimeUnit.MILLISECONDS);
+    long beat = liveness.period().toMillis();
+    timer.scheduleWithFixedDelay(liveness::tick, beat, beat, TimeUnit.MILLISECONDS);
   }
 
   /** Restores entries past the visibility timeout now; returns how many (tests, tools). */
   int restoreStale() {
     try {
+      long dropped = deadLetters.trim();
+      if (dropped > 0) {
+        LOG.info("dropped {} dead letter(s) past dead_letter_max or dead_letter_ttl", dropped);
+      }
       return ledger.restoreStale();
     } catch (RedisException e) {
       LOG.warn("restore of stale unacked messages failed, will retry: {}", e.getMessage());
@@ -281,6 +298,11 @@ public final class RedisBroker implements Broker {
   }
 
   @Override
+  public java.util.Optional<dev.apium.spi.DeadLetters> deadLetters() {
+    return java.util.Optional.of(deadLetters);
+  }
+
+  @Override
   public String describe() {
     return "redis " + connector.describe();
   }
@@ -313,6 +335,11 @@ public final class RedisBroker implements Broker {
     }
     if (restored > 0) {
       LOG.info("restored {} unacknowledged message(s)", restored);
+    }
+    try {
+      liveness.unregisterAll();
+    } catch (RedisException e) {
+      LOG.debug("could not remove this worker's liveness records: {}", e.getMessage());
     }
     fanout.close();
     connection.close();

@@ -75,6 +75,11 @@ final class RedisConsumer implements Subscription {
     return java.util.HexFormat.of().formatHex(bytes) + ".";
   }
 
+  /** The prefix of every delivery tag this consumer hands out. */
+  String tagPrefix() {
+    return tagPrefix;
+  }
+
   void start() {
     thread.start();
   }

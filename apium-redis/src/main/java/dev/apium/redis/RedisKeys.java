@@ -8,7 +8,8 @@ import java.util.List;
  * ({@code q}, {@code q\x06\x163}, {@code q\x06\x166}, {@code q\x06\x169}), binding sets {@code
  * _kombu.binding.<exchange>}, {@code unacked}, {@code unacked_index}, {@code unacked_mutex}, and
  * the fan-out channels {@code /<db>.<exchange>[/<routing_key>]}; all behind {@code
- * global_keyprefix}. Also Apium's own dead-letter list {@code apium.dead}. Immutable.
+ * global_keyprefix}. Also Apium's own dead-letter list {@code apium.dead} and liveness zset {@code
+ * apium.consumers}. Immutable.
  */
 final class RedisKeys {
   static final String SEP = "\u0006\u0016";
@@ -71,6 +72,14 @@ final class RedisKeys {
   /** Apium's dead-letter list: one JSON record per message that could not be processed. */
   String dead() {
     return prefix + "apium.dead";
+  }
+
+  /**
+   * Apium's liveness records: a zset of the tag prefixes of live Apium consumers, scored by when
+   * each was last seen (epoch seconds).
+   */
+  String consumers() {
+    return prefix + "apium.consumers";
   }
 
   /** Any other key of Apium's, behind {@code global_keyprefix}. */

@@ -3,8 +3,11 @@ package dev.apium.redis;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.MalformedMessageException;
+import io.lettuce.core.MapScanCursor;
 import io.lettuce.core.Range;
 import io.lettuce.core.RedisException;
+import io.lettuce.core.ScanArgs;
+import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.ZAddArgs;
@@ -18,8 +21,10 @@ import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -41,7 +46,8 @@ import org.slf4j.LoggerFactory;
  */
 final class UnackedLedger {
   private static final Logger LOG = LoggerFactory.getLogger(UnackedLedger.class);
-  private static final long MUTEX_MILLIS = 300_000;
+  /** Long enough for a scan; short enough that a holder killed mid-scan blocks others briefly. */
+  private static final long MUTEX_MILLIS = 30_000;
 
   private static final int MAX_ACK_ARGS = 4096;
 
@@ -248,6 +254,41 @@ final class UnackedLedger {
     }
     if (restored > 0) {
       LOG.info("restored {} unacknowledged message(s) older than {}", restored, visibility);
+    }
+    return restored;
+  }
+
+  /**
+   * Gives back every entry held under a tag that starts with one of {@code tagPrefixes} (consumers
+   * presumed dead), under {@code unacked_mutex}, compare-and-set per entry. Returns how many were
+   * restored per prefix, or null when another process holds the mutex.
+   */
+  Map<String, Integer> reclaim(List<String> tagPrefixes) {
+    String token = HexFormat.of().formatHex(uuidBytes());
+    String locked = redis.set(keys.unackedMutex(), token, SetArgs.Builder.nx().px(MUTEX_MILLIS));
+    if (!"OK".equals(locked)) {
+      return null;
+    }
+    Map<String, Integer> restored = new LinkedHashMap<>();
+    try {
+      for (String prefix : tagPrefixes) {
+        int count = 0;
+        ScanCursor cursor = ScanCursor.INITIAL;
+        ScanArgs match = ScanArgs.Builder.matches(prefix + "*").limit(1000);
+        do {
+          MapScanCursor<String, String> page = redis.hscan(keys.unacked(), cursor, match);
+          for (Map.Entry<String, String> held : page.getMap().entrySet()) {
+            if (restore(held.getKey(), held.getValue(), null)) {
+              count++;
+            }
+          }
+          cursor = page;
+        } while (!cursor.isFinished());
+        restored.put(prefix, count);
+      }
+    } finally {
+      LuaScripts.RELEASE_LOCK.run(
+          redis, ScriptOutputType.INTEGER, new String[] {keys.unackedMutex()}, token);
     }
     return restored;
   }
