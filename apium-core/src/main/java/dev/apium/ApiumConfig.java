@@ -56,20 +56,7 @@ public final class ApiumConfig implements Settings {
 
   public static final String VISIBILITY_TIMEOUT = "visibility_timeout";
 
-  /**
-   * Apium's own: seconds after which an Apium worker that stopped refreshing its liveness record
-   * (killed, frozen, cut off) is presumed dead, and the messages it held are given back to their
-   * queues by any live Apium worker (Redis, SQLite, PostgreSQL; default 30).
-   */
-  public static final String WORKER_LOST_TIMEOUT = "worker_lost_timeout";
-
   public static final String CONCURRENCY = "worker_concurrency";
-
-  /** Apium's own: how many dead letters a broker keeps at most, newest first (default 10000). */
-  public static final String DEAD_LETTER_MAX = "dead_letter_max";
-
-  /** Apium's own: seconds a dead letter is kept (default 604800, a week). */
-  public static final String DEAD_LETTER_TTL = "dead_letter_ttl";
 
   /** Seconds a Redis command may wait for its reply before it fails (default 20). */
   public static final String REDIS_SOCKET_TIMEOUT = "redis_socket_timeout";

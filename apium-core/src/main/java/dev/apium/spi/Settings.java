@@ -22,6 +22,19 @@ public interface Settings {
   /** Seconds an unacknowledged message stays invisible before the broker redelivers it. */
   String VISIBILITY_TIMEOUT = "visibility_timeout";
 
+  /**
+   * Apium's own: seconds after which an Apium worker that stopped refreshing its liveness record
+   * (killed, frozen, cut off) is presumed dead, and the messages it held are given back to their
+   * queues by any live Apium worker (Redis, SQLite, PostgreSQL; default 30).
+   */
+  String WORKER_LOST_TIMEOUT = "worker_lost_timeout";
+
+  /** Apium's own: how many dead letters a broker keeps at most, newest first (default 10000). */
+  String DEAD_LETTER_MAX = "dead_letter_max";
+
+  /** Apium's own: seconds a dead letter is kept (default 604800, a week). */
+  String DEAD_LETTER_TTL = "dead_letter_ttl";
+
   /** The value, or null when it is not set. */
   String get(String key);
 

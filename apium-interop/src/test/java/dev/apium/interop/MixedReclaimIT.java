@@ -4,7 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.apium.Apium;
 import dev.apium.CallOptions;
-import dev.apium.Worker;
+import dev.apium.worker.Worker;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;

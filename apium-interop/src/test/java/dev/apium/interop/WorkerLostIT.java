@@ -8,7 +8,7 @@ import dev.apium.AsyncResult;
 import dev.apium.CallOptions;
 import dev.apium.Chord;
 import dev.apium.Signature;
-import dev.apium.Worker;
+import dev.apium.worker.Worker;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.nio.file.Files;

@@ -74,10 +74,10 @@ final class JdbcBroker implements Broker {
         new JdbcDeadLetters(
             this,
             db.location,
-            Long.parseLong(config.get(ApiumConfig.DEAD_LETTER_MAX, "10000")),
-            config.getSeconds(ApiumConfig.DEAD_LETTER_TTL, Duration.ofDays(7)).toMillis());
+            Long.parseLong(config.get(Settings.DEAD_LETTER_MAX, "10000")),
+            config.getSeconds(Settings.DEAD_LETTER_TTL, Duration.ofDays(7)).toMillis());
     this.lostMs =
-        config.getSeconds(ApiumConfig.WORKER_LOST_TIMEOUT, Duration.ofSeconds(30)).toMillis();
+        config.getSeconds(Settings.WORKER_LOST_TIMEOUT, Duration.ofSeconds(30)).toMillis();
     this.beatEveryNanos = Duration.ofMillis(Math.max(100, Math.min(5_000, lostMs / 10))).toNanos();
     this.owner =
         ProcessHandle.current().pid()

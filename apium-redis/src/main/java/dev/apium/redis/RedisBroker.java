@@ -98,11 +98,11 @@ public final class RedisBroker implements Broker {
     this.deadLetters =
         new RedisDeadLetters(
             this,
-            Long.parseLong(config.get(ApiumConfig.DEAD_LETTER_MAX, "10000")),
-            config.getSeconds(ApiumConfig.DEAD_LETTER_TTL, Duration.ofDays(7)).toSeconds());
+            Long.parseLong(config.get(Settings.DEAD_LETTER_MAX, "10000")),
+            config.getSeconds(Settings.DEAD_LETTER_TTL, Duration.ofDays(7)).toSeconds());
     this.liveness =
         new ConsumerLiveness(
-            this, config.getSeconds(ApiumConfig.WORKER_LOST_TIMEOUT, Duration.ofSeconds(30)));
+            this, config.getSeconds(Settings.WORKER_LOST_TIMEOUT, Duration.ofSeconds(30)));
     this.fanout =
         new FanoutHub(
             connector,

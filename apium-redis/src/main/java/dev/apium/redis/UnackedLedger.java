@@ -46,6 +46,7 @@ import org.slf4j.LoggerFactory;
  */
 final class UnackedLedger {
   private static final Logger LOG = LoggerFactory.getLogger(UnackedLedger.class);
+
   /** Long enough for a scan; short enough that a holder killed mid-scan blocks others briefly. */
   private static final long MUTEX_MILLIS = 30_000;
 
