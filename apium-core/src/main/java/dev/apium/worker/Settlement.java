@@ -184,8 +184,32 @@ final class Settlement {
     processed.incrementAndGet();
   }
 
-  /** A message no one can read: counted and moved to the dead letters. */
-  void rejected(Delivery delivery, String reason) {
+  /**
+   * A message no one can read: counted as rejected and moved to the dead letters; when its task id
+   * is readable, a FAILURE naming what was wrong is stored first, so a caller's {@code get()}
+   * raises at once instead of waiting for its timeout.
+   */
+  void unreadable(Delivery delivery, String reason) {
+    String taskId = UnreadableMessages.taskId(delivery.message());
+    if (taskId == null) {
+      log.error(
+          "Malformed message (delivery tag {}, queue {}, no task id) moved to dead letters: {}",
+          delivery.deliveryTag(),
+          delivery.queue(),
+          reason);
+    } else {
+      log.error(
+          "Malformed task message {} (queue {}) moved to dead letters, FAILURE stored: {}",
+          taskId,
+          delivery.queue(),
+          reason);
+      ExceptionInfo info = UnreadableMessages.exception(reason);
+      try {
+        app.backend().store(ResultMeta.failure(taskId, info, null, app.clock().instant()));
+      } catch (RuntimeException e) {
+        log.warn("could not store the FAILURE of malformed task {}: {}", taskId, e.toString());
+      }
+    }
     rejected.incrementAndGet();
     delivery.deadLetter(reason);
   }

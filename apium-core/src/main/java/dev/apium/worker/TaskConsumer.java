@@ -112,12 +112,7 @@ final class TaskConsumer {
     try {
       message = TaskMessageCodec.decode(delivery.message());
     } catch (MalformedMessageException e) {
-      log.error(
-          "Malformed message (delivery tag {}, queue {}) moved to dead letters: {}",
-          delivery.deliveryTag(),
-          delivery.queue(),
-          e.getMessage());
-      settlement.rejected(delivery, e.getMessage());
+      settlement.unreadable(delivery, e.getMessage());
       return;
     } catch (RuntimeException e) {
       log.error(
@@ -125,7 +120,7 @@ final class TaskConsumer {
           delivery.deliveryTag(),
           delivery.queue(),
           e);
-      settlement.rejected(delivery, String.valueOf(e));
+      settlement.unreadable(delivery, String.valueOf(e));
       return;
     }
     try {
