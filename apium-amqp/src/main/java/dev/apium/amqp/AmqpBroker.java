@@ -14,7 +14,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -53,12 +52,11 @@ public final class AmqpBroker implements Broker {
 
   public AmqpBroker(String url, ApiumConfig config) {
     this.connector = new AmqpConnector(AmqpUrl.parse(url), config);
-    int maxPriority = config.getInt(MAX_PRIORITY, 0);
-    Map<String, Object> queueArgs = maxPriority > 0 ? Map.of("x-max-priority", maxPriority) : null;
+    QueueSettings settings = new QueueSettings(config);
     this.publishing = connector.open("publisher");
     this.publisher = new Publisher(publishing, 2, true, CONFIRM_TIMEOUT);
     this.broadcaster = new Publisher(publishing, 1, false, CONFIRM_TIMEOUT);
-    this.topology = new Topology(publishing, queueArgs);
+    this.topology = new Topology(publishing, settings);
     this.ladder = new DelayLadder(topology);
   }
 
@@ -115,11 +113,21 @@ public final class AmqpBroker implements Broker {
     publisher.publishAll(exchange, routingKey, props, bodies);
   }
 
+  /**
+   * Consumes with a per-channel prefetch, or per consumer when a queue is quorum (Celery's {@code
+   * worker_detect_quorum_queues}): RabbitMQ refuses a global one there with a connection error.
+   */
   @Override
   public Subscription consume(List<String> queues, int prefetch, Consumer<Delivery> handler) {
     queues.forEach(topology::declareTaskQueue);
+    boolean quorum =
+        topology.settings().detectQuorum() && queues.stream().anyMatch(topology::isQuorum);
+    if (quorum) {
+      LOG.info("global QoS is off for quorum queues {}: the prefetch count is now static", queues);
+    }
     AmqpConsumption consumption =
-        AmqpConsumption.start(this, consumerChannel(), queues, prefetch, handler, ackTimer());
+        AmqpConsumption.start(
+            this, consumerChannel(), queues, prefetch, handler, ackTimer(), !quorum);
     consumptions.add(consumption);
     return consumption;
   }
@@ -195,7 +203,7 @@ public final class AmqpBroker implements Broker {
   /** Copies a message that cannot be processed into the durable queue {@code <queue>.dead}. */
   void deadLetter(String queue, WireMessage message) {
     String dead = queue + ".dead";
-    topology.declareDurable(dead);
+    topology.declareDurable(dead, topology.isQuorum(queue));
     publisher.publish("", dead, AmqpMessages.properties(message, 2, false), message.body(), false);
   }
 
