@@ -118,6 +118,10 @@ final class AmqpConsumption implements Subscription {
         if (DelayLadder.isLadder(exchange)) {
           exchange = "";
           routingKey = DelayLadder.target(routingKey);
+        } else if (NativeDelayedDelivery.isLadder(exchange)) {
+          QueueSpec spec = broker.spec(queue);
+          exchange = spec.direct() ? "" : spec.exchange();
+          routingKey = DelayLadder.target(routingKey);
         }
         AmqpDelivery delivery =
             new AmqpDelivery(
