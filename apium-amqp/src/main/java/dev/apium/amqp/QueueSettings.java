@@ -46,8 +46,9 @@ final class QueueSettings {
     this.detectQuorum = config.getBoolean(DETECT_QUORUM, true);
     this.values = config.asMap();
     for (String key : values.keySet()) {
-      if (key.startsWith(PREFIX)) {
-        spec(key.substring(PREFIX.length(), key.lastIndexOf('.')));
+      int cut = key.lastIndexOf('.');
+      if (key.startsWith(PREFIX) && cut > PREFIX.length()) {
+        spec(key.substring(PREFIX.length(), cut));
       }
     }
   }
