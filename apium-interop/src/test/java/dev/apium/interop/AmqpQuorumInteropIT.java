@@ -23,7 +23,9 @@ import org.junit.jupiter.api.Test;
  * under unique keys): declared by Apium ({@code task_default_queue_type=quorum}) or first by Celery
  * ({@code queue_arguments={'x-queue-type': 'quorum'}}), tasks flow both ways and two workers of the
  * two languages share the queue, each task running once. The Python worker gets Celery 5.5's
- * per-consumer QoS through {@code INTEROP_PER_CONSUMER_QOS} (5.2.6 has no quorum detection).
+ * per-consumer QoS through {@code INTEROP_PER_CONSUMER_QOS} (5.2.6 has no quorum detection). A
+ * quorum queue on a topic exchange ({@code Queue('celery', Exchange('tx', type='topic'),
+ * routing_key='a.#')}) takes tasks from a Python client to an Apium worker.
  */
 class AmqpQuorumInteropIT {
   static final String REDIS = "redis://127.0.0.1:6379/5";
@@ -166,5 +168,81 @@ class AmqpQuorumInteropIT {
     } finally {
       client.shutdown();
     }
+  }
+
+  @Test
+  void pythonClientSendsThroughATopicExchangeToAnApiumWorker() throws Exception {
+    Apium app =
+        Apium.builder()
+            .withoutEnvironment()
+            .broker(vhost.url())
+            .backend(REDIS)
+            .config("task_queues.celery.exchange", "tx")
+            .config("task_queues.celery.exchange_type", "topic")
+            .config("task_queues.celery.routing_key", "a.#")
+            .config("task_queues.celery.queue_arguments", QUORUM)
+            .build();
+    closing.add(app);
+    app.register(new JavaInteropTasks(null));
+    try (Worker worker = app.worker().queues(queue).concurrency(2).start()) {
+      JsonNode out =
+          python()
+              .env("INTEROP_EXCHANGE", "tx")
+              .env("INTEROP_EXCHANGE_TYPE", "topic")
+              .env("INTEROP_ROUTING_KEY", "a.#")
+              .run(
+                  """
+                  out = [t.whoami.delay('topic').get(timeout=20)['worker'],
+                         t.add.apply_async((1, 2), countdown=1).get(timeout=20)]
+                  """);
+      assertThat(out.toString()).isEqualTo("[\"java\",3]");
+      assertThat(app.send("interop.add", 4, 4).get(Duration.ofSeconds(20))).isEqualTo(8);
+    }
+    Process p =
+        new ProcessBuilder(
+                "rabbitmqctl",
+                "list_bindings",
+                "-q",
+                "--no-table-headers",
+                "-p",
+                vhost.name,
+                "source_name",
+                "destination_name",
+                "routing_key")
+            .redirectErrorStream(true)
+            .start();
+    String bindings = new String(p.getInputStream().readAllBytes());
+    p.waitFor();
+    assertThat(bindings).contains("tx\tcelery\ta.#");
+  }
+
+  @Test
+  void celery526ClientReadsTheTimezoneAwareDateDone() throws Exception {
+    Apium app =
+        Apium.builder()
+            .withoutEnvironment()
+            .broker(vhost.url())
+            .backend(REDIS)
+            .config("timezone", "Europe/Paris")
+            .build();
+    closing.add(app);
+    String id = UUID.randomUUID().toString();
+    java.time.Instant done = java.time.Instant.parse("2026-12-04T15:11:56.431910Z");
+    app.backend()
+        .store(
+            app.resultDates()
+                .apply(
+                    dev.apium.protocol.ResultMeta.success(
+                        id, dev.apium.protocol.CeleryJson.toTree(5), done),
+                    done));
+    JsonNode out =
+        python()
+            .run(
+                "r = AsyncResult('"
+                    + id
+                    + "')\n"
+                    + "out = [r.result, r.date_done.isoformat(), str(r.date_done.utcoffset())]");
+    assertThat(out.toString()).isEqualTo("[5,\"2026-12-04T16:11:56.431910+01:00\",\"1:00:00\"]");
+    app.backend().forget(id);
   }
 }
