@@ -22,6 +22,35 @@ app.conf.update(
     task_acks_late=os.environ.get("INTEROP_ACKS_LATE") == "1",
 )
 
+# Celery's task_queues for the default queue, as a Celery 5.5+ team on quorum queues or on a topic
+# exchange writes it: INTEROP_QUEUE_ARGUMENTS (JSON, e.g. {"x-queue-type": "quorum"}),
+# INTEROP_EXCHANGE / INTEROP_EXCHANGE_TYPE / INTEROP_ROUTING_KEY.
+if os.environ.get("INTEROP_QUEUE_ARGUMENTS") or os.environ.get("INTEROP_EXCHANGE_TYPE"):
+    import json
+
+    from kombu import Exchange, Queue
+
+    _queue = app.conf.task_default_queue
+    _arguments = os.environ.get("INTEROP_QUEUE_ARGUMENTS")
+    app.conf.task_queues = [
+        Queue(
+            _queue,
+            Exchange(
+                os.environ.get("INTEROP_EXCHANGE", _queue),
+                type=os.environ.get("INTEROP_EXCHANGE_TYPE", "direct"),
+            ),
+            routing_key=os.environ.get("INTEROP_ROUTING_KEY", _queue),
+            queue_arguments=json.loads(_arguments) if _arguments else None,
+        )
+    ]
+
+# Quorum queues refuse a global prefetch. Celery 5.5+ workers switch to per-consumer QoS by
+# themselves (worker_detect_quorum_queues); a 5.2.6 worker needs this to consume a quorum queue.
+if os.environ.get("INTEROP_PER_CONSUMER_QOS") == "1":
+    from kombu.transport import pyamqp
+
+    pyamqp.Transport.qos_semantics_matches_spec = lambda self, connection: True
+
 
 @app.task(name="interop.add")
 def add(x, y):

@@ -31,6 +31,7 @@ import java.util.function.Function;
 public final class Apium implements AutoCloseable {
   private final String name;
   private final ApiumConfig config;
+  private volatile ResultDates resultDates;
   private final Clock clock;
   private final TaskRegistry registry;
   private final String oid = UUID.randomUUID().toString();
@@ -62,6 +63,18 @@ public final class Apium implements AutoCloseable {
 
   public ApiumConfig config() {
     return config;
+  }
+
+  /**
+   * How this app writes {@code date_done} (the {@code timezone} setting; see {@link ResultDates}).
+   */
+  public ResultDates resultDates() {
+    ResultDates dates = resultDates;
+    if (dates == null) {
+      dates = new ResultDates(config);
+      resultDates = dates;
+    }
+    return dates;
   }
 
   public Clock clock() {

@@ -37,6 +37,16 @@ public final class Chain implements Canvas {
     return new Chain(tasks.get(0).app(), new ArrayList<>(tasks), CeleryJson.object());
   }
 
+  /** The same chain (and options) with other tasks: used by {@link Stamping}. */
+  Chain withTasks(List<Canvas> replaced) {
+    return new Chain(app, replaced, options);
+  }
+
+  /** Celery 5.3+'s stamping: every task of the chain (and its callbacks) carries the stamp. */
+  public Chain stamp(String name, Object value) {
+    return (Chain) Stamping.stamp(this, name, value);
+  }
+
   /** This chain followed by {@code next}. */
   public Chain then(Canvas next) {
     List<Canvas> all = new ArrayList<>(tasks);

@@ -35,6 +35,11 @@ public final class Chord implements Canvas {
     return new StreamingChord(size, header, body);
   }
 
+  /** Celery 5.3+'s stamping: the header members and the body carry the stamp. */
+  public Chord stamp(String name, Object value) {
+    return (Chord) Stamping.stamp(this, name, value);
+  }
+
   public Group header() {
     return header;
   }

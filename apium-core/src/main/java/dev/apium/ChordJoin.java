@@ -131,7 +131,7 @@ final class ChordJoin {
               error.toJson(),
               traceback,
               null,
-              CeleryJson.naiveUtc(app.clock().instant()),
+              app.resultDates().dateDone(app.clock().instant()),
               id,
               sig.option("group_id"),
               sig.option("parent_id"),

@@ -32,6 +32,11 @@ public final class Group implements Canvas {
     return new Group(tasks.get(0).app(), new ArrayList<>(tasks));
   }
 
+  /** Celery 5.3+'s stamping: every member (and its callbacks) carries the stamp. */
+  public Group stamp(String name, Object value) {
+    return (Group) Stamping.stamp(this, name, value);
+  }
+
   /** This group as a chord header whose results go to {@code body}. */
   public Chord then(Canvas body) {
     return Chord.of(this, body);

@@ -186,6 +186,7 @@ final class Publisher {
    */
   static CallOptions fromSignature(ObjectNode options) {
     CallOptions o = CallOptions.create();
+    o.headers.putAll(Stamping.headers(options));
     o.taskId = text(options, "task_id");
     o.queue = text(options, "queue");
     if (options.hasNonNull("exchange")) {

@@ -121,6 +121,15 @@ public final class Signature implements Canvas {
     return new Signature(app, data.withArgs(args));
   }
 
+  /**
+   * Celery 5.3+'s stamping ({@code sig.stamp(name=value)}): the task message carries {@code
+   * stamped_headers} and {@code stamps}, and so do this signature's callbacks; a Python task reads
+   * it as {@code self.request.stamps}.
+   */
+  public Signature stamp(String name, Object value) {
+    return Stamping.stampSignature(this, name, value);
+  }
+
   /** Adds a success callback ({@code link}). */
   public Signature link(Signature callback) {
     return new Signature(app, appendOption("link", callback));

@@ -4,6 +4,8 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import dev.apium.protocol.CeleryJson;
+import dev.apium.protocol.MalformedMessageException;
 import dev.apium.protocol.WireMessage;
 import dev.apium.spi.Broker;
 import dev.apium.spi.BrokerException;
@@ -13,9 +15,9 @@ import dev.apium.spi.Subscription;
 import dev.apium.spi.Threads;
 import java.io.IOException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,26 +50,32 @@ public final class AmqpBroker implements Broker {
   private final Publisher broadcaster;
   private final Topology topology;
   private final DelayLadder ladder;
+  private final NativeDelayedDelivery nativeLadder;
   private final Set<AmqpConsumption> consumptions = ConcurrentHashMap.newKeySet();
   private Connection consuming; // guarded by this
   private ScheduledExecutorService ackTimer; // guarded by this
 
   public AmqpBroker(String url, Settings config) {
     this.connector = new AmqpConnector(AmqpUrl.parse(url), config);
-    int maxPriority = config.getInt(MAX_PRIORITY, 0);
-    Map<String, Object> queueArgs = maxPriority > 0 ? Map.of("x-max-priority", maxPriority) : null;
+    QueueSettings settings = new QueueSettings(config);
     this.publishing = connector.open("publisher");
     this.publisher = new Publisher(publishing, 2, true, CONFIRM_TIMEOUT);
     this.broadcaster = new Publisher(publishing, 1, false, CONFIRM_TIMEOUT);
-    this.topology = new Topology(publishing, queueArgs);
+    this.topology = new Topology(publishing, settings);
     this.ladder = new DelayLadder(topology);
+    this.nativeLadder =
+        new NativeDelayedDelivery(topology, config.get(NativeDelayedDelivery.QUEUE_TYPE, "quorum"));
   }
 
   @Override
   public void publish(String exchange, String routingKey, WireMessage message) {
-    ensureRoute(exchange, routingKey);
+    Route route = route(exchange, routingKey, message);
     publisher.publish(
-        exchange, routingKey, AmqpMessages.properties(message, 2, true), message.body(), false);
+        route.exchange(),
+        route.routingKey(),
+        AmqpMessages.properties(message, 2, true),
+        message.body(),
+        false);
   }
 
   /**
@@ -84,19 +92,64 @@ public final class AmqpBroker implements Broker {
   public CompletableFuture<Void> publishAsync(
       String exchange, String routingKey, WireMessage message) {
     try {
-      ensureRoute(exchange, routingKey);
+      Route route = route(exchange, routingKey, message);
       return publisher.publishAsync(
-          exchange, routingKey, AmqpMessages.properties(message, 2, true), message.body(), true);
+          route.exchange(),
+          route.routingKey(),
+          AmqpMessages.properties(message, 2, true),
+          message.body(),
+          true);
     } catch (BrokerException e) {
       return CompletableFuture.failedFuture(e);
     }
   }
 
-  private void ensureRoute(String exchange, String routingKey) {
-    if (exchange.isEmpty()) {
-      topology.ensureQueue(routingKey);
-    } else {
+  /** Where a message goes on the wire. */
+  private record Route(String exchange, String routingKey) {}
+
+  /**
+   * The wire route of a publish: straight to the queue through the anonymous exchange, or, for a
+   * queue configured with an exchange ({@code task_queues.<q>.exchange}), through that exchange
+   * with its routing key, as kombu does; a countdown to a queue on a non-direct exchange of a
+   * quorum setup goes through Celery's native delayed delivery ({@code celery_delayed_27}).
+   */
+  private Route route(String exchange, String routingKey, WireMessage message) {
+    if (!exchange.isEmpty()) {
       topology.ensureExchange(exchange);
+      return new Route(exchange, routingKey);
+    }
+    QueueSpec spec = topology.settings().spec(routingKey);
+    if (!spec.explicit() || spec.exchange().isEmpty()) {
+      topology.ensureQueue(routingKey);
+      return new Route("", routingKey);
+    }
+    topology.declareTaskQueue(routingKey);
+    if (!spec.direct() && nativeDelayedDelivery(routingKey)) {
+      long countdown = countdown(message.header("eta"), Instant.now());
+      if (countdown >= 1) {
+        nativeLadder.prepare(spec);
+        return new Route(
+            NativeDelayedDelivery.entry(),
+            NativeDelayedDelivery.routingKey(countdown, spec.routingKey()));
+      }
+    }
+    return new Route(spec.exchange(), spec.routingKey());
+  }
+
+  /** Celery's rule: native delayed delivery on RabbitMQ when any queue of the app is quorum. */
+  private boolean nativeDelayedDelivery(String queue) {
+    return topology.settings().anyQuorum() || topology.isQuorum(queue);
+  }
+
+  /** Whole seconds from now to the {@code eta} header, as Celery's {@code int(countdown)}. */
+  static long countdown(Object eta, Instant now) {
+    if (!(eta instanceof String text) || text.isEmpty()) {
+      return 0;
+    }
+    try {
+      return Duration.between(now, CeleryJson.parseInstant(text)).toMillis() / 1000;
+    } catch (MalformedMessageException e) {
+      return 0; // the worker reports the bad header; the message travels as it is
     }
   }
 
@@ -106,23 +159,63 @@ public final class AmqpBroker implements Broker {
     if (messages.isEmpty()) {
       return;
     }
-    ensureRoute(exchange, routingKey);
+    Route route = route(exchange, routingKey, messages.get(0));
+    if (NativeDelayedDelivery.isLadder(route.exchange()) && messages.size() > 1) {
+      for (WireMessage message : messages) { // each may carry its own countdown
+        publish(exchange, routingKey, message);
+      }
+      return;
+    }
     List<AMQP.BasicProperties> props = new ArrayList<>(messages.size());
     List<byte[]> bodies = new ArrayList<>(messages.size());
     for (WireMessage message : messages) {
       props.add(AmqpMessages.properties(message, 2, true));
       bodies.add(message.body());
     }
-    publisher.publishAll(exchange, routingKey, props, bodies);
+    publisher.publishAll(route.exchange(), route.routingKey(), props, bodies);
   }
 
+  /**
+   * Consumes with a per-channel prefetch, or per consumer when a queue is quorum (Celery's {@code
+   * worker_detect_quorum_queues}): RabbitMQ refuses a global one there with a connection error.
+   */
   @Override
   public Subscription consume(List<String> queues, int prefetch, Consumer<Delivery> handler) {
     queues.forEach(topology::declareTaskQueue);
+    boolean quorum =
+        topology.settings().detectQuorum() && queues.stream().anyMatch(topology::isQuorum);
+    for (String queue : queues) {
+      if (nativeDelayedDelivery(queue)) {
+        bindDelayedDelivery(queue);
+      }
+    }
+    if (quorum) {
+      LOG.info("global QoS is off for quorum queues {}: the prefetch count is now static", queues);
+    }
     AmqpConsumption consumption =
-        AmqpConsumption.start(this, consumerChannel(), queues, prefetch, handler, ackTimer());
+        AmqpConsumption.start(
+            this, consumerChannel(), queues, prefetch, handler, ackTimer(), !quorum);
     consumptions.add(consumption);
     return consumption;
+  }
+
+  /**
+   * What a Celery 5.5+ worker does for each of its queues on a quorum setup: the native ladder and
+   * the {@code #.<routing key>} bindings (a warning, as in Celery, for a direct exchange).
+   */
+  private void bindDelayedDelivery(String queue) {
+    QueueSpec spec = topology.settings().spec(queue);
+    try {
+      if (!nativeLadder.prepare(spec) && spec.explicit()) {
+        LOG.warn(
+            "queue '{}': direct exchanges are not supported with native delayed delivery;"
+                + " Python clients publish its countdowns straight to it",
+            queue);
+      }
+    } catch (BrokerException e) {
+      LOG.warn(
+          "queue '{}' left out of Celery's native delayed delivery: {}", queue, e.getMessage());
+    }
   }
 
   /** A consumption whose channel is closed. */
@@ -190,21 +283,35 @@ public final class AmqpBroker implements Broker {
   /** Copies a message that cannot be processed into the durable queue {@code <queue>.dead}. */
   void deadLetter(String queue, WireMessage message) {
     String dead = queue + ".dead";
-    topology.declareDurable(dead);
+    topology.declareDurable(dead, topology.isQuorum(queue));
     publisher.publish("", dead, AmqpMessages.properties(message, 2, false), message.body(), false);
   }
 
   /**
-   * Parks a copy of the message in the delay ladder for {@code seconds}, back into {@code queue}.
+   * Parks a copy of the message for {@code seconds}, back into {@code queue}: through Celery's
+   * native ladder on a quorum setup (so that one ladder serves Python and Apium), Apium's own
+   * {@code apium.delay.*} ladder otherwise.
    */
   void park(String queue, WireMessage message, long seconds) {
-    ladder.prepare(queue);
+    String exchange;
+    String routingKey;
+    if (nativeDelayedDelivery(queue)) {
+      QueueSpec spec = topology.settings().spec(queue);
+      boolean celeryForm = nativeLadder.prepare(spec);
+      exchange = NativeDelayedDelivery.entry();
+      routingKey =
+          NativeDelayedDelivery.routingKey(seconds, celeryForm ? spec.routingKey() : queue);
+    } else {
+      ladder.prepare(queue);
+      exchange = DelayLadder.entry();
+      routingKey = DelayLadder.routingKey(seconds, queue);
+    }
     publisher.publish(
-        DelayLadder.entry(),
-        DelayLadder.routingKey(seconds, queue),
-        AmqpMessages.properties(message, 2, false),
-        message.body(),
-        false);
+        exchange, routingKey, AmqpMessages.properties(message, 2, false), message.body(), false);
+  }
+
+  QueueSpec spec(String queue) {
+    return topology.settings().spec(queue);
   }
 
   /** A channel of its own on the consuming connection, for reading dead letters. */

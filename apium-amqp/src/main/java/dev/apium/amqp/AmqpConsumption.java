@@ -23,15 +23,18 @@ import java.util.function.Consumer;
 /**
  * One {@code Broker.consume} call: a channel of its own with manual acks, one AMQP consumer per
  * queue, and {@code basic.qos(prefetch, global=true)}, RabbitMQ's per-channel limit shared by the
- * consumers (what Celery uses on RabbitMQ, and what lets {@link #setPrefetch} apply at once). The
- * handler runs on amqp-client's consumer thread for this channel; acks and rejects from any thread
- * are serialised on the channel under one lock. Acks are batched by an {@link AckTracker}: a
- * settling thread sends them once a quarter of the prefetch window waits, otherwise the broker's
- * ack timer sends them within {@link #LINGER_MICROS} (acks behind a still unsettled delivery wait
- * up to {@link #GAP_NANOS}, or until half the window waits); rejects go out at once. amqp-client
- * re-creates the channel, qos and consumers after a connection loss. {@link #close()} cancels the
- * consumers and, once every handed-out delivery is settled, sends the waiting acks and closes the
- * channel; {@link #flushAcks()} sends them early (broker close).
+ * consumers (what Celery uses on RabbitMQ, and what lets {@link #setPrefetch} apply at once); on
+ * quorum queues, which refuse a global limit, {@code basic.qos(prefetch, global=false)} per
+ * consumer instead, and the prefetch is then static, as in Celery 5.5+ ({@code
+ * worker_detect_quorum_queues}). The handler runs on amqp-client's consumer thread for this
+ * channel; acks and rejects from any thread are serialised on the channel under one lock. Acks are
+ * batched by an {@link AckTracker}: a settling thread sends them once a quarter of the prefetch
+ * window waits, otherwise the broker's ack timer sends them within {@link #LINGER_MICROS} (acks
+ * behind a still unsettled delivery wait up to {@link #GAP_NANOS}, or until half the window waits);
+ * rejects go out at once. amqp-client re-creates the channel, qos and consumers after a connection
+ * loss. {@link #close()} cancels the consumers and, once every handed-out delivery is settled,
+ * sends the waiting acks and closes the channel; {@link #flushAcks()} sends them early (broker
+ * close).
  */
 final class AmqpConsumption implements Subscription {
   /** How long a settled ack may wait for others to share its frame. */
@@ -46,6 +49,7 @@ final class AmqpConsumption implements Subscription {
   private final AmqpBroker broker;
   private final Channel channel;
   private final ScheduledExecutorService timer;
+  private final boolean globalQos;
   private final List<String> consumerTags = new ArrayList<>();
   private final AtomicInteger outstanding = new AtomicInteger();
   private final Object lock = new Object();
@@ -56,10 +60,15 @@ final class AmqpConsumption implements Subscription {
   private volatile boolean closed;
 
   private AmqpConsumption(
-      AmqpBroker broker, Channel channel, ScheduledExecutorService timer, int prefetch) {
+      AmqpBroker broker,
+      Channel channel,
+      ScheduledExecutorService timer,
+      int prefetch,
+      boolean globalQos) {
     this.broker = broker;
     this.channel = channel;
     this.timer = timer;
+    this.globalQos = globalQos;
     window(prefetch);
   }
 
@@ -78,10 +87,11 @@ final class AmqpConsumption implements Subscription {
       List<String> queues,
       int prefetch,
       Consumer<Delivery> handler,
-      ScheduledExecutorService timer) {
-    AmqpConsumption consumption = new AmqpConsumption(broker, channel, timer, prefetch);
+      ScheduledExecutorService timer,
+      boolean globalQos) {
+    AmqpConsumption consumption = new AmqpConsumption(broker, channel, timer, prefetch, globalQos);
     try {
-      channel.basicQos(prefetch, true);
+      channel.basicQos(prefetch, globalQos);
       for (String queue : queues) {
         consumption.consumerTags.add(
             channel.basicConsume(queue, false, consumption.consumer(queue, handler)));
@@ -107,6 +117,10 @@ final class AmqpConsumption implements Subscription {
         String routingKey = envelope.getRoutingKey();
         if (DelayLadder.isLadder(exchange)) {
           exchange = "";
+          routingKey = DelayLadder.target(routingKey);
+        } else if (NativeDelayedDelivery.isLadder(exchange)) {
+          QueueSpec spec = broker.spec(queue);
+          exchange = spec.direct() ? "" : spec.exchange();
           routingKey = DelayLadder.target(routingKey);
         }
         AmqpDelivery delivery =
@@ -247,6 +261,10 @@ final class AmqpConsumption implements Subscription {
   @Override
   public void setPrefetch(int prefetch) {
     synchronized (lock) {
+      if (!globalQos) {
+        AmqpBroker.LOG.debug("prefetch stays static on quorum queues; asked for {}", prefetch);
+        return;
+      }
       try {
         channel.basicQos(prefetch, true);
         window(prefetch);

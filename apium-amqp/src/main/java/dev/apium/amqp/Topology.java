@@ -11,14 +11,19 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeoutException;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Declares Celery's AMQP topology (a durable task queue with a direct exchange of the same name and
- * a binding; the events and pidbox exchanges) and answers size/purge questions. Each call uses a
- * throwaway channel, so a server refusal (PRECONDITION_FAILED, NOT_FOUND) closes only that channel
- * and becomes a one-line {@link BrokerException}. Declared names are cached; the cache is cleared
- * when the connection recovers, so a restarted broker gets them declared again. Thread-safe; owns
- * nothing that needs closing.
+ * Declares Celery's AMQP topology (a durable task queue declared as its {@link QueueSpec} says:
+ * classic or quorum, bound to its exchange, by default a direct exchange of the same name; the
+ * events and pidbox exchanges) and answers size/purge questions. A queue or exchange that already
+ * exists with other arguments or another type (declared by Celery with other settings) is attached
+ * to as it is, with one warning, instead of failing; the quorum type it reports is remembered for
+ * QoS. Each call uses a throwaway channel, so a server refusal (PRECONDITION_FAILED, NOT_FOUND)
+ * closes only that channel and becomes a one-line {@link BrokerException}. Declared names are
+ * cached; the cache is cleared when the connection recovers, so a restarted broker gets them
+ * declared again. Thread-safe; owns nothing that needs closing.
  */
 final class Topology {
   /** One AMQP operation on a throwaway channel. */
@@ -27,17 +32,21 @@ final class Topology {
   }
 
   private final Connection connection;
-  private final Map<String, Object> taskQueueArgs;
+  private static final Pattern CURRENT_TYPE =
+      Pattern.compile("'x-queue-type'.*current is the value '([^']*)'");
+
+  private final QueueSettings settings;
   private final Set<String> declared = ConcurrentHashMap.newKeySet();
+  private final Set<String> quorum = ConcurrentHashMap.newKeySet();
 
   /** Queues and exchanges known to exist, by plain name: the per-publish check. */
   private final Set<String> routableQueues = ConcurrentHashMap.newKeySet();
 
   private final Set<String> routableExchanges = ConcurrentHashMap.newKeySet();
 
-  Topology(Connection connection, Map<String, Object> taskQueueArgs) {
+  Topology(Connection connection, QueueSettings settings) {
     this.connection = connection;
-    this.taskQueueArgs = taskQueueArgs;
+    this.settings = settings;
     if (connection instanceof Recoverable recoverable) {
       recoverable.addRecoveryListener(
           new RecoveryListener() {
@@ -54,32 +63,94 @@ final class Topology {
     }
   }
 
-  /** Celery's task queue: durable, not auto-delete, its direct exchange and binding. */
+  QueueSettings settings() {
+    return settings;
+  }
+
+  /** True when the queue was declared, or found, as a quorum queue. */
+  boolean isQuorum(String queue) {
+    return quorum.contains(queue);
+  }
+
+  /** Celery's task queue: durable, not auto-delete, its exchange and binding, as its spec says. */
   void declareTaskQueue(String queue) {
     if (declared.contains("q:" + queue)) {
       return;
     }
-    run(
-        "queue '" + queue + "'",
-        ch -> {
-          ch.queueDeclare(queue, true, false, false, taskQueueArgs);
-          return null;
-        });
-    run(
-        "exchange '" + queue + "'",
-        ch -> {
-          ch.exchangeDeclare(queue, "direct", true);
-          ch.queueBind(queue, queue, queue);
-          return null;
-        });
+    QueueSpec spec = settings.spec(queue);
+    declareQueue(queue, spec.arguments());
+    if (!spec.exchange().isEmpty()) {
+      declareExchangeOrAttach(spec.exchange(), spec.exchangeType());
+      bind(queue, spec.exchange(), spec.routingKey());
+    }
     declared.add("q:" + queue);
   }
 
-  /** A plain durable queue with no exchange of its own (dead letters). */
-  void declareDurable(String queue) {
+  /**
+   * Declares a durable queue with {@code arguments}; when it exists with other ones, attaches to it
+   * as it is (passive declare) with one warning, and learns its type from RabbitMQ's refusal.
+   */
+  private void declareQueue(String queue, Map<String, Object> arguments) {
+    try {
+      run(
+          "queue '" + queue + "'",
+          ch -> ch.queueDeclare(queue, true, false, false, arguments.isEmpty() ? null : arguments));
+      if ("quorum".equals(arguments.get(QueueSpec.QUEUE_TYPE))) {
+        quorum.add(queue);
+      }
+    } catch (BrokerException e) {
+      String text = Amqp.replyText(e);
+      if (Amqp.replyCode(e) != Amqp.PRECONDITION_FAILED || !text.contains("inequivalent arg 'x-")) {
+        throw e; // a durability mismatch would lose tasks: the user must decide
+      }
+      run("queue '" + queue + "'", ch -> ch.queueDeclarePassive(queue));
+      Matcher current = CURRENT_TYPE.matcher(text);
+      String type =
+          current.find()
+              ? current.group(1)
+              : String.valueOf(arguments.getOrDefault(QueueSpec.QUEUE_TYPE, "classic"));
+      if (type.equals("quorum")) {
+        quorum.add(queue);
+      } else {
+        quorum.remove(queue);
+      }
+      AmqpBroker.LOG.warn(
+          "queue '{}' already exists with other arguments ({}); using it as it is ({} queue):"
+              + " set task_queues.{}.queue_arguments to match it to silence this",
+          queue,
+          text,
+          type.equals("none") ? "classic" : type,
+          queue);
+    }
+  }
+
+  /** Declares an exchange; when it exists with another type or flags, uses it as it is. */
+  void declareExchangeOrAttach(String exchange, String type) {
+    if (declared.contains("x:" + exchange)) {
+      return;
+    }
+    try {
+      run("exchange '" + exchange + "'", ch -> ch.exchangeDeclare(exchange, type, true));
+    } catch (BrokerException e) {
+      if (Amqp.replyCode(e) != Amqp.PRECONDITION_FAILED
+          || !Amqp.replyText(e).contains("inequivalent arg 'type'")) {
+        throw e;
+      }
+      run("exchange '" + exchange + "'", ch -> ch.exchangeDeclarePassive(exchange));
+      AmqpBroker.LOG.warn(
+          "exchange '{}' already exists with another type or flags ({}); using it as it is",
+          exchange,
+          Amqp.replyText(e));
+    }
+    declared.add("x:" + exchange);
+  }
+
+  /** A plain durable queue with no exchange of its own (dead letters), of its source's type. */
+  void declareDurable(String queue, boolean asQuorum) {
     if (declared.add("d:" + queue)) {
       try {
-        run("queue '" + queue + "'", ch -> ch.queueDeclare(queue, true, false, false, null));
+        declareQueue(
+            queue, asQuorum ? Map.of(QueueSpec.QUEUE_TYPE, "quorum") : Map.<String, Object>of());
       } catch (BrokerException e) {
         declared.remove("d:" + queue);
         throw e;

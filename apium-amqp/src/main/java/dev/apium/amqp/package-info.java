@@ -12,6 +12,20 @@
  *       reply.celery.pidbox} direct, both transient; listener queues with Celery's {@code
  *       x-expires}/{@code x-message-ttl}. Declarations run on throwaway channels so a mismatch is a
  *       clear error, not a dead shared channel.
+ *   <li>Celery's queue settings shape each queue ({@link dev.apium.amqp.QueueSettings}): {@code
+ *       task_default_queue_type} / {@code task_create_missing_queue_type} ({@code classic} or
+ *       {@code quorum}) and per queue {@code task_queues.<q>.queue_arguments} (JSON), {@code
+ *       .exchange}, {@code .exchange_type} ({@code direct}, {@code topic}, {@code fanout}) and
+ *       {@code .routing_key}. A queue or exchange that exists with other arguments or another type
+ *       is used as it is, with one warning; a durability mismatch stays an error.
+ *   <li>Quorum queues refuse a global prefetch: a consume call that includes one uses {@code
+ *       basic.qos(n, global=false)} and a static prefetch, as Celery 5.5+ does ({@code
+ *       worker_detect_quorum_queues}, default true).
+ *   <li>On a quorum setup Celery 5.5+'s native delayed delivery is joined ({@link
+ *       dev.apium.amqp.NativeDelayedDelivery}): the {@code celery_delayed_*} ladder declared as
+ *       kombu does, workers' {@code #.<routing key>} bindings, countdowns to a queue on a
+ *       non-direct exchange published to {@code celery_delayed_27}, and long-ETA parking on the
+ *       same ladder.
  *   <li>Every publish waits for its publisher confirm; a nack, a lost channel or a timeout (30 s)
  *       is a {@code BrokerException}. {@code AmqpBroker.publishAsync} returns once the message is
  *       written and hands out the confirm as a future instead (published mandatory, so an

@@ -38,10 +38,28 @@ public interface Settings {
   /** The value, or null when it is not set. */
   String get(String key);
 
+  /**
+   * Every value that is set, by name: for settings read by prefix ({@code task_queues.<q>.*}).
+   * Empty for a view that cannot list its values.
+   */
+  default Map<String, String> asMap() {
+    return Map.of();
+  }
+
   /** Settings read from a fixed map (tests, tools). */
   static Settings of(Map<String, String> values) {
     Map<String, String> copy = Map.copyOf(values);
-    return copy::get;
+    return new Settings() {
+      @Override
+      public String get(String key) {
+        return copy.get(key);
+      }
+
+      @Override
+      public Map<String, String> asMap() {
+        return copy;
+      }
+    };
   }
 
   default String get(String key, String fallback) {

@@ -105,6 +105,25 @@ public final class CeleryJson {
     return pythonLocal(LocalDateTime.ofInstant(instant, ZoneOffset.UTC));
   }
 
+  /**
+   * The timezone-aware form Celery 5.3+ stores as {@code date_done} ({@code
+   * app.now().isoformat()}): local time in {@code zone}, then its offset, e.g. {@code
+   * 2026-12-04T15:11:56.431910+00:00} or {@code …T16:11:56.431910+01:00} for Europe/Paris. Celery
+   * 5.2.6 clients parse it too.
+   */
+  public static String dateDone(Instant instant, java.time.ZoneId zone) {
+    java.time.ZonedDateTime local = instant.atZone(zone);
+    int seconds = local.getOffset().getTotalSeconds();
+    String sign = seconds < 0 ? "-" : "+";
+    int abs = Math.abs(seconds);
+    String offset =
+        String.format(java.util.Locale.ROOT, "%s%02d:%02d", sign, abs / 3600, abs / 60 % 60);
+    if (abs % 60 != 0) {
+      offset += String.format(java.util.Locale.ROOT, ":%02d", abs % 60);
+    }
+    return pythonLocal(local.toLocalDateTime()) + offset;
+  }
+
   private static String pythonLocal(LocalDateTime time) {
     LocalDateTime micros = time.truncatedTo(ChronoUnit.MICROS);
     String base = SECONDS.format(micros);

@@ -56,6 +56,26 @@ public record ResultMeta(
         null);
   }
 
+  /**
+   * This meta with {@code date_done} in Celery 5.3+'s timezone-aware form in {@code zone} (see
+   * {@link CeleryJson#dateDone}); unchanged when it has no {@code date_done}.
+   */
+  public ResultMeta dateDoneIn(Instant done, java.time.ZoneId zone) {
+    if (dateDone == null) {
+      return this;
+    }
+    return new ResultMeta(
+        status,
+        result,
+        traceback,
+        children,
+        CeleryJson.dateDone(done, zone),
+        taskId,
+        groupId,
+        parentId,
+        extended);
+  }
+
   /** A non-ready state (STARTED, RETRY, PROGRESS...) with its meta; no {@code date_done}. */
   public static ResultMeta state(String taskId, String status, JsonNode meta) {
     return new ResultMeta(status, meta, null, null, null, taskId, null, null, null);
