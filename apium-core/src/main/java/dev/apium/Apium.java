@@ -36,6 +36,7 @@ public final class Apium implements AutoCloseable {
   private volatile Broker broker;
   private volatile ResultBackend backend;
   private volatile Control control;
+  private volatile MessageCodec codec;
   private dev.apium.beat.Beat.Builder beat;
 
   private Apium(Builder b) {
@@ -91,12 +92,31 @@ public final class Apium implements AutoCloseable {
     if (b == null) {
       synchronized (this) {
         if (broker == null) {
-          broker = Transports.broker(brokerUrl(), config);
+          Broker opened = Transports.broker(brokerUrl(), config);
+          broker = codec().active() ? new CodecBroker(opened, codec()) : opened;
         }
         b = broker;
       }
     }
     return b;
+  }
+
+  /**
+   * How task messages are signed, verified and bounded, from the settings ({@code
+   * task_serializer=auth}, {@code security_*}, {@code message_max_*}); built on first use. {@link
+   * #broker()} already applies it to every publish and delivery.
+   */
+  public MessageCodec codec() {
+    MessageCodec c = codec;
+    if (c == null) {
+      synchronized (this) {
+        if (codec == null) {
+          codec = MessageCodec.of(config, clock.instant());
+        }
+        c = codec;
+      }
+    }
+    return c;
   }
 
   /** The result backend, connected on first use. */
