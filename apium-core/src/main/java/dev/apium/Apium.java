@@ -92,7 +92,9 @@ public final class Apium implements AutoCloseable {
     if (b == null) {
       synchronized (this) {
         if (broker == null) {
-          Broker opened = Transports.broker(brokerUrl(), config);
+          Broker opened =
+              new StartupRetry(config)
+                  .open("broker", brokerUrl(), () -> Transports.broker(brokerUrl(), config));
           broker = codec().active() ? new CodecBroker(opened, codec()) : opened;
         }
         b = broker;
@@ -125,7 +127,13 @@ public final class Apium implements AutoCloseable {
     if (b == null) {
       synchronized (this) {
         if (backend == null) {
-          backend = Transports.backend(backendUrl(), config.with("broker_url", brokerUrl()));
+          backend =
+              new StartupRetry(config)
+                  .open(
+                      "result backend",
+                      backendUrl(),
+                      () ->
+                          Transports.backend(backendUrl(), config.with("broker_url", brokerUrl())));
         }
         b = backend;
       }
@@ -251,8 +259,12 @@ public final class Apium implements AutoCloseable {
 
   // ---- workers ----
 
-  /** A worker for this app; configure it, then {@code start()}. */
+  /**
+   * A worker for this app; configure it, then {@code start()}. Connects the broker first (retrying
+   * at start-up as configured), so a worker started before its broker waits for it.
+   */
   public Worker.Builder worker() {
+    broker();
     return new Worker.Builder(this);
   }
 
