@@ -58,7 +58,7 @@ final class StartupRetry {
       try {
         return connect.get();
       } catch (BrokerException e) {
-        String reason = ApiumText.oneLine(e);
+        String reason = Secrets.scrub(ApiumText.oneLine(e), url);
         if (!retry) {
           throw new BrokerException(
               "cannot connect to "
@@ -69,8 +69,7 @@ final class StartupRetry {
                   + reason
                   + " (start-up retries are off: "
                   + RETRY_ON_STARTUP
-                  + "=false)",
-              e);
+                  + "=false)");
         }
         if (maxRetries > 0 && attempt > maxRetries) {
           throw new BrokerException(
@@ -84,8 +83,7 @@ final class StartupRetry {
                   + reason
                   + " (raise "
                   + MAX_RETRIES
-                  + ", 0 retries forever)",
-              e);
+                  + ", 0 retries forever)");
         }
         Duration wait = delay(attempt);
         log.warn(
@@ -101,8 +99,10 @@ final class StartupRetry {
         } catch (InterruptedException interrupted) {
           Thread.currentThread().interrupt();
           throw new BrokerException(
-              "interrupted while waiting to connect to " + role + " " + where, e);
+              "interrupted while waiting to connect to " + role + " " + where);
         }
+      } catch (RuntimeException e) {
+        throw Secrets.scrubbed(e, url);
       }
     }
   }
