@@ -28,7 +28,17 @@ final class AppOptions {
   @Option(names = "--backend", description = "Result backend URL (redis://, rpc://, sqlite:, ...).")
   String backend;
 
+  /** The app, after printing one line to stderr when it falls back to the embedded broker. */
   Apium build() {
+    Apium app = buildApp();
+    String notice = app.config().embeddedBrokerNotice();
+    if (notice != null) {
+      System.err.println("apium: " + notice);
+    }
+    return app;
+  }
+
+  private Apium buildApp() {
     if (appClass != null) {
       Apium provided = provided(load(appClass));
       if (provided != null) {

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.Test;
  * {@code apium worker} started before its broker: with Celery's default start-up retries it logs
  * one line per attempt and runs tasks once a private redis-server (free port, started 10 s later)
  * is up; with {@code broker_connection_retry_on_startup=false} it exits with status 2 and one line
- * naming the broker, password masked.
+ * naming the broker, password masked. A worker given only {@code CELERY_BROKER_URL} reads that
+ * broker, as Celery does.
  */
 class StartupRetryIT {
   private static Process worker(String url, Path log, Map<String, String> env) throws IOException {
@@ -34,12 +35,13 @@ class StartupRetryIT {
                 "worker",
                 "-A",
                 NapTasks.class.getName(),
-                "-b",
-                url,
                 "-Q",
                 "late",
                 "-c",
                 "1"));
+    if (url != null) {
+      command.addAll(List.of("-b", url));
+    }
     ProcessBuilder builder =
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
@@ -77,6 +79,34 @@ class StartupRetryIT {
                 .build()) {
           assertThat(client.send("nap.sleep", 1, 7).get(Duration.ofSeconds(30)))
               .isEqualTo("child 7");
+        }
+      } finally {
+        p.destroy();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+          p.destroyForcibly();
+        }
+      }
+    }
+  }
+
+  @Test
+  void celeryBrokerUrlFromTheEnvironmentRoutesTasksToTheWorker() throws Exception {
+    Path log = Files.createTempFile("apium-celery-env-", ".log");
+    try (PrivateRedisServer redis = new PrivateRedisServer().start()) {
+      Process p = worker(null, log, Map.of("CELERY_BROKER_URL", redis.url(0)));
+      try {
+        await().atMost(Duration.ofSeconds(90)).until(() -> text(log).contains(" ready:"));
+        assertThat(text(log))
+            .contains("broker redis " + redis.url(0))
+            .doesNotContain("embedded broker");
+        try (Apium client =
+            Apium.builder()
+                .withoutEnvironment()
+                .broker(redis.url(0))
+                .config("task_default_queue", "late")
+                .build()) {
+          assertThat(client.send("nap.sleep", 1, 9).get(Duration.ofSeconds(30)))
+              .isEqualTo("child 9");
         }
       } finally {
         p.destroy();
