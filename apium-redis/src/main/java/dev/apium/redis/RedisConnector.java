@@ -58,11 +58,16 @@ final class RedisConnector implements AutoCloseable {
     this.url = url;
     this.setting = setting;
     this.timeout = timeout;
-    this.uri = parse(url, setting);
+    RedisTls tls = RedisTls.from(url);
+    this.uri = parse(tls.url(), setting);
     uri.setTimeout(timeout);
     this.client = RedisClient.create(acquire(), uri);
+    ClientOptions.Builder options =
+        tls.options() == null
+            ? ClientOptions.builder()
+            : ClientOptions.builder().sslOptions(tls.options());
     client.setOptions(
-        ClientOptions.builder()
+        options
             .protocolVersion(ProtocolVersion.RESP2)
             .autoReconnect(true)
             .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).build())
