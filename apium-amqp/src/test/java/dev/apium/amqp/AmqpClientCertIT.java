@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.apium.ApiumConfig;
 import dev.apium.spi.BrokerException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -21,7 +20,7 @@ class AmqpClientCertIT {
   void clientCertificateIsPresentedAndRequired() throws Exception {
     try (PrivateRabbitNode node = new PrivateRabbitNode()) {
       Path dir = node.dir();
-      makeCertificates(dir);
+      AmqpTlsIT.makeCertificates(dir);
       makeClientCertificate(dir);
       int tlsPort = PrivateRabbitNode.freePort();
       node.configure(
@@ -87,57 +86,5 @@ class AmqpClientCertIT {
         "1",
         "-out",
         d + "/client.pem");
-  }
-
-  /** A CA and a server certificate for localhost/127.0.0.1 signed by it, made with openssl. */
-  private static void makeCertificates(Path dir) throws Exception {
-    Files.writeString(
-        dir.resolve("server.ext"),
-        "subjectAltName = DNS:localhost, IP:127.0.0.1\n" + "extendedKeyUsage = serverAuth\n");
-    String d = dir.toString();
-    PrivateRabbitNode.run(
-        "openssl",
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "1",
-        "-subj",
-        "/CN=apium test CA",
-        "-keyout",
-        d + "/ca.key",
-        "-out",
-        d + "/ca.pem");
-    PrivateRabbitNode.run(
-        "openssl",
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-subj",
-        "/CN=localhost",
-        "-keyout",
-        d + "/server.key",
-        "-out",
-        d + "/server.csr");
-    PrivateRabbitNode.run(
-        "openssl",
-        "x509",
-        "-req",
-        "-in",
-        d + "/server.csr",
-        "-CA",
-        d + "/ca.pem",
-        "-CAkey",
-        d + "/ca.key",
-        "-CAcreateserial",
-        "-days",
-        "1",
-        "-extfile",
-        d + "/server.ext",
-        "-out",
-        d + "/server.pem");
   }
 }
