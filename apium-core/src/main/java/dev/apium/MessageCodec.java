@@ -147,7 +147,11 @@ public final class MessageCodec {
     return plain;
   }
 
-  /** The entry point for a worker: the task in a delivery, signature and limits checked. */
+  /**
+   * The task in a delivery read straight from a transport, signature and limits checked. Deliveries
+   * from {@link Apium#broker()} are already opened (the worker's {@code TaskMessageCodec.decode} is
+   * then enough); do not open them twice.
+   */
   public TaskMessage decode(Delivery delivery) {
     return TaskMessageCodec.decode(open(delivery.message(), delivery.queue()), limits);
   }
