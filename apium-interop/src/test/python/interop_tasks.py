@@ -50,6 +50,19 @@ if os.environ.get("INTEROP_PER_CONSUMER_QOS") == "1":
     from kombu.transport import pyamqp
 
     pyamqp.Transport.qos_semantics_matches_spec = lambda self, connection: True
+# Message signing (SecureInteropIT): INTEROP_SECURITY_KEY / _CERT / _STORE name throwaway files.
+if os.environ.get("INTEROP_SECURITY_KEY"):
+    app.conf.update(
+        security_key=os.environ["INTEROP_SECURITY_KEY"],
+        security_certificate=os.environ["INTEROP_SECURITY_CERT"],
+        security_cert_store=os.environ["INTEROP_SECURITY_STORE"],
+        security_digest="sha256",
+        task_serializer="auth",
+        accept_content=["auth"],
+        result_serializer=os.environ.get("INTEROP_RESULT_SERIALIZER", "json"),
+        result_accept_content=["json", "auth"],
+    )
+    app.setup_security()
 
 
 @app.task(name="interop.add")

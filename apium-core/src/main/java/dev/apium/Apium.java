@@ -40,6 +40,7 @@ public final class Apium implements AutoCloseable {
   private volatile Broker broker;
   private volatile ResultBackend backend;
   private volatile Control control;
+  private volatile MessageCodec codec;
   private dev.apium.beat.Beat.Builder beat;
 
   private Apium(Builder b) {
@@ -111,12 +112,33 @@ public final class Apium implements AutoCloseable {
     if (b == null) {
       synchronized (this) {
         if (broker == null) {
-          broker = Transports.broker(brokerUrl(), config);
+          Broker opened =
+              new StartupRetry(config)
+                  .open("broker", brokerUrl(), () -> Transports.broker(brokerUrl(), config));
+          broker = codec().active() ? new CodecBroker(opened, codec()) : opened;
         }
         b = broker;
       }
     }
     return b;
+  }
+
+  /**
+   * How task messages are signed, verified and bounded, from the settings ({@code
+   * task_serializer=auth}, {@code security_*}, {@code message_max_*}); built on first use. {@link
+   * #broker()} already applies it to every publish and delivery.
+   */
+  public MessageCodec codec() {
+    MessageCodec c = codec;
+    if (c == null) {
+      synchronized (this) {
+        if (codec == null) {
+          codec = MessageCodec.of(config, clock.instant());
+        }
+        c = codec;
+      }
+    }
+    return c;
   }
 
   /** The result backend, connected on first use. */
@@ -125,7 +147,13 @@ public final class Apium implements AutoCloseable {
     if (b == null) {
       synchronized (this) {
         if (backend == null) {
-          backend = Transports.backend(backendUrl(), config.with("broker_url", brokerUrl()));
+          backend =
+              new StartupRetry(config)
+                  .open(
+                      "result backend",
+                      backendUrl(),
+                      () ->
+                          Transports.backend(backendUrl(), config.with("broker_url", brokerUrl())));
         }
         b = backend;
       }
@@ -265,8 +293,12 @@ public final class Apium implements AutoCloseable {
 
   // ---- workers ----
 
-  /** A worker for this app; configure it, then {@code start()}. */
+  /**
+   * A worker for this app; configure it, then {@code start()}. Connects the broker first (retrying
+   * at start-up as configured), so a worker started before its broker waits for it.
+   */
   public Worker.Builder worker() {
+    broker();
     return new Worker.Builder(this, new AppBridge(this));
   }
 

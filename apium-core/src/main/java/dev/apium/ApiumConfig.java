@@ -98,14 +98,68 @@ public final class ApiumConfig implements Settings {
     if (Files.isRegularFile(file)) {
       merged.putAll(readFile(file));
     }
+    Map<String, String> fromFile = new LinkedHashMap<>(merged);
+    fromFile.keySet().removeAll(DEFAULTS.keySet());
+    fromFile.forEach((key, value) -> warnIfUnknown(key, "in apium.properties", key));
+    // Celery reads these two from the environment before its configuration (app/utils.py).
+    if (env.get("CELERY_BROKER_URL") != null && !env.get("CELERY_BROKER_URL").isBlank()) {
+      merged.put(BROKER_URL, env.get("CELERY_BROKER_URL"));
+    }
+    if (env.get("CELERY_RESULT_BACKEND") != null && !env.get("CELERY_RESULT_BACKEND").isBlank()) {
+      merged.put(RESULT_BACKEND, env.get("CELERY_RESULT_BACKEND"));
+    }
     env.forEach(
         (name, value) -> {
           if (name.startsWith("APIUM_") && name.length() > 6) {
-            merged.put(name.substring(6).toLowerCase(Locale.ROOT), value);
+            String key = name.substring(6).toLowerCase(Locale.ROOT);
+            warnIfUnknown(key, "from environment variable", name);
+            merged.put(key, value);
           }
         });
     merged.putAll(explicit);
     return new ApiumConfig(merged);
+  }
+
+  /**
+   * Where the broker URL came from when none was configured: null if one was, else a line naming
+   * the embedded default and its file, for commands to print.
+   */
+  public String embeddedBrokerNotice() {
+    if (values.get(BROKER_URL) != null) {
+      return null;
+    }
+    return "No broker configured (-b, broker_url in apium.properties, APIUM_BROKER_URL or"
+        + " CELERY_BROKER_URL): using the embedded broker "
+        + Defaults.BROKER
+        + " ("
+        + Path.of(Defaults.BROKER.substring("sqlite:".length())).toAbsolutePath()
+        + "), which only workers in this directory read";
+  }
+
+  /** One warning line for a setting name Apium does not know, with the closest known name. */
+  static String unknownKeyWarning(String key, String where, String shown) {
+    if (KnownSettings.known(key)) {
+      return null;
+    }
+    String closest = KnownSettings.closest(key);
+    return "Unknown setting '"
+        + shown
+        + "' "
+        + where
+        + (closest == null
+            ? ": Apium does not read it"
+            : ": Apium does not read it; did you mean '"
+                + (shown.startsWith("APIUM_")
+                    ? "APIUM_" + closest.toUpperCase(Locale.ROOT)
+                    : closest)
+                + "'?");
+  }
+
+  private static void warnIfUnknown(String key, String where, String shown) {
+    String warning = unknownKeyWarning(key, where, shown);
+    if (warning != null) {
+      org.slf4j.LoggerFactory.getLogger(ApiumConfig.class).warn(warning);
+    }
   }
 
   private static Map<String, String> classpathProperties() {

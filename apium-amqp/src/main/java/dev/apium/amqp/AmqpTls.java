@@ -23,13 +23,24 @@ final class AmqpTls {
   /** Setting naming a PEM file of CA certificates to trust for {@code amqps://}. */
   static final String CA_CERTS = "broker_ssl_ca_certs";
 
+  /** Settings naming a PEM client certificate and its key (Celery's certfile / keyfile). */
+  static final String CERTFILE = "broker_ssl_certfile";
+
+  static final String KEYFILE = "broker_ssl_keyfile";
+
   private AmqpTls() {}
 
   static SSLContext context(Settings config) {
     String caCerts = config.get(CA_CERTS);
+    javax.net.ssl.KeyManager[] keys = AmqpClientCertificate.keyManagers(config);
     try {
       if (caCerts == null || caCerts.isBlank()) {
-        return SSLContext.getDefault();
+        if (keys == null) {
+          return SSLContext.getDefault();
+        }
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(keys, null, null);
+        return context;
       }
       KeyStore store = KeyStore.getInstance(KeyStore.getDefaultType());
       store.load(null, null);
@@ -52,7 +63,7 @@ final class AmqpTls {
           TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       trust.init(store);
       SSLContext context = SSLContext.getInstance("TLS");
-      context.init(null, trust.getTrustManagers(), null);
+      context.init(keys, trust.getTrustManagers(), null);
       return context;
     } catch (IOException e) {
       throw new IllegalArgumentException(

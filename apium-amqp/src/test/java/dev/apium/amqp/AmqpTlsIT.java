@@ -81,7 +81,7 @@ class AmqpTlsIT {
   }
 
   /** A CA and a server certificate for localhost/127.0.0.1 signed by it, made with openssl. */
-  private static void makeCertificates(Path dir) throws Exception {
+  static void makeCertificates(Path dir) throws Exception {
     Files.writeString(
         dir.resolve("server.ext"),
         "subjectAltName = DNS:localhost, IP:127.0.0.1\n" + "extendedKeyUsage = serverAuth\n");

@@ -22,7 +22,12 @@ final class Logging {
           case "DEBUG" -> Level.DEBUG;
           case "WARNING", "WARN" -> Level.WARN;
           case "ERROR", "CRITICAL", "FATAL" -> Level.ERROR;
-          default -> Level.INFO;
+          case "INFO" -> Level.INFO;
+          default ->
+              throw new IllegalArgumentException(
+                  "-l/--loglevel '"
+                      + name
+                      + "' is not a log level: use DEBUG, INFO, WARNING, ERROR or CRITICAL");
         };
     root().setLevel(level);
   }

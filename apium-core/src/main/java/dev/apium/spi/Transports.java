@@ -31,7 +31,7 @@ public final class Transports {
     if (colon <= 0) {
       throw new IllegalArgumentException(
           "'"
-              + url
+              + mask(url)
               + "' is not a transport URL: write it as scheme://..., e.g. redis://localhost:6379/0");
     }
     return url.substring(0, colon).toLowerCase(Locale.ROOT);
@@ -59,8 +59,34 @@ public final class Transports {
             + " classpath");
   }
 
-  /** The URL with its password replaced by {@code ***}, for logs and banners. */
+  /**
+   * The URL with its password replaced by {@code ***}, for logs, banners and errors, however
+   * malformed: a {@code password=}-like query parameter hides everything after it; then everything
+   * between the scheme and the last {@code @} is user information (a raw {@code /}, {@code :} or
+   * {@code @} in a password stays inside it), and its part after the first {@code :}, or all of it
+   * when there is no {@code :} (Redis reads a lone user information as the password), becomes
+   * {@code ***}.
+   */
   public static String mask(String url) {
-    return url == null ? null : url.replaceAll("(//[^:/@]*:)[^@/]*@", "$1***@");
+    if (url == null) {
+      return null;
+    }
+    java.util.regex.Matcher query =
+        java.util.regex.Pattern.compile(
+                "(?i)[?&;#](?:password|passwd|pass|pwd|secret|token|sasl_password"
+                    + "|ssl_keyfile_password)=")
+            .matcher(url);
+    String head = query.find() ? url.substring(0, query.end()) : url;
+    String tail = head.length() < url.length() ? "***" : "";
+    int scheme = head.indexOf("://");
+    int start = scheme >= 0 ? scheme + 3 : 0;
+    int at = head.lastIndexOf('@');
+    if (at >= start) {
+      String userinfo = head.substring(start, at);
+      int colon = userinfo.indexOf(':');
+      String kept = colon >= 0 ? userinfo.substring(0, colon) + ":***" : "***";
+      head = head.substring(0, start) + kept + head.substring(at);
+    }
+    return head + tail;
   }
 }

@@ -1,6 +1,10 @@
 package dev.apium.protocol;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -36,6 +40,8 @@ public final class CeleryJson {
           .disable(DeserializationFeature.ADJUST_DATES_TO_CONTEXT_TIME_ZONE)
           .build();
 
+  private static final java.util.concurrent.ConcurrentHashMap<Integer, JsonFactory> DEPTH_LIMITED =
+      new java.util.concurrent.ConcurrentHashMap<>();
   private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
   private static final DateTimeFormatter SECONDS =
       DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss");
@@ -56,9 +62,56 @@ public final class CeleryJson {
   public static JsonNode parse(byte[] json) {
     try {
       return MAPPER.readTree(json);
+    } catch (StreamConstraintsException e) {
+      throw tooDeep(StreamReadConstraints.DEFAULT_MAX_DEPTH, e);
     } catch (IOException e) {
       throw new MalformedMessageException("body is not valid JSON: " + e.getMessage(), e);
     }
+  }
+
+  /**
+   * Parses JSON text nested at most {@code maxDepth} levels; deeper input is refused with a message
+   * naming the limit and its setting.
+   */
+  public static JsonNode parse(byte[] json, int maxDepth) {
+    if (maxDepth == StreamReadConstraints.DEFAULT_MAX_DEPTH) {
+      try {
+        return MAPPER.readTree(json);
+      } catch (StreamConstraintsException e) {
+        throw tooDeep(maxDepth, e);
+      } catch (IOException e) {
+        throw new MalformedMessageException("body is not valid JSON: " + e.getMessage(), e);
+      }
+    }
+    try (JsonParser parser =
+        DEPTH_LIMITED.computeIfAbsent(maxDepth, CeleryJson::factory).createParser(json)) {
+      JsonNode tree = MAPPER.readTree(parser);
+      return tree == null ? com.fasterxml.jackson.databind.node.MissingNode.getInstance() : tree;
+    } catch (StreamConstraintsException e) {
+      throw tooDeep(maxDepth, e);
+    } catch (IOException e) {
+      throw new MalformedMessageException("body is not valid JSON: " + e.getMessage(), e);
+    }
+  }
+
+  private static MalformedMessageException tooDeep(int maxDepth, StreamConstraintsException e) {
+    return new MalformedMessageException(
+        "body JSON nests deeper than "
+            + maxDepth
+            + " levels: refused; raise "
+            + MessageLimits.MAX_JSON_DEPTH
+            + " if such bodies are expected",
+        e);
+  }
+
+  private static JsonFactory factory(int maxDepth) {
+    JsonFactory factory =
+        JsonFactory.builder()
+            .streamReadConstraints(
+                StreamReadConstraints.builder().maxNestingDepth(maxDepth).build())
+            .build();
+    factory.setCodec(MAPPER);
+    return factory;
   }
 
   public static JsonNode parse(String json) {

@@ -109,7 +109,17 @@ public final class TaskMessageCodec {
    * @throws MalformedMessageException naming what is wrong (content type, JSON, missing field)
    */
   public static TaskMessage decode(WireMessage wire) {
-    byte[] body = decompress(wire);
+    return decode(wire, MessageLimits.DEFAULT);
+  }
+
+  /**
+   * Reads a task message within the limits: a body that inflates past {@code maxDecompressedBytes}
+   * or nests deeper than {@code maxJsonDepth} is refused.
+   *
+   * @throws MalformedMessageException naming what is wrong or which limit was passed
+   */
+  public static TaskMessage decode(WireMessage wire, MessageLimits limits) {
+    byte[] body = decompress(wire, limits.maxDecompressedBytes());
     String type = wire.contentType();
     if (type != null && !type.isEmpty() && !type.equals(WireMessage.JSON)) {
       throw new MalformedMessageException(
@@ -118,7 +128,7 @@ public final class TaskMessageCodec {
               + "': Apium accepts application/json only;"
               + " set task_serializer='json' on the sender");
     }
-    JsonNode parsed = CeleryJson.parse(body);
+    JsonNode parsed = CeleryJson.parse(body, limits.maxJsonDepth());
     Map<String, Object> headers = wire.headers();
     TaskMessage.Builder b = headers.get("task") != null ? readV2(headers, parsed) : readV1(parsed);
     Object replyTo = wire.property("reply_to");
@@ -218,7 +228,11 @@ public final class TaskMessageCodec {
     return (ObjectNode) node;
   }
 
-  private static byte[] decompress(WireMessage wire) {
+  /**
+   * The body of a message, inflated when its {@code compression} header says so, refused once it
+   * inflates past {@code maxBytes}.
+   */
+  public static byte[] decompress(WireMessage wire, long maxBytes) {
     Object compression = wire.header("compression");
     if (compression == null) {
       return wire.body();
@@ -230,12 +244,23 @@ public final class TaskMessageCodec {
     Inflater inflater = new Inflater();
     try {
       inflater.setInput(wire.body());
-      ByteArrayOutputStream out = new ByteArrayOutputStream(wire.body().length * 4);
+      ByteArrayOutputStream out =
+          new ByteArrayOutputStream((int) Math.min(maxBytes, wire.body().length * 4L));
       byte[] buffer = new byte[8192];
       while (!inflater.finished()) {
         int n = inflater.inflate(buffer);
         if (n == 0 && (inflater.needsInput() || inflater.needsDictionary())) {
           throw new MalformedMessageException("compressed body is truncated");
+        }
+        if (out.size() + (long) n > maxBytes) {
+          throw new MalformedMessageException(
+              "compressed body inflates past "
+                  + maxBytes
+                  + " bytes ("
+                  + wire.body().length
+                  + " compressed): refused as a possible zip bomb; raise "
+                  + MessageLimits.MAX_DECOMPRESSED_BYTES
+                  + " if such bodies are expected");
         }
         out.write(buffer, 0, n);
       }

@@ -71,11 +71,19 @@ final class RedisConnector implements AutoCloseable {
     this.url = url;
     this.setting = setting;
     this.timeout = timeout;
-    this.uri = SentinelUrl.is(url) ? SentinelUrl.parse(url, setting, options) : parse(url, setting);
+    RedisTls tls = RedisTls.from(url);
+    this.uri =
+        SentinelUrl.is(url)
+            ? SentinelUrl.parse(tls.url(), setting, options)
+            : parse(tls.url(), setting);
     uri.setTimeout(timeout);
     this.client = RedisClient.create(acquire(), uri);
+    ClientOptions.Builder clientOptions =
+        tls.options() == null
+            ? ClientOptions.builder()
+            : ClientOptions.builder().sslOptions(tls.options());
     client.setOptions(
-        ClientOptions.builder()
+        clientOptions
             .protocolVersion(ProtocolVersion.RESP2)
             .autoReconnect(true)
             .socketOptions(SocketOptions.builder().connectTimeout(Duration.ofSeconds(5)).build())

@@ -1,0 +1,179 @@
+package dev.apium.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.apium.ApiumConfig;
+import java.io.File;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Redis over TLS with a throwaway CA (openssl, temp dir) and a private redis-server on a free port
+ * that requires client certificates: Celery's {@code ssl_ca_certs}, {@code ssl_certfile} and {@code
+ * ssl_keyfile} URL parameters verify the server against that CA and present a client certificate;
+ * without the client certificate the connection is refused with one line.
+ */
+class RedisClientCertIT {
+  private Path dir;
+  private int port;
+  private Process server;
+
+  @BeforeEach
+  void start() throws Exception {
+    dir = Files.createTempDirectory("apium-redis-mtls");
+    run(
+        "openssl",
+        "req",
+        "-x509",
+        "-newkey",
+        "rsa:2048",
+        "-nodes",
+        "-days",
+        "1",
+        "-subj",
+        "/CN=Apium Test CA",
+        "-keyout",
+        "ca.key",
+        "-out",
+        "ca.pem");
+    Files.writeString(dir.resolve("san.ext"), "subjectAltName=IP:127.0.0.1\n");
+    for (String name : new String[] {"server", "client"}) {
+      run(
+          "openssl",
+          "req",
+          "-newkey",
+          "rsa:2048",
+          "-nodes",
+          "-subj",
+          "/CN=127.0.0.1",
+          "-keyout",
+          name + ".key",
+          "-out",
+          name + ".csr");
+      run(
+          "openssl",
+          "x509",
+          "-req",
+          "-in",
+          name + ".csr",
+          "-CA",
+          "ca.pem",
+          "-CAkey",
+          "ca.key",
+          "-CAcreateserial",
+          "-days",
+          "1",
+          "-extfile",
+          "san.ext",
+          "-out",
+          name + ".pem");
+    }
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    server =
+        new ProcessBuilder(
+                "redis-server",
+                "--port",
+                "0",
+                "--tls-port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--tls-cert-file",
+                "server.pem",
+                "--tls-key-file",
+                "server.key",
+                "--tls-ca-cert-file",
+                "ca.pem",
+                "--tls-auth-clients",
+                "yes",
+                "--save",
+                "",
+                "--appendonly",
+                "no",
+                "--dir",
+                dir.toString())
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(dir.resolve("server.log").toFile())
+            .start();
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .ignoreExceptions()
+        .until(
+            () -> {
+              try (Socket s = new Socket("127.0.0.1", port)) {
+                return true;
+              }
+            });
+  }
+
+  private void run(String... command) throws Exception {
+    Process p =
+        new ProcessBuilder(command)
+            .directory(dir.toFile())
+            .redirectErrorStream(true)
+            .redirectOutput(new File(dir.toFile(), "openssl.log"))
+            .start();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    assertThat(p.exitValue()).as(Files.readString(dir.resolve("openssl.log"))).isZero();
+  }
+
+  @AfterEach
+  void stop() throws Exception {
+    if (server != null) {
+      server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private String url(String query) {
+    return "rediss://127.0.0.1:" + port + "/0?" + query;
+  }
+
+  @Test
+  void customCaAndClientCertificateConnect() {
+    String url =
+        url(
+            "ssl_ca_certs="
+                + dir.resolve("ca.pem")
+                + "&ssl_certfile="
+                + dir.resolve("client.pem")
+                + "&ssl_keyfile="
+                + dir.resolve("client.key")
+                + "&ssl_cert_reqs=required");
+    try (RedisBroker broker = new RedisBroker(url, ApiumConfig.of(Map.of()))) {
+      broker.publish("mtls", RedisTestSupport.wire("over-mtls", 0));
+      assertThat(broker.size("mtls")).isEqualTo(1);
+    }
+  }
+
+  @Test
+  void withoutTheClientCertificateTheServerRefuses() {
+    String url = url("ssl_ca_certs=" + dir.resolve("ca.pem"));
+    assertThatThrownBy(() -> new RedisBroker(url, ApiumConfig.of(Map.of())).close())
+        .hasMessageContaining("127.0.0.1:" + port);
+  }
+
+  @Test
+  void theJvmTrustStoreDoesNotKnowTheThrowawayCa() {
+    String url =
+        url(
+            "ssl_certfile="
+                + dir.resolve("client.pem")
+                + "&ssl_keyfile="
+                + dir.resolve("client.key"));
+    assertThatThrownBy(() -> new RedisBroker(url, ApiumConfig.of(Map.of())).close())
+        .hasMessageContaining("127.0.0.1:" + port);
+  }
+}

@@ -1,0 +1,40 @@
+package dev.apium.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Celery's ssl_* URL parameters are taken out of the URL and name the file that is missing. */
+class RedisTlsOptionsTest {
+  @TempDir Path dir;
+
+  @Test
+  void urlWithoutFilesIsUntouched() {
+    RedisTls tls = RedisTls.from("rediss://:pw@h:6380/0?ssl_cert_reqs=none");
+    assertThat(tls.url()).isEqualTo("rediss://:pw@h:6380/0?ssl_cert_reqs=none");
+    assertThat(tls.options()).isNull();
+  }
+
+  @Test
+  void filesAreTakenOutOfTheUrl() throws Exception {
+    Path ca = Files.writeString(dir.resolve("ca.pem"), "x");
+    RedisTls tls =
+        RedisTls.from("rediss://h:6380/0?ssl_ca_certs=" + ca + "&ssl_cert_reqs=required");
+    assertThat(tls.url()).isEqualTo("rediss://h:6380/0?ssl_cert_reqs=required");
+    assertThat(tls.options()).isNotNull();
+    assertThat(RedisTls.from("rediss://h/0?ssl_ca_certs=" + ca).url()).isEqualTo("rediss://h/0");
+  }
+
+  @Test
+  void missingFilesAndHalfPairsAreNamed() throws Exception {
+    assertThatThrownBy(() -> RedisTls.from("rediss://h/0?ssl_ca_certs=/nope/ca.pem"))
+        .hasMessageContaining("ssl_ca_certs '/nope/ca.pem' cannot be read");
+    Path cert = Files.writeString(dir.resolve("c.pem"), "x");
+    assertThatThrownBy(() -> RedisTls.from("rediss://h/0?ssl_certfile=" + cert))
+        .hasMessageContaining("needs both ssl_certfile and ssl_keyfile");
+  }
+}
