@@ -14,6 +14,7 @@ import dev.apium.protocol.TaskState;
 import dev.apium.spi.BrokerException;
 import dev.apium.spi.Delivery;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -84,7 +85,10 @@ final class Settlement {
         ExceptionInfo.of("celery.exceptions", "NotRegistered", "'" + message.task() + "'");
     app.backend()
         .store(
-            ResultMeta.failure(message.id(), info, text, app.clock().instant())
+            app.resultDates()
+                .apply(
+                    ResultMeta.failure(message.id(), info, text, app.clock().instant()),
+                    app.clock().instant())
                 .withGroupAndParent(message.group(), message.parentId()));
     failed.incrementAndGet();
     host.onFailure(message, delivery, info, text);
@@ -205,7 +209,9 @@ final class Settlement {
           reason);
       ExceptionInfo info = UnreadableMessages.exception(reason);
       try {
-        app.backend().store(ResultMeta.failure(taskId, info, null, app.clock().instant()));
+        Instant now = app.clock().instant();
+        app.backend()
+            .store(app.resultDates().apply(ResultMeta.failure(taskId, info, null, now), now));
       } catch (RuntimeException e) {
         log.warn("could not store the FAILURE of malformed task {}: {}", taskId, e.toString());
       }
@@ -286,7 +292,10 @@ final class Settlement {
 
   /** The meta with the task's group and parent ids and, when enabled, the extended fields. */
   private ResultMeta complete(Request r, ResultMeta meta) {
-    ResultMeta full = meta.withGroupAndParent(r.message.group(), r.message.parentId());
+    ResultMeta full =
+        app.resultDates()
+            .apply(meta, app.clock().instant())
+            .withGroupAndParent(r.message.group(), r.message.parentId());
     if (extendedResults) {
       ObjectNode extended = CeleryJson.object();
       extended.put("name", r.message.task());
@@ -306,7 +315,7 @@ final class Settlement {
         info.toJson(),
         null,
         null,
-        CeleryJson.naiveUtc(app.clock().instant()),
+        app.resultDates().dateDone(app.clock().instant()),
         id,
         null,
         null,
