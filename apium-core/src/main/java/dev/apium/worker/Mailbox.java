@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.apium.Apium;
+import dev.apium.RevokeOnReceipt;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.Pidbox;
 import dev.apium.protocol.Rates;
@@ -39,6 +40,7 @@ final class Mailbox implements AutoCloseable {
   private final RevokedIds revoked;
   private final Executions executions;
   private final RateLimits rateLimits;
+  private final RevokeOnReceipt revokeOnReceipt;
   private final AtomicLong clock = new AtomicLong();
   private final Map<String, Function<JsonNode, JsonNode>> commands = new ConcurrentHashMap<>();
   private final ExecutorService thread;
@@ -55,9 +57,11 @@ final class Mailbox implements AutoCloseable {
     this.revoked = revoked;
     this.executions = executions;
     this.rateLimits = rateLimits;
+    this.revokeOnReceipt = new RevokeOnReceipt(app);
     this.thread = Executors.newSingleThreadExecutor(Threads.daemon("apium-mailbox"));
     command("ping", args -> Pidbox.ok("pong"));
     command("revoke", this::revoke);
+    command("revoke_by_stamped_headers", args -> Pidbox.ok(revoked.stamps().command(args)));
     command("revoked", args -> revokedIds());
     command("rate_limit", this::rateLimit);
     command("hello", this::hello);
@@ -188,6 +192,7 @@ final class Mailbox implements AutoCloseable {
     for (String id : ids) {
       revoked.revoke(id, true);
     }
+    revokeOnReceipt.revoked(ids);
     if (args.path("terminate").asBoolean(false)) {
       List<String> terminated = new ArrayList<>();
       for (String id : ids) {

@@ -1,6 +1,7 @@
 package dev.apium.worker;
 
 import dev.apium.Apium;
+import dev.apium.StampRevocations;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,6 +18,7 @@ final class RevokedIds {
   private static final Duration KEEP = Duration.ofHours(3);
   private final Apium app;
   private final Set<String> ids = ConcurrentHashMap.newKeySet();
+  private final StampRevocations stamps = new StampRevocations();
 
   RevokedIds(Apium app) {
     this.app = app;
@@ -35,6 +37,16 @@ final class RevokedIds {
 
   boolean contains(String id) {
     return ids.contains(id);
+  }
+
+  /** Whether a task must not run: its id was revoked, or one of its stamps was. */
+  boolean refuses(String id, java.util.Map<String, Object> headers) {
+    return ids.contains(id) || stamps.matches(headers);
+  }
+
+  /** The stamps revoked by {@code revoke_by_stamped_headers} (Celery 5.3+). */
+  StampRevocations stamps() {
+    return stamps;
   }
 
   /** Revokes locally and persists it so every worker, now or later, refuses it. */

@@ -98,7 +98,7 @@ final class Settlement {
   /** Marks an expired or revoked task REVOKED and acks it; true when it must not run. */
   boolean refuseIfRevokedOrExpired(Request r) {
     String reason = null;
-    if (revoked.contains(r.id())) {
+    if (revoked.refuses(r.id(), r.delivery.message().headers())) {
       reason = "revoked";
     } else if (r.message.expires() != null && r.message.expires().isBefore(app.clock().instant())) {
       reason = "expired";
