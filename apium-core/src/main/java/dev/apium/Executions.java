@@ -49,8 +49,9 @@ final class Executions {
 
   /** Registers the task running on this thread and arms its limits (call header, then task). */
   Execution begin(Request r) {
-    Duration hard = limit(r.message.hardTimeLimit(), r.task.options().timeLimit());
-    Duration soft = limit(r.message.softTimeLimit(), r.task.options().softTimeLimit());
+    TaskOptions options = worker.monitor().options(r.task);
+    Duration hard = limit(r.message.hardTimeLimit(), options.timeLimit());
+    Duration soft = limit(r.message.softTimeLimit(), options.softTimeLimit());
     Execution e = new Execution(r, Thread.currentThread(), soft, hard);
     running.put(r.id(), e);
     Future<?> softTimer = null;

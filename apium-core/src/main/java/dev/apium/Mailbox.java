@@ -52,6 +52,7 @@ final class Mailbox implements AutoCloseable {
     command("revoked", args -> revokedIds());
     command("rate_limit", this::rateLimit);
     command("hello", this::hello);
+    dev.apium.control.WorkerCommands.install(this::command, worker.monitor());
   }
 
   /** Adds (or replaces) a command: its handler gets the {@code arguments} and returns the reply. */

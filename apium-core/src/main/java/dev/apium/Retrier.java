@@ -84,6 +84,12 @@ final class Retrier {
       worker.runner().fail(r, Failures.info(e), Failures.traceback(e));
       return;
     }
+    worker
+        .monitor()
+        .retried(
+            r,
+            cause == null ? null : Failures.info(cause),
+            cause == null ? null : Failures.traceback(cause));
     worker.retried(r);
     log.info("Task {} retry {} at {}", r, r.message.retries() + 1, eta);
   }

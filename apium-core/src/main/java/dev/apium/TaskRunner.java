@@ -66,6 +66,7 @@ final class TaskRunner {
     long started = System.nanoTime();
     java.util.concurrent.CompletableFuture<Void> stored = null;
     Execution execution = worker.executions().begin(r);
+    worker.monitor().started(r);
     context.execution(execution);
     try {
       if (trackStarted(r)) {
@@ -123,6 +124,7 @@ final class TaskRunner {
       }
     } finally {
       worker.executions().end(execution);
+      worker.monitor().ended(r);
       TaskContext.bind(null);
       if (acksLate) {
         ackWhenStored(r, stored);
@@ -186,6 +188,7 @@ final class TaskRunner {
       store(r, ResultMeta.failure(r.id(), info, traceback, app.clock().instant()));
     }
     worker.failed(r, info);
+    worker.monitor().failed(r, info, traceback);
     worker.hook().onFailure(r, info, traceback);
   }
 

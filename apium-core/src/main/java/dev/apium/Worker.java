@@ -58,6 +58,7 @@ public final class Worker implements AutoCloseable {
   private Executions executions;
   private RateLimits rateLimits;
   private Mailbox mailbox;
+  private WorkerMonitor monitor;
   private final int[] autoscale;
   private final Duration autoscaleKeepAlive;
   private Autoscaler autoscaler;
@@ -116,6 +117,8 @@ public final class Worker implements AutoCloseable {
         new EtaTimer(
             app.clock(), keepAlive, () -> unsettled, this::execute, held -> updatePrefetch());
     running = true;
+    monitor = new WorkerMonitor(app, this);
+    monitor.start();
     subscription = app.broker().consume(queues, basePrefetch(), this::onDelivery);
     mailbox = new Mailbox(app, this);
     mailbox.start();
@@ -191,6 +194,7 @@ public final class Worker implements AutoCloseable {
     if (refuseIfRevokedOrExpired(request)) {
       return;
     }
+    monitor.received(request);
     Instant eta = message.eta();
     Instant now = app.clock().instant();
     if (eta != null && eta.isAfter(now.plus(deferAfter)) && delivery.deferUntil(eta)) {
@@ -265,6 +269,7 @@ public final class Worker implements AutoCloseable {
       return false;
     }
     log.info("Discarding {} task {}", reason, r);
+    monitor.revoked(r, "expired".equals(reason));
     ExceptionInfo info = ExceptionInfo.of("celery.exceptions", "TaskRevokedError", reason);
     ResultMeta meta =
         new ResultMeta(
@@ -287,6 +292,7 @@ public final class Worker implements AutoCloseable {
 
   void succeeded(Request r, JsonNode result, long nanos) {
     processed.incrementAndGet();
+    monitor.succeeded(r, result, nanos);
     if (log.isDebugEnabled()) {
       log.debug("Task {} succeeded in {} ms: {}", r, nanos / 1_000_000.0, result);
     }
@@ -299,6 +305,39 @@ public final class Worker implements AutoCloseable {
 
   void retried(Request r) {
     processed.incrementAndGet();
+  }
+
+  // ---- monitoring and remote control (WorkerMonitor) ----
+
+  WorkerMonitor monitor() {
+    return monitor;
+  }
+
+  java.util.Collection<Request> unsettled() {
+    return unsettled;
+  }
+
+  int prefetchCount() {
+    return basePrefetch();
+  }
+
+  void resizePool(int size) {
+    pool.resize(size);
+  }
+
+  /** Consumes one more queue ({@code add_consumer}); closing the subscription stops it. */
+  Subscription consume(String queue) {
+    return app.broker().consume(List.of(queue), basePrefetch(), this::onDelivery);
+  }
+
+  /** Consumes only these of the start-up queues from now on ({@code cancel_consumer}). */
+  synchronized void consumeOnly(List<String> names) {
+    if (!running) {
+      return;
+    }
+    Subscription old = subscription;
+    subscription = app.broker().consume(names, basePrefetch(), this::onDelivery);
+    old.close();
   }
 
   /** How long result writes, acks and re-publishes are retried while the servers are away. */
@@ -426,6 +465,7 @@ public final class Worker implements AutoCloseable {
     runner.drainResults(transientRetryBudget.plusSeconds(5));
     executions.close();
     mailbox.close();
+    monitor.stop();
     if (autoscaler != null) {
       autoscaler.close();
     }
