@@ -73,6 +73,13 @@ final class Retrier {
     // RETRY is stored before the new message exists (Celery publishes first): a retry that runs
     // and fails at once could otherwise have its FAILURE overwritten by this RETRY for good.
     worker.runner().store(r, meta);
+    // task-retried goes out before the new message can be received, as Celery's events read.
+    worker
+        .monitor()
+        .retried(
+            r,
+            cause == null ? null : Failures.info(cause),
+            cause == null ? null : Failures.traceback(cause));
     CallOptions route = CallOptions.create().queue(r.delivery.queue());
     try {
       TransientRetry.run(
@@ -84,12 +91,6 @@ final class Retrier {
       worker.runner().fail(r, Failures.info(e), Failures.traceback(e));
       return;
     }
-    worker
-        .monitor()
-        .retried(
-            r,
-            cause == null ? null : Failures.info(cause),
-            cause == null ? null : Failures.traceback(cause));
     worker.retried(r);
     log.info("Task {} retry {} at {}", r, r.message.retries() + 1, eta);
   }

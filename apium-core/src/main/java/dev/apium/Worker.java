@@ -336,7 +336,8 @@ public final class Worker implements AutoCloseable {
       return;
     }
     Subscription old = subscription;
-    subscription = app.broker().consume(names, basePrefetch(), this::onDelivery);
+    subscription =
+        names.isEmpty() ? () -> {} : app.broker().consume(names, basePrefetch(), this::onDelivery);
     old.close();
   }
 

@@ -97,13 +97,17 @@ final class WorkerMonitor implements WorkerView {
   // ---- task events (engine callbacks) ----
 
   void received(Request r) {
-    events.send("task-received", TaskEvents.received(r.message));
+    if (events.taskEventsEnabled()) {
+      events.send("task-received", TaskEvents.received(r.message));
+    }
   }
 
   void started(Request r) {
     active.put(r.id(), new Running(r, app.clock().millis() / 1000.0));
     totals.computeIfAbsent(r.message.task(), k -> new AtomicLong()).incrementAndGet();
-    events.send("task-started", TaskEvents.started(r.id()));
+    if (events.taskEventsEnabled()) {
+      events.send("task-started", TaskEvents.started(r.id()));
+    }
   }
 
   void ended(Request r) {
@@ -111,7 +115,9 @@ final class WorkerMonitor implements WorkerView {
   }
 
   void succeeded(Request r, JsonNode result, long nanos) {
-    events.send("task-succeeded", TaskEvents.succeeded(r.id(), result, nanos / 1e9));
+    if (events.taskEventsEnabled()) {
+      events.send("task-succeeded", TaskEvents.succeeded(r.id(), result, nanos / 1e9));
+    }
   }
 
   void failed(Request r, ExceptionInfo info, String traceback) {

@@ -28,6 +28,14 @@ final class AppOptions {
   @Option(names = "--backend", description = "Result backend URL (redis://, rpc://, sqlite:, ...).")
   String backend;
 
+  private final java.util.Map<String, String> settings = new java.util.LinkedHashMap<>();
+
+  /** A setting for the app this builds (e.g. from a command flag); not applied to a -A app. */
+  AppOptions setting(String key, String value) {
+    settings.put(key, value);
+    return this;
+  }
+
   Apium build() {
     if (appClass != null) {
       Apium provided = provided(load(appClass));
@@ -42,6 +50,7 @@ final class AppOptions {
     if (backend != null) {
       builder.backend(backend);
     }
+    settings.forEach(builder::config);
     Apium app = builder.build();
     if (appClass != null) {
       registerOn(app, load(appClass));

@@ -65,6 +65,12 @@ final class WorkerCommand implements Callable<Integer> {
   String autoscale;
 
   @Option(
+      names = {"-E", "--task-events"},
+      description =
+          "Send task events for monitors (celery events, Flower); sets worker_send_task_events.")
+  boolean taskEvents;
+
+  @Option(
       names = "--prefetch-multiplier",
       description = "Messages prefetched per slot (default worker_prefetch_multiplier, 4).")
   Integer prefetchMultiplier;
@@ -78,6 +84,9 @@ final class WorkerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Logging.level(loglevel);
+    if (taskEvents) {
+      app.setting("worker_send_task_events", "true");
+    }
     Apium apium = app.build();
     Worker.Builder builder = apium.worker().queues(queues);
     if (concurrency != null) {

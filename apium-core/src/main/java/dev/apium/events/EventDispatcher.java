@@ -33,6 +33,10 @@ public final class EventDispatcher implements AutoCloseable {
   public static final String EXCHANGE = "celeryev";
 
   static final int BUFFER_LIMIT = 24;
+
+  /** Task events waiting beyond this many are dropped (a monitor lagging must not eat memory). */
+  static final int BUFFER_CAPACITY = 100_000;
+
   private static final Logger log = LoggerFactory.getLogger(EventDispatcher.class);
 
   private final Broker broker;
@@ -59,7 +63,7 @@ public final class EventDispatcher implements AutoCloseable {
     this.taskEvents = taskEvents;
     this.utcoffset = utcoffset();
     if (batchTaskEvents) {
-      buffer = new LinkedBlockingQueue<>();
+      buffer = new LinkedBlockingQueue<>(BUFFER_CAPACITY);
       flusher = new Thread(this::flushLoop, "apium-events");
       flusher.setDaemon(true);
       flusher.start();
@@ -111,7 +115,9 @@ public final class EventDispatcher implements AutoCloseable {
     }
     Map<String, Object> event = event(type, fields);
     if (task && buffer != null) {
-      buffer.add(event);
+      if (!buffer.offer(event)) {
+        logFailure(type, "the broker does not keep up; " + BUFFER_CAPACITY + " events wait");
+      }
     } else {
       publish(type.replace('-', '.'), event);
     }
@@ -125,7 +131,8 @@ public final class EventDispatcher implements AutoCloseable {
     event.put("pid", pid);
     event.put("clock", lamport.incrementAndGet());
     event.putAll(fields);
-    event.put("timestamp", clock.millis() / 1000.0);
+    java.time.Instant now = clock.instant();
+    event.put("timestamp", now.getEpochSecond() + (now.getNano() / 1000) / 1e6);
     event.put("type", type);
     return event;
   }
@@ -140,15 +147,15 @@ public final class EventDispatcher implements AutoCloseable {
       broker.publishFanout(
           EXCHANGE, routingKey, WireMessage.json(headers, properties, CeleryJson.writeBytes(body)));
     } catch (RuntimeException e) {
-      long now = System.nanoTime();
-      if (now - lastFailureLog > TimeUnit.MINUTES.toNanos(1)) {
-        lastFailureLog = now;
-        log.warn(
-            "Monitoring event {} not sent on {}: {}",
-            routingKey,
-            broker.describe(),
-            e.getMessage());
-      }
+      logFailure(routingKey, e.getMessage());
+    }
+  }
+
+  private void logFailure(String what, String why) {
+    long now = System.nanoTime();
+    if (now - lastFailureLog > TimeUnit.MINUTES.toNanos(1)) {
+      lastFailureLog = now;
+      log.warn("Monitoring event {} not sent on {}: {}", what, broker.describe(), why);
     }
   }
 
