@@ -15,10 +15,14 @@ broker, stop_file = sys.argv[1], sys.argv[2]
 app = Celery('event_state', broker=broker)
 state = app.events.State()
 types = {}
+alive_seen = set()
 
 
 def on_event(event):
     state.event(event)
+    host = event.get('hostname')
+    if host in state.workers and state.workers[host].alive:
+        alive_seen.add(host)
     key = event.get('uuid') or event.get('hostname')
     types.setdefault(key, []).append(event['type'])
     sys.stdout.write('EV %s %s\n' % (event['type'], key))
@@ -28,16 +32,19 @@ def on_event(event):
 deadline = time.time() + 120
 with app.connection() as conn:
     recv = app.events.Receiver(conn, handlers={'*': on_event})
-    sys.stdout.write('READY\n')
-    sys.stdout.flush()
+    ready = False
     while time.time() < deadline and not os.path.exists(stop_file):
         try:
             recv.capture(limit=None, timeout=0.5, wakeup=False)
         except (socket.timeout, TimeoutError):
             pass
+        if not ready:  # the consumer is declared once capture has returned
+            ready = True
+            sys.stdout.write('READY\n')
+            sys.stdout.flush()
 
 out = {
-    'workers': {name: {'alive': w.alive, 'types': types.get(name, []), 'processed': w.processed}
+    'workers': {name: {'alive': w.alive, 'alive_seen': name in alive_seen, 'types': types.get(name, []), 'processed': w.processed}
                 for name, w in state.workers.items()},
     'tasks': {uuid: {'state': t.state, 'name': t.name, 'result': t.result, 'exception': t.exception,
                      'types': types.get(uuid, [])}

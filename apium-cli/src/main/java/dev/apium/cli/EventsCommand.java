@@ -60,6 +60,8 @@ final class EventsCommand implements Callable<Integer> {
                       }
                     }
                   })) {
+        // As Celery's receiver: ask every worker for a heartbeat now, so they show at once.
+        apium.control().cast("heartbeat", java.util.Map.of(), null);
         long end =
             duration == null ? Long.MAX_VALUE : System.nanoTime() + Math.round(duration * 1e9);
         while (System.nanoTime() < end) {

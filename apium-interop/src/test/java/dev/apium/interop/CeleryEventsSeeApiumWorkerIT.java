@@ -172,7 +172,8 @@ class CeleryEventsSeeApiumWorkerIT {
     JsonNode seen = CeleryJson.parse(text.substring(text.lastIndexOf("@@OUT@@") + 7).trim());
 
     JsonNode w = seen.path("workers").path(node);
-    assertThat(w.path("types").toString()).contains("worker-online", "worker-heartbeat");
+    assertThat(w.path("types").toString()).contains("worker-heartbeat", "worker-offline");
+    assertThat(w.path("alive_seen").asBoolean()).as("seen alive").isTrue();
     assertThat(w.path("alive").asBoolean(true)).as("offline after shutdown").isFalse();
 
     JsonNode tasks = seen.path("tasks");
