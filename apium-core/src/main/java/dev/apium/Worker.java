@@ -117,7 +117,9 @@ public final class Worker implements AutoCloseable {
         new EtaTimer(
             app.clock(), keepAlive, () -> unsettled, this::execute, held -> updatePrefetch());
     running = true;
-    monitor = new WorkerMonitor(app, this);
+    monitor =
+        new WorkerMonitor(
+            app, this, () -> unsettled, this::basePrefetch, pool::resize, this::onDelivery);
     monitor.start();
     subscription = app.broker().consume(queues, basePrefetch(), this::onDelivery);
     mailbox = new Mailbox(app, this);
@@ -307,27 +309,8 @@ public final class Worker implements AutoCloseable {
     processed.incrementAndGet();
   }
 
-  // ---- monitoring and remote control (WorkerMonitor) ----
-
   WorkerMonitor monitor() {
     return monitor;
-  }
-
-  java.util.Collection<Request> unsettled() {
-    return unsettled;
-  }
-
-  int prefetchCount() {
-    return basePrefetch();
-  }
-
-  void resizePool(int size) {
-    pool.resize(size);
-  }
-
-  /** Consumes one more queue ({@code add_consumer}); closing the subscription stops it. */
-  Subscription consume(String queue) {
-    return app.broker().consume(List.of(queue), basePrefetch(), this::onDelivery);
   }
 
   /** Consumes only these of the start-up queues from now on ({@code cancel_consumer}). */

@@ -7,6 +7,7 @@ import dev.apium.events.EventDispatcher;
 import dev.apium.events.TaskEvents;
 import dev.apium.events.WorkerEvents;
 import dev.apium.protocol.ExceptionInfo;
+import dev.apium.spi.Delivery;
 import dev.apium.spi.Subscription;
 import java.time.Duration;
 import java.time.Instant;
@@ -21,6 +22,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.IntConsumer;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 /**
  * A worker's monitoring side: the engine tells it what happens to each task ({@link #received},
@@ -44,13 +49,33 @@ final class WorkerMonitor implements WorkerView {
   private final Map<String, Subscription> addedQueues = new ConcurrentHashMap<>();
   private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
   private final Instant startedAt;
+  private final Supplier<Collection<Request>> unsettled;
+  private final IntSupplier prefetch;
+  private final IntConsumer resizePool;
+  private final Consumer<Delivery> deliveries;
   private ScheduledExecutorService heart;
 
   private record Running(Request request, double timeStart) {}
 
-  WorkerMonitor(Apium app, Worker worker) {
+  /**
+   * @param unsettled the requests received and not yet acked or returned
+   * @param prefetch the worker's base prefetch count
+   * @param resizePool sets the number of pool threads
+   * @param deliveries the worker's delivery handler, for queues added by {@code add_consumer}
+   */
+  WorkerMonitor(
+      Apium app,
+      Worker worker,
+      Supplier<Collection<Request>> unsettled,
+      IntSupplier prefetch,
+      IntConsumer resizePool,
+      Consumer<Delivery> deliveries) {
     this.app = app;
     this.worker = worker;
+    this.unsettled = unsettled;
+    this.prefetch = prefetch;
+    this.resizePool = resizePool;
+    this.deliveries = deliveries;
     this.startedAt = app.clock().instant();
     this.events =
         new EventDispatcher(
@@ -167,7 +192,7 @@ final class WorkerMonitor implements WorkerView {
   private List<RequestSnapshot> waiting(boolean eta) {
     Instant now = app.clock().instant();
     List<RequestSnapshot> out = new ArrayList<>();
-    for (Request r : worker.unsettled()) {
+    for (Request r : unsettled.get()) {
       boolean future = r.message.eta() != null && r.message.eta().isAfter(now);
       if (!active.containsKey(r.id()) && future == eta) {
         out.add(snapshot(r, null, null));
@@ -223,7 +248,7 @@ final class WorkerMonitor implements WorkerView {
 
   @Override
   public int prefetchCount() {
-    return worker.prefetchCount();
+    return prefetch.getAsInt();
   }
 
   @Override
@@ -300,7 +325,7 @@ final class WorkerMonitor implements WorkerView {
 
   @Override
   public void resizePool(int delta) {
-    worker.resizePool(Math.max(1, worker.poolSize() + delta));
+    resizePool.accept(Math.max(1, worker.poolSize() + delta));
   }
 
   @Override
@@ -323,7 +348,7 @@ final class WorkerMonitor implements WorkerView {
       return true;
     }
     app.broker().declareQueue(queue);
-    addedQueues.put(queue, worker.consume(queue));
+    addedQueues.put(queue, app.broker().consume(List.of(queue), prefetch.getAsInt(), deliveries));
     return true;
   }
 

@@ -97,8 +97,12 @@ class ApiumCliAgainstPythonWorkerIT {
     processes.add(dump);
     drain(dump.getInputStream(), dumped);
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(90))
         .until(() -> String.join("\n", dumped).contains("starting capture"));
+    // Live once the Python worker's heartbeat (asked for by `apium events` at start) shows.
+    await()
+        .atMost(Duration.ofMinutes(3))
+        .until(() -> String.join("\n", dumped).contains(node + " ["));
 
     JsonNode sleeping =
         python.run(
@@ -125,7 +129,7 @@ class ApiumCliAgainstPythonWorkerIT {
     assertThat(text.out()).contains("->  " + node + ": OK", "interop.add");
 
     await()
-        .atMost(Duration.ofSeconds(30))
+        .atMost(Duration.ofSeconds(90))
         .until(
             () -> {
               String all = String.join("\n", dumped);
