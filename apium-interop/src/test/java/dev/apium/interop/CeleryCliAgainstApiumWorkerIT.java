@@ -135,6 +135,10 @@ class CeleryCliAgainstApiumWorkerIT {
     assertThat(celery.control(node, "rate_limit", "mon.add", "100/s").out())
         .contains("new rate limit set successfully");
 
+    // The running task holds the only thread: grow the pool so queued tasks can run.
+    assertThat(celery.control(node, "pool_grow", "1").out()).contains("pool will grow");
+    await().atMost(Duration.ofSeconds(10)).until(() -> worker.poolSize() == 2);
+    assertThat(waiting.get(Duration.ofSeconds(30))).isEqualTo(3);
     String extra = queue + "-extra";
     assertThat(celery.control(node, "add_consumer", extra).out()).contains("add consumer " + extra);
     assertThat(celery.inspect(node, "active_queues").findValuesAsText("name"))
@@ -148,9 +152,6 @@ class CeleryCliAgainstApiumWorkerIT {
     assertThat(celery.inspect(node, "active_queues").findValuesAsText("name"))
         .doesNotContain(extra);
 
-    assertThat(celery.control(node, "pool_grow", "1").out()).contains("pool will grow");
-    await().atMost(Duration.ofSeconds(10)).until(() -> worker.poolSize() == 2);
-    assertThat(waiting.get(Duration.ofSeconds(30))).isEqualTo(3);
     assertThat(celery.control(node, "pool_shrink", "1").out()).contains("pool will shrink");
     assertThat(worker.poolSize()).isEqualTo(1);
     CeleryCli.Run autoscale = celery.control(node, "autoscale", "4", "2");
