@@ -89,6 +89,65 @@ public final class Control {
     return broadcast("rate_limit", args, destination, timeout);
   }
 
+  /** Celery's {@code inspect()}: what workers hold and know, replies collected for 1 s. */
+  public Inspect inspect() {
+    return new Inspect(this, Duration.ofSeconds(1), null);
+  }
+
+  /** Warm shutdown of the named workers (null = all). A cast: workers do not answer. */
+  public void shutdown(List<String> destination) {
+    cast("shutdown", Map.of(), destination);
+  }
+
+  /** Sets a task type's time limits in seconds (null = none) on the workers. */
+  public Map<String, JsonNode> timeLimit(
+      String taskName, Double hard, Double soft, List<String> destination, Duration timeout) {
+    Map<String, Object> args = new LinkedHashMap<>();
+    args.put("task_name", taskName);
+    args.put("hard", hard);
+    args.put("soft", soft);
+    return broadcast("time_limit", args, destination, timeout);
+  }
+
+  /** Makes workers consume one more queue ({@code add_consumer}). */
+  public Map<String, JsonNode> addConsumer(
+      String queue, List<String> destination, Duration timeout) {
+    Map<String, Object> args = new LinkedHashMap<>();
+    args.put("queue", queue);
+    args.put("exchange", null);
+    args.put("exchange_type", "direct");
+    args.put("routing_key", null);
+    return broadcast("add_consumer", args, destination, timeout);
+  }
+
+  /** Makes workers stop consuming a queue ({@code cancel_consumer}). */
+  public Map<String, JsonNode> cancelConsumer(
+      String queue, List<String> destination, Duration timeout) {
+    return broadcast("cancel_consumer", Map.of("queue", queue), destination, timeout);
+  }
+
+  /** Grows (n &gt; 0) or shrinks (n &lt; 0) the workers' pools by {@code |n|}. */
+  public Map<String, JsonNode> poolResize(int n, List<String> destination, Duration timeout) {
+    return broadcast(
+        n >= 0 ? "pool_grow" : "pool_shrink", Map.of("n", Math.abs(n)), destination, timeout);
+  }
+
+  /** Changes the autoscale bounds of workers started with autoscale. */
+  public Map<String, JsonNode> autoscale(
+      int max, int min, List<String> destination, Duration timeout) {
+    return broadcast("autoscale", Map.of("max", max, "min", min), destination, timeout);
+  }
+
+  /** Turns task events on ({@code true}) or off on the workers. */
+  public Map<String, JsonNode> events(boolean enabled, List<String> destination, Duration timeout) {
+    return broadcast(enabled ? "enable_events" : "disable_events", Map.of(), destination, timeout);
+  }
+
+  /** Asks the workers to send a heartbeat event now. */
+  public Map<String, JsonNode> heartbeat(List<String> destination, Duration timeout) {
+    return broadcast("heartbeat", Map.of(), destination, timeout);
+  }
+
   /** Sends a command without waiting for replies. */
   public void cast(String method, Map<String, Object> arguments, List<String> destination) {
     app.broker()

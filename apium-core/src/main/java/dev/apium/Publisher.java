@@ -33,9 +33,17 @@ final class Publisher {
   private final PipelinedWrites pipeline;
   private final boolean pipelined;
 
+  /** Client events ({@code task-sent}) when {@code task_send_sent_event} is on, else null. */
+  private final dev.apium.events.EventDispatcher sentEvents;
+
   Publisher(Apium app) {
     this.app = app;
     this.pipelined = !app.config().getBoolean(ApiumConfig.TASK_PUBLISH_SYNC, false);
+    this.sentEvents =
+        app.config().getBoolean("task_send_sent_event", false)
+            ? new dev.apium.events.EventDispatcher(
+                app.broker(), app.clientNodename(), app.clock(), true, false)
+            : null;
     this.pipeline =
         new PipelinedWrites(
             "publish",
@@ -69,6 +77,7 @@ final class Publisher {
       app.backend().expect(message.id());
     }
     Route route = route(o);
+    sent(message, o, route);
     CompletableFuture<Void> published =
         pipeline.start(
             "publishing " + what,
@@ -138,6 +147,18 @@ final class Publisher {
     WireMessage wire = TaskMessageCodec.encode(message, app.clock().instant());
     Route route = route(o);
     app.broker().publish(route.exchange(), route.routingKey(), wire);
+    sent(message, o, route);
+  }
+
+  /** Celery's {@code task-sent} event, when {@code task_send_sent_event} is on. */
+  private void sent(TaskMessage message, CallOptions o, Route route) {
+    if (sentEvents != null) {
+      String queue =
+          o.queue != null ? o.queue : app.config().get(ApiumConfig.DEFAULT_QUEUE, "celery");
+      sentEvents.send(
+          "task-sent",
+          dev.apium.events.TaskEvents.sent(message, queue, route.exchange(), route.routingKey()));
+    }
   }
 
   /** Where a call goes: its exchange and routing key, or the queue (declared once) by default. */

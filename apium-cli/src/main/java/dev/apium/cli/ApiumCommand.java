@@ -18,6 +18,11 @@ import picocli.CommandLine.Command;
       BeatCommand.class,
       CallCommand.class,
       ResultCommand.class,
+      InspectCommand.class,
+      ControlCommand.class,
+      StatusCommand.class,
+      PurgeCommand.class,
+      EventsCommand.class,
       DemoCommand.class,
       DeadCommand.class,
       CommandLine.HelpCommand.class

@@ -54,6 +54,12 @@ final class AppOptions {
    */
   final Map<String, String> settings = new LinkedHashMap<>();
 
+  /** A setting for the app this builds (e.g. from a command flag); not applied to a -A app. */
+  AppOptions setting(String key, String value) {
+    settings.put(key, value);
+    return this;
+  }
+
   /** The options given before the subcommand ({@code apium -A x worker}), or null. */
   private AppOptions before() {
     CommandSpec parent = mixee == null ? null : mixee.parent();

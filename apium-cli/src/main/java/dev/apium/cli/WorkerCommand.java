@@ -129,6 +129,12 @@ final class WorkerCommand implements Callable<Integer> {
   String autoscale;
 
   @Option(
+      names = {"-E", "--task-events"},
+      description =
+          "Send task events for monitors (celery events, Flower); sets worker_send_task_events.")
+  boolean taskEvents;
+
+  @Option(
       names = "--prefetch-multiplier",
       description = "Messages prefetched per slot (default worker_prefetch_multiplier, 4).")
   Integer prefetchMultiplier;
@@ -168,6 +174,9 @@ final class WorkerCommand implements Callable<Integer> {
           "--max-tasks-per-child {} has no effect: tasks run on threads of this JVM, there is no"
               + " child process to recycle",
           maxTasksPerChild);
+    }
+    if (taskEvents) {
+      app.setting("worker_send_task_events", "true");
     }
     Apium apium = app.build();
     List<String> consumed =

@@ -1,6 +1,8 @@
 package dev.apium.worker;
 
+import dev.apium.RegisteredTask;
 import dev.apium.SoftTimeLimitExceeded;
+import dev.apium.TaskOptions;
 import dev.apium.protocol.ExceptionInfo;
 import dev.apium.spi.Threads;
 import java.time.Duration;
@@ -11,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -31,7 +34,13 @@ final class Executions {
   private final Settlement settlement;
   private final TaskPool pool;
   private final Map<String, Execution> running = new ConcurrentHashMap<>();
+  private volatile Function<RegisteredTask, TaskOptions> options = RegisteredTask::options;
   private final ScheduledExecutorService watchdog;
+
+  /** Where a task's time limits come from (the {@code time_limit} command changes them). */
+  void limits(Function<RegisteredTask, TaskOptions> value) {
+    options = value;
+  }
 
   Executions(Settlement settlement, TaskPool pool) {
     this.settlement = settlement;
@@ -41,8 +50,9 @@ final class Executions {
 
   /** Registers the task running on this thread and arms its limits (call header, then task). */
   Execution begin(Request r) {
-    Duration hard = limit(r.message.hardTimeLimit(), r.task.options().timeLimit());
-    Duration soft = limit(r.message.softTimeLimit(), r.task.options().softTimeLimit());
+    TaskOptions options = this.options.apply(r.task);
+    Duration hard = limit(r.message.hardTimeLimit(), options.timeLimit());
+    Duration soft = limit(r.message.softTimeLimit(), options.softTimeLimit());
     Execution e = new Execution(r, Thread.currentThread(), soft, hard);
     running.put(r.id(), e);
     Future<?> softTimer = null;

@@ -4,15 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.apium.Apium;
-import dev.apium.RevokeOnReceipt;
+import dev.apium.control.WorkerCommands;
+import dev.apium.control.WorkerView;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.Pidbox;
 import dev.apium.protocol.Rates;
 import dev.apium.protocol.WireMessage;
 import dev.apium.spi.Subscription;
 import dev.apium.spi.Threads;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
@@ -28,9 +27,10 @@ import org.slf4j.LoggerFactory;
  * fan-out, runs commands meant for this node ({@code destination} null or naming it, or {@code
  * pattern} + {@code matcher} matching it; expired requests are dropped) and, when the request has a
  * {@code ticket} and {@code reply_to}, replies to {@code reply.celery.pidbox} with the requester's
- * routing key. Commands: {@code ping}, {@code revoke} (with {@code terminate}), {@code revoked},
- * {@code rate_limit}, {@code hello}; others can be added with {@link #command}. Requests arrive on
- * a transport thread and run on the mailbox's own thread. {@link #close()} stops listening.
+ * routing key. Its own commands: {@code ping}, {@code revoked}, {@code revoke_by_stamped_headers},
+ * {@code rate_limit}, {@code hello}; every other inspect and control command (revoke with terminate
+ * included) comes from {@link WorkerCommands} over the worker's {@link WorkerView}. Requests arrive
+ * on a transport thread and run on the mailbox's own thread. {@link #close()} stops listening.
  */
 final class Mailbox implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Mailbox.class);
@@ -38,33 +38,24 @@ final class Mailbox implements AutoCloseable {
   private final Apium app;
   private final String nodename;
   private final RevokedIds revoked;
-  private final Executions executions;
   private final RateLimits rateLimits;
-  private final RevokeOnReceipt revokeOnReceipt;
   private final AtomicLong clock = new AtomicLong();
   private final Map<String, Function<JsonNode, JsonNode>> commands = new ConcurrentHashMap<>();
   private final ExecutorService thread;
   private Subscription subscription;
 
-  Mailbox(
-      Apium app,
-      String nodename,
-      RevokedIds revoked,
-      Executions executions,
-      RateLimits rateLimits) {
+  Mailbox(Apium app, String nodename, RevokedIds revoked, RateLimits rateLimits, WorkerView view) {
     this.app = app;
     this.nodename = nodename;
     this.revoked = revoked;
-    this.executions = executions;
     this.rateLimits = rateLimits;
-    this.revokeOnReceipt = new RevokeOnReceipt(app);
     this.thread = Executors.newSingleThreadExecutor(Threads.daemon("apium-mailbox"));
     command("ping", args -> Pidbox.ok("pong"));
-    command("revoke", this::revoke);
     command("revoke_by_stamped_headers", args -> Pidbox.ok(revoked.stamps().command(args)));
     command("revoked", args -> revokedIds());
     command("rate_limit", this::rateLimit);
     command("hello", this::hello);
+    WorkerCommands.install(this::command, view); // every other inspect and control command
   }
 
   /** Adds (or replaces) a command: its handler gets the {@code arguments} and returns the reply. */
@@ -179,33 +170,6 @@ final class Mailbox implements AutoCloseable {
       }
     }
     return out.toString();
-  }
-
-  private JsonNode revoke(JsonNode args) {
-    List<String> ids = new ArrayList<>();
-    JsonNode taskId = args.path("task_id");
-    if (taskId.isArray()) {
-      taskId.forEach(id -> ids.add(id.asText()));
-    } else if (taskId.isTextual()) {
-      ids.add(taskId.asText());
-    }
-    for (String id : ids) {
-      revoked.revoke(id, true);
-    }
-    revokeOnReceipt.revoked(ids);
-    if (args.path("terminate").asBoolean(false)) {
-      List<String> terminated = new ArrayList<>();
-      for (String id : ids) {
-        if (executions.terminate(id)) {
-          terminated.add(id);
-        }
-      }
-      return terminated.isEmpty()
-          ? Pidbox.ok("terminate: tasks unknown")
-          : Pidbox.ok("terminate: " + String.join(", ", terminated));
-    }
-    log.info("Tasks flagged as revoked: {}", String.join(", ", ids));
-    return Pidbox.ok("tasks " + String.join(", ", ids) + " flagged as revoked");
   }
 
   private JsonNode revokedIds() {

@@ -86,6 +86,13 @@ final class Retrier {
     // RETRY is stored before the new message exists (Celery publishes first): a retry that runs
     // and fails at once could otherwise have its FAILURE overwritten by this RETRY for good.
     settlement.store(r, meta);
+    // task-retried goes out before the new message can be received, as Celery's events read.
+    settlement
+        .observer()
+        .retried(
+            r,
+            cause == null ? null : Failures.info(cause),
+            cause == null ? null : Failures.traceback(cause));
     String queue = r.delivery.queue();
     try {
       TransientRetry.run("publishing retry of " + r, retryBudget, () -> host.publish(next, queue));

@@ -51,6 +51,7 @@ final class Settlement {
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong revokedTasks = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
+  private volatile TaskObserver observer = TaskObserver.NONE;
 
   Settlement(
       Apium app, WorkerHost host, RevokedIds revoked, String nodename, Duration retryBudget) {
@@ -64,6 +65,15 @@ final class Settlement {
     this.defaultTrackStarted = app.config().getBoolean(ApiumConfig.TRACK_STARTED, false);
     this.extendedResults = app.config().getBoolean(ApiumConfig.RESULT_EXTENDED, false);
     this.resultWrites = new PipelinedWrites("result", 1024, retryBudget);
+  }
+
+  /** Who watches the tasks (events, inspect); set once the worker starts. */
+  void observe(TaskObserver value) {
+    observer = value;
+  }
+
+  TaskObserver observer() {
+    return observer;
   }
 
   // ---- the ends of a task ----
@@ -107,6 +117,7 @@ final class Settlement {
       return false;
     }
     log.info("Discarding {} task {}", reason, r);
+    observer.revoked(r, "expired".equals(reason));
     ExceptionInfo info = ExceptionInfo.of("celery.exceptions", "TaskRevokedError", reason);
     store(r, revokedMeta(r.id(), info));
     r.ack();
@@ -125,6 +136,7 @@ final class Settlement {
       stored = storePipelined(r, ResultMeta.success(r.id(), result, app.clock().instant()));
     }
     processed.incrementAndGet();
+    observer.succeeded(r, result, nanos);
     if (log.isDebugEnabled()) {
       log.debug("Task {} succeeded in {} ms: {}", r, nanos / 1_000_000.0, result);
     }
@@ -139,6 +151,7 @@ final class Settlement {
       store(r, ResultMeta.failure(r.id(), info, traceback, app.clock().instant()));
     }
     failed.incrementAndGet();
+    observer.failed(r, info, traceback);
     host.onFailure(r.message, r.delivery, info, traceback);
   }
 

@@ -77,13 +77,30 @@ final class TaskConsumer {
             app.clock(), keepAlive, () -> unsettled, this::execute, held -> updatePrefetch());
   }
 
-  /** Subscribes to {@code queues}; returns once the subscription is live. */
+  /** Declares {@code queues} and subscribes to them; returns once the subscription is live. */
   void start(List<String> queues) {
+    queues.forEach(app.broker()::declareQueue);
     subscription = app.broker().consume(queues, basePrefetch, this::onDelivery);
   }
 
   int basePrefetch() {
     return basePrefetch;
+  }
+
+  /** The requests received and not yet settled (inspect's reserved and scheduled). */
+  java.util.Collection<Request> unsettled() {
+    return unsettled;
+  }
+
+  /** Consumes only these of the start-up queues from now on ({@code cancel_consumer}). */
+  synchronized void consumeOnly(List<String> queues) {
+    if (!running.get()) {
+      return;
+    }
+    Subscription old = subscription;
+    subscription =
+        queues.isEmpty() ? () -> {} : app.broker().consume(queues, basePrefetch, this::onDelivery);
+    old.close();
   }
 
   RateLimits rateLimits() {
@@ -107,7 +124,7 @@ final class TaskConsumer {
   }
 
   /** Called on the broker's thread for every message. Never blocks, never throws. */
-  private void onDelivery(Delivery delivery) {
+  void onDelivery(Delivery delivery) {
     TaskMessage message;
     try {
       message = TaskMessageCodec.decode(delivery.message());
@@ -142,6 +159,7 @@ final class TaskConsumer {
     if (settlement.refuseIfRevokedOrExpired(request)) {
       return;
     }
+    settlement.observer().received(request);
     Instant eta = message.eta();
     Instant now = app.clock().instant();
     if (eta != null && eta.isAfter(now.plus(deferAfter)) && delivery.deferUntil(eta)) {

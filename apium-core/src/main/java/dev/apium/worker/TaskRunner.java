@@ -58,6 +58,7 @@ final class TaskRunner {
     long started = System.nanoTime();
     CompletableFuture<Void> stored = null;
     Execution execution = executions.begin(r);
+    settlement.observer().started(r);
     // Bound until the finally below, not by try-with-resources: the follow-ups and the retrier run
     // in the catch branches and must still see the context (pipelined sends, errbacks).
     WorkerHost.Invocation invocation =
@@ -107,6 +108,7 @@ final class TaskRunner {
       }
     } finally {
       executions.end(execution);
+      settlement.observer().ended(r);
       invocation.close();
       if (acksLate) {
         settlement.ackWhenStored(r, stored);

@@ -42,7 +42,7 @@ public final class Worker implements AutoCloseable {
   private TaskPool pool;
   private Executions executions;
   private TaskConsumer consumer;
-  private Mailbox mailbox;
+  private WorkerMonitor monitor;
   private final int[] autoscale;
   private final Duration autoscaleKeepAlive;
   private Autoscaler autoscaler;
@@ -79,9 +79,6 @@ public final class Worker implements AutoCloseable {
       return this;
     }
     revoked.load();
-    for (String queue : queues) {
-      app.broker().declareQueue(queue);
-    }
     pool = new TaskPool(poolKind, autoscale != null ? autoscale[1] : concurrency, nodename);
     if (autoscale != null) {
       autoscaler =
@@ -94,9 +91,14 @@ public final class Worker implements AutoCloseable {
     int basePrefetch = Math.max(1, concurrency * Math.max(1, prefetchMultiplier));
     consumer = new TaskConsumer(app, settlement, runner, pool, running, basePrefetch, deferAfter);
     running.set(true);
+    monitor =
+        WorkerMonitor.start(
+            app,
+            new WorkerMonitor.Engine(
+                nodename, queues, concurrency, settlement, pool, revoked, executions, consumer),
+            this::close);
     consumer.start(queues);
-    mailbox = new Mailbox(app, nodename, revoked, executions, consumer.rateLimits());
-    mailbox.start();
+    monitor.listen(consumer.rateLimits());
     if (beat != null) {
       beat.start();
     }
@@ -213,7 +215,7 @@ public final class Worker implements AutoCloseable {
     }
     settlement.drainResults(transientRetryBudget.plusSeconds(5));
     executions.close();
-    mailbox.close();
+    monitor.stop();
     if (autoscaler != null) {
       autoscaler.close();
     }

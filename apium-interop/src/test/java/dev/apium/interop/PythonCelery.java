@@ -28,6 +28,7 @@ public final class PythonCelery implements AutoCloseable {
 
   private final Map<String, String> env = new LinkedHashMap<>();
   private final List<Process> workers = new ArrayList<>();
+  private final List<String> workerArgs = new ArrayList<>();
   private final Path logDir;
 
   /**
@@ -62,6 +63,12 @@ public final class PythonCelery implements AutoCloseable {
     }
   }
 
+  /** Extra {@code celery worker} arguments for the workers started next, e.g. {@code -E}. */
+  public PythonCelery workerArgs(String... args) {
+    workerArgs.addAll(List.of(args));
+    return this;
+  }
+
   public PythonCelery env(String name, String value) {
     env.put(name, value);
     return this;
@@ -93,6 +100,7 @@ public final class PythonCelery implements AutoCloseable {
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat"));
+    command.addAll(workerArgs);
     if (queues.length > 0) {
       command.add("-Q");
       command.add(String.join(",", queues));

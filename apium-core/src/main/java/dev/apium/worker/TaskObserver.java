@@ -1,0 +1,29 @@
+package dev.apium.worker;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.apium.protocol.ExceptionInfo;
+
+/**
+ * What the engine tells whoever watches its tasks (the {@link WorkerMonitor}, which sends Celery's
+ * events and answers inspect): one call per step of a task, from the thread that takes the step
+ * (transport thread for {@link #received}, pool thread for the rest, mailbox or watchdog for a
+ * revoke). Every method does nothing by default, so the engine runs the same without a watcher.
+ * Implementations must not block.
+ */
+interface TaskObserver {
+  TaskObserver NONE = new TaskObserver() {};
+
+  default void received(Request r) {}
+
+  default void started(Request r) {}
+
+  default void ended(Request r) {}
+
+  default void succeeded(Request r, JsonNode result, long nanos) {}
+
+  default void failed(Request r, ExceptionInfo info, String traceback) {}
+
+  default void retried(Request r, ExceptionInfo cause, String traceback) {}
+
+  default void revoked(Request r, boolean expired) {}
+}

@@ -1,0 +1,201 @@
+package dev.apium.events;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.apium.memory.MemoryBroker;
+import dev.apium.protocol.CeleryJson;
+import dev.apium.protocol.TaskMessage;
+import dev.apium.protocol.WireMessage;
+import dev.apium.spi.Subscription;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Event bodies and routing against Celery 5.2.6's captures (celery-protocol.md §8, live capture C):
+ * the fields in Celery's order, the routing keys, the {@code hostname} header, delivery_mode 1,
+ * task events batched on {@code task.multi} and sent only when task events are on.
+ */
+class EventDispatcherTest {
+  private static final Instant NOW = Instant.parse("2026-11-24T10:13:09.939134Z");
+  private final MemoryBroker broker = new MemoryBroker("events-" + UUID.randomUUID());
+  private final List<Subscription> subscriptions = new ArrayList<>();
+  private final Clock clock = Clock.fixed(NOW, ZoneOffset.UTC);
+
+  @AfterEach
+  void close() {
+    subscriptions.forEach(Subscription::close);
+    broker.close();
+  }
+
+  private List<WireMessage> listen(String bindingKey) {
+    List<WireMessage> got = new CopyOnWriteArrayList<>();
+    subscriptions.add(broker.subscribeFanout("celeryev", bindingKey, got::add));
+    return got;
+  }
+
+  private static List<String> keys(JsonNode event) {
+    List<String> out = new ArrayList<>();
+    event.fieldNames().forEachRemaining(out::add);
+    return out;
+  }
+
+  @Test
+  void heartbeatHasCeleryFieldsInCeleryOrder() {
+    List<WireMessage> got = listen("worker.heartbeat");
+    try (EventDispatcher events = new EventDispatcher(broker, "spec@vm", clock, false, true)) {
+      events.send("worker-heartbeat", WorkerEvents.fields(2.0, 0, 14));
+      await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 1);
+    }
+    WireMessage message = got.get(0);
+    assertThat(message.header("hostname")).isEqualTo("spec@vm");
+    assertThat(message.property("delivery_mode")).isEqualTo(1);
+    JsonNode event = CeleryJson.parse(message.bodyText());
+    assertThat(keys(event))
+        .containsExactly(
+            "hostname",
+            "utcoffset",
+            "pid",
+            "clock",
+            "freq",
+            "active",
+            "processed",
+            "loadavg",
+            "sw_ident",
+            "sw_ver",
+            "sw_sys",
+            "timestamp",
+            "type");
+    assertThat(event.path("type").asText()).isEqualTo("worker-heartbeat");
+    assertThat(event.path("freq").asDouble()).isEqualTo(2.0);
+    assertThat(event.path("processed").asLong()).isEqualTo(14);
+    assertThat(event.path("loadavg")).hasSize(3);
+    assertThat(event.path("clock").asLong()).isEqualTo(1);
+    assertThat(event.path("pid").asLong()).isEqualTo(ProcessHandle.current().pid());
+    assertThat(event.path("timestamp").asDouble()).isEqualTo(1795515189.939134);
+  }
+
+  @Test
+  void taskEventsGoOutInTaskMultiBatchesOnlyWhenEnabled() {
+    List<WireMessage> multi = listen("task.multi");
+    List<WireMessage> single = listen("task.started");
+    TaskMessage m =
+        TaskMessage.builder("spec.add", "ade6083c-0000-0000-0000-000000000001")
+            .args(CeleryJson.array().add(1).add(1))
+            .kwargs(CeleryJson.object())
+            .argsRepr("(1, 1)")
+            .kwargsRepr("{}")
+            .rootId("ade6083c-0000-0000-0000-000000000001")
+            .build();
+    try (EventDispatcher events = new EventDispatcher(broker, "spec@vm", clock, false, true)) {
+      // Dropped while task events are off: not sent, and the clock does not move.
+      events.send("task-started", TaskEvents.started(m.id()));
+      assertThat(events.taskEvents(true)).isFalse();
+      events.send("task-received", TaskEvents.received(m));
+      events.send("task-started", TaskEvents.started(m.id()));
+      events.send(
+          "task-succeeded",
+          TaskEvents.succeeded(m.id(), CeleryJson.toTree(5), 0.0035246340003141086));
+    }
+    List<JsonNode> sent = new ArrayList<>();
+    multi.forEach(w -> CeleryJson.parse(w.bodyText()).forEach(sent::add));
+    assertThat(single).isEmpty();
+    assertThat(sent)
+        .extracting(e -> e.path("type").asText())
+        .containsExactly("task-received", "task-started", "task-succeeded");
+    assertThat(keys(sent.get(0)))
+        .containsExactly(
+            "hostname",
+            "utcoffset",
+            "pid",
+            "clock",
+            "uuid",
+            "name",
+            "args",
+            "kwargs",
+            "root_id",
+            "parent_id",
+            "retries",
+            "eta",
+            "expires",
+            "timestamp",
+            "type");
+    assertThat(sent.get(0).path("args").asText()).isEqualTo("(1, 1)");
+    assertThat(sent.get(0).path("parent_id").isNull()).isTrue();
+    assertThat(keys(sent.get(1)))
+        .containsExactly("hostname", "utcoffset", "pid", "clock", "uuid", "timestamp", "type");
+    assertThat(keys(sent.get(2)))
+        .containsExactly(
+            "hostname",
+            "utcoffset",
+            "pid",
+            "clock",
+            "uuid",
+            "result",
+            "runtime",
+            "timestamp",
+            "type");
+    assertThat(sent.get(2).path("result").asText()).isEqualTo("5");
+    assertThat(sent).extracting(e -> e.path("clock").asLong()).containsExactly(1L, 2L, 3L);
+  }
+
+  @Test
+  void clientTaskSentIsSentAtOnceWithCeleryFields() {
+    List<WireMessage> got = listen("task.sent");
+    TaskMessage m =
+        TaskMessage.builder("spec.add", "df2435a7-cf43-421a-b623-088aec35f69b")
+            .args(CeleryJson.array().add(2).add(3))
+            .kwargs(CeleryJson.object())
+            .rootId("df2435a7-cf43-421a-b623-088aec35f69b")
+            .build();
+    try (EventDispatcher events = new EventDispatcher(broker, "gen8124@vm", clock, true, false)) {
+      events.send("task-sent", TaskEvents.sent(m, "celery", "", "celery"));
+      await().atMost(Duration.ofSeconds(5)).until(() -> got.size() == 1);
+    }
+    JsonNode event = CeleryJson.parse(got.get(0).bodyText());
+    assertThat(keys(event))
+        .containsExactly(
+            "hostname",
+            "utcoffset",
+            "pid",
+            "clock",
+            "uuid",
+            "root_id",
+            "parent_id",
+            "name",
+            "args",
+            "kwargs",
+            "retries",
+            "eta",
+            "expires",
+            "queue",
+            "exchange",
+            "routing_key",
+            "timestamp",
+            "type");
+    assertThat(event.path("args").asText()).isEqualTo("(2, 3)");
+    assertThat(event.path("kwargs").asText()).isEqualTo("{}");
+    assertThat(event.path("routing_key").asText()).isEqualTo("celery");
+    assertThat(event.path("type").asText()).isEqualTo("task-sent");
+  }
+
+  @Test
+  void failuresAndRevokesCarryCeleryFields() {
+    assertThat(TaskEvents.failed("id", "ValueError('boom')", "Traceback").keySet())
+        .containsExactly("uuid", "exception", "traceback");
+    assertThat(TaskEvents.retried("id", null, null)).containsEntry("exception", "None");
+    assertThat(TaskEvents.revoked("id", true, 15, false))
+        .isEqualTo(Map.of("uuid", "id", "terminated", true, "signum", 15, "expired", false));
+    assertThat(TaskEvents.rejected("id", false).keySet()).containsExactly("uuid", "requeue");
+  }
+}
