@@ -202,7 +202,9 @@ class WorkerBehaviourTest {
       ResultMeta meta = r.meta().orElseThrow();
       assertThat(meta.status()).isEqualTo("SUCCESS");
       assertThat(meta.taskId()).isEqualTo(r.id());
-      assertThat(meta.dateDone()).matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{6})?");
+      // Celery 5.3+'s timezone-aware form (result_date_done_naive=true gives 5.2.6's naive one)
+      assertThat(meta.dateDone())
+          .matches("\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(\\.\\d{6})?[+-]\\d\\d:\\d\\d");
       assertThat(meta.toJson().fieldNames()).toIterable().last().isEqualTo("task_id");
       r.forget();
       assertThat(r.state()).isEqualTo(TaskState.PENDING);
