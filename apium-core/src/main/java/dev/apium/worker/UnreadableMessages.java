@@ -9,7 +9,8 @@ import java.util.Locale;
  * {@code id} header holds one, and the Celery-shaped exception a caller's {@code get()} raises for
  * it (kombu's {@code ContentDisallowed} for a content type the worker does not accept, kombu's
  * {@code DecodeError} for a body it cannot decode, Celery's {@code InvalidTaskError} for a task
- * message missing what a task needs). Stateless.
+ * message missing what a task needs or holding args and kwargs of the wrong shape, as Celery's
+ * worker raises it). Stateless.
  */
 final class UnreadableMessages {
   private UnreadableMessages() {}
@@ -28,6 +29,9 @@ final class UnreadableMessages {
     String r = reason.toLowerCase(Locale.ROOT);
     if (r.contains("content type")) {
       return ExceptionInfo.of("kombu.exceptions", "ContentDisallowed", reason);
+    }
+    if (r.contains("args must") || r.contains("kwargs must") || r.contains("has no")) {
+      return ExceptionInfo.of("celery.exceptions", "InvalidTaskError", reason);
     }
     if (r.contains("json")
         || r.contains("compress")

@@ -83,6 +83,7 @@ class RedisNamesTest {
   void factoryIsRegistered() {
     assertThat(java.util.ServiceLoader.load(dev.apium.spi.TransportFactory.class).stream())
         .anySatisfy(p -> assertThat(p.type()).isEqualTo(RedisTransportFactory.class));
-    assertThat(new RedisTransportFactory().schemes()).containsExactlyInAnyOrder("redis", "rediss");
+    assertThat(new RedisTransportFactory().schemes())
+        .containsExactlyInAnyOrder("redis", "rediss", "sentinel");
   }
 }
