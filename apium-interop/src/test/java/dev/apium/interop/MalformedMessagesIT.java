@@ -96,7 +96,7 @@ class MalformedMessagesIT {
             "nesting over 1,000 levels",
             WireMessage.json(headers(id, "mal.add"), Map.of(), utf8("[" + deep + ", {}, {}]")),
             "DecodeError",
-            "nesting"));
+            "nests deeper"));
     return bad;
   }
 
