@@ -108,7 +108,15 @@ class EventDispatcherTest {
           TaskEvents.succeeded(m.id(), CeleryJson.toTree(5), 0.0035246340003141086));
     }
     List<JsonNode> sent = new ArrayList<>();
-    multi.forEach(w -> CeleryJson.parse(w.bodyText()).forEach(sent::add));
+    // The memory broker hands fan-out messages to listeners on its own thread.
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> {
+              sent.clear();
+              multi.forEach(w -> CeleryJson.parse(w.bodyText()).forEach(sent::add));
+              return sent.size() >= 3;
+            });
     assertThat(single).isEmpty();
     assertThat(sent)
         .extracting(e -> e.path("type").asText())
