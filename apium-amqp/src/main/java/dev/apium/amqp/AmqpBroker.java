@@ -18,6 +18,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,12 +51,19 @@ public final class AmqpBroker implements Broker {
   private final Publisher broadcaster;
   private final Topology topology;
   private final DelayLadder ladder;
+  private final Map<String, Object> deadLetterCaps;
   private final NativeDelayedDelivery nativeLadder;
   private final Set<AmqpConsumption> consumptions = ConcurrentHashMap.newKeySet();
   private Connection consuming; // guarded by this
   private ScheduledExecutorService ackTimer; // guarded by this
 
   public AmqpBroker(String url, Settings config) {
+    this.deadLetterCaps =
+        Map.of(
+            "x-max-length",
+            Long.parseLong(config.get(Settings.DEAD_LETTER_MAX, "10000")),
+            "x-message-ttl",
+            config.getSeconds(Settings.DEAD_LETTER_TTL, Duration.ofDays(7)).toMillis());
     this.connector = new AmqpConnector(AmqpUrl.parse(url), config);
     QueueSettings settings = new QueueSettings(config);
     this.publishing = connector.open("publisher");
@@ -280,10 +288,15 @@ public final class AmqpBroker implements Broker {
     };
   }
 
-  /** Copies a message that cannot be processed into the durable queue {@code <queue>.dead}. */
+  /**
+   * Copies a message that cannot be processed into the durable queue {@code <queue>.dead}, declared
+   * with the caps {@code dead_letter_max} ({@code x-max-length}: the oldest drop first) and {@code
+   * dead_letter_ttl} ({@code x-message-ttl}); a dead queue that exists with other arguments is used
+   * as it is.
+   */
   void deadLetter(String queue, WireMessage message) {
     String dead = queue + ".dead";
-    topology.declareDurable(dead, topology.isQuorum(queue));
+    topology.declareDurable(dead, topology.isQuorum(queue), deadLetterCaps);
     publisher.publish("", dead, AmqpMessages.properties(message, 2, false), message.body(), false);
   }
 

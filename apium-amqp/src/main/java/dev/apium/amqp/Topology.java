@@ -146,11 +146,14 @@ final class Topology {
   }
 
   /** A plain durable queue with no exchange of its own (dead letters), of its source's type. */
-  void declareDurable(String queue, boolean asQuorum) {
+  void declareDurable(String queue, boolean asQuorum, Map<String, Object> extra) {
     if (declared.add("d:" + queue)) {
       try {
-        declareQueue(
-            queue, asQuorum ? Map.of(QueueSpec.QUEUE_TYPE, "quorum") : Map.<String, Object>of());
+        Map<String, Object> arguments = new java.util.LinkedHashMap<>(extra);
+        if (asQuorum) {
+          arguments.put(QueueSpec.QUEUE_TYPE, "quorum");
+        }
+        declareQueue(queue, arguments);
       } catch (BrokerException e) {
         declared.remove("d:" + queue);
         throw e;

@@ -78,4 +78,30 @@ class AmqpDeadLettersIT {
     assertThat(dead.list(List.of(queue), 10)).isEmpty();
     assertThatThrownBy(() -> dead.list(List.of(), 10)).hasMessageContaining("name the queues");
   }
+
+  @Test
+  void theDeadQueueKeepsAtMostDeadLetterMaxNewestFirst() throws Exception {
+    String queue = VhostBroker.queue();
+    try (AmqpBroker capped =
+        new AmqpBroker(
+            amqp.vhost.url(), dev.apium.ApiumConfig.of(java.util.Map.of("dead_letter_max", "1")))) {
+      capped.declareQueue(queue);
+      for (String id : List.of("c1", "c2")) {
+        ArrayNode args = CeleryJson.array().add(1);
+        capped.publish(
+            queue,
+            TaskMessageCodec.encode(
+                TaskMessage.builder("dead.task", id).args(args).rootId(id).build(),
+                java.time.Instant.now()));
+      }
+      BlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
+      try (var s = capped.consume(List.of(queue), 2, got::add)) {
+        take(got).deadLetter("capped for the test");
+        take(got).deadLetter("capped for the test");
+      }
+      assertThat(capped.deadLetters().orElseThrow().list(List.of(queue), 10))
+          .extracting(DeadLetter::taskId)
+          .containsExactly("c2");
+    }
+  }
 }
