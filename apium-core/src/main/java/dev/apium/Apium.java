@@ -141,19 +141,21 @@ public final class Apium implements AutoCloseable {
     return c;
   }
 
-  /** The result backend, connected on first use. */
+  /**
+   * The result backend, connected on first use. Not retried, as in Celery (only the broker is, at
+   * start-up): a backend that is away fails the call that needed it at once, with the server named.
+   */
   public ResultBackend backend() {
     ResultBackend b = backend;
     if (b == null) {
       synchronized (this) {
         if (backend == null) {
-          backend =
-              new StartupRetry(config)
-                  .open(
-                      "result backend",
-                      backendUrl(),
-                      () ->
-                          Transports.backend(backendUrl(), config.with("broker_url", brokerUrl())));
+          String url = backendUrl();
+          try {
+            backend = Transports.backend(url, config.with("broker_url", brokerUrl()));
+          } catch (RuntimeException e) {
+            throw Secrets.scrubbed(e, url);
+          }
         }
         b = backend;
       }
