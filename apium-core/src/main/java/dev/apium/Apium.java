@@ -106,15 +106,42 @@ public final class Apium implements AutoCloseable {
     return url == null ? Defaults.backendFor(brokerUrl()) : url;
   }
 
-  /** The broker, connected on first use. */
+  /**
+   * The broker, connected on first use; a broker that is away fails that call at once, with the
+   * server named. Workers, beats and the CLI connect through {@link #connect()} instead, which
+   * retries at start-up.
+   */
   public Broker broker() {
+    return openBroker(false);
+  }
+
+  /**
+   * Connects the broker now, retrying as Celery's {@code broker_connection_retry_on_startup} and
+   * {@code broker_connection_max_retries} say (one line per attempt, a final one-line error), so a
+   * worker, beat or command started before its broker waits for it. Returns this app.
+   */
+  public Apium connect() {
+    openBroker(true);
+    return this;
+  }
+
+  private Broker openBroker(boolean retry) {
     Broker b = broker;
     if (b == null) {
       synchronized (this) {
         if (broker == null) {
-          Broker opened =
-              new StartupRetry(config)
-                  .open("broker", brokerUrl(), () -> Transports.broker(brokerUrl(), config));
+          String url = brokerUrl();
+          Broker opened;
+          if (retry) {
+            opened =
+                new StartupRetry(config).open("broker", url, () -> Transports.broker(url, config));
+          } else {
+            try {
+              opened = Transports.broker(url, config);
+            } catch (RuntimeException e) {
+              throw Secrets.scrubbed(e, url);
+            }
+          }
           broker = codec().active() ? new CodecBroker(opened, codec()) : opened;
         }
         b = broker;
@@ -300,7 +327,7 @@ public final class Apium implements AutoCloseable {
    * at start-up as configured), so a worker started before its broker waits for it.
    */
   public Worker.Builder worker() {
-    broker();
+    connect();
     return new Worker.Builder(this, new AppBridge(this));
   }
 

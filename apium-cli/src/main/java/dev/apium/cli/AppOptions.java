@@ -86,14 +86,17 @@ final class AppOptions {
     return config != null ? config : b == null ? null : b.config;
   }
 
-  /** The app, after printing one line to stderr when it falls back to the embedded broker. */
+  /**
+   * The app, its broker connected (retrying at start-up as configured), after printing one line to
+   * stderr when it falls back to the embedded broker.
+   */
   Apium build() {
     Apium app = buildApp();
     String notice = app.config().embeddedBrokerNotice();
     if (notice != null) {
       System.err.println("apium: " + notice);
     }
-    return app;
+    return app.connect();
   }
 
   private Apium buildApp() {
