@@ -2,15 +2,11 @@ package dev.apium.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.awaitility.Awaitility.await;
 
 import dev.apium.ApiumConfig;
-import java.io.File;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -82,52 +78,34 @@ class RedisClientCertIT {
       port = socket.getLocalPort();
     }
     server =
-        new ProcessBuilder(
-                "redis-server",
-                "--port",
-                "0",
-                "--tls-port",
-                Integer.toString(port),
-                "--bind",
-                "127.0.0.1",
-                "--tls-cert-file",
-                "server.pem",
-                "--tls-key-file",
-                "server.key",
-                "--tls-ca-cert-file",
-                "ca.pem",
-                "--tls-auth-clients",
-                "yes",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                dir.toString())
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("server.log").toFile())
-            .start();
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .ignoreExceptions()
-        .until(
-            () -> {
-              try (Socket s = new Socket("127.0.0.1", port)) {
-                return true;
-              }
-            });
+        TlsRedisServer.start(
+            dir,
+            port,
+            "redis-server",
+            "--port",
+            "0",
+            "--tls-port",
+            Integer.toString(port),
+            "--bind",
+            "127.0.0.1",
+            "--tls-cert-file",
+            "server.pem",
+            "--tls-key-file",
+            "server.key",
+            "--tls-ca-cert-file",
+            "ca.pem",
+            "--tls-auth-clients",
+            "yes",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            dir.toString());
   }
 
   private void run(String... command) throws Exception {
-    Process p =
-        new ProcessBuilder(command)
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(new File(dir.toFile(), "openssl.log"))
-            .start();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(Files.readString(dir.resolve("openssl.log"))).isZero();
+    TlsRedisServer.run(dir, command);
   }
 
   @AfterEach

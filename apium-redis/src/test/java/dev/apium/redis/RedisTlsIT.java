@@ -1,17 +1,13 @@
 package dev.apium.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.apium.ApiumConfig;
 import dev.apium.spi.Delivery;
 import dev.apium.spi.Subscription;
-import java.io.File;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -52,54 +48,36 @@ class RedisTlsIT {
       port = socket.getLocalPort();
     }
     server =
-        new ProcessBuilder(
-                "redis-server",
-                "--port",
-                "0",
-                "--tls-port",
-                Integer.toString(port),
-                "--bind",
-                "127.0.0.1",
-                "--tls-cert-file",
-                "cert.pem",
-                "--tls-key-file",
-                "key.pem",
-                "--tls-ca-cert-file",
-                "cert.pem",
-                "--tls-auth-clients",
-                "no",
-                "--requirepass",
-                "s3cret",
-                "--save",
-                "",
-                "--appendonly",
-                "no",
-                "--dir",
-                dir.toString())
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(dir.resolve("server.log").toFile())
-            .start();
-    await()
-        .atMost(Duration.ofSeconds(10))
-        .ignoreExceptions()
-        .until(
-            () -> {
-              try (Socket s = new Socket("127.0.0.1", port)) {
-                return true;
-              }
-            });
+        TlsRedisServer.start(
+            dir,
+            port,
+            "redis-server",
+            "--port",
+            "0",
+            "--tls-port",
+            Integer.toString(port),
+            "--bind",
+            "127.0.0.1",
+            "--tls-cert-file",
+            "cert.pem",
+            "--tls-key-file",
+            "key.pem",
+            "--tls-ca-cert-file",
+            "cert.pem",
+            "--tls-auth-clients",
+            "no",
+            "--requirepass",
+            "s3cret",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            dir.toString());
   }
 
   private void run(String... command) throws Exception {
-    Process p =
-        new ProcessBuilder(command)
-            .directory(dir.toFile())
-            .redirectErrorStream(true)
-            .redirectOutput(new File(dir.toFile(), "openssl.log"))
-            .start();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).as(Files.readString(dir.resolve("openssl.log"))).isZero();
+    TlsRedisServer.run(dir, command);
   }
 
   @AfterEach
