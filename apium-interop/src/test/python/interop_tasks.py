@@ -151,3 +151,14 @@ def tally(numbers, key):
     total = sum(numbers)
     redis.Redis.from_url(os.environ["INTEROP_RECORD_URL"]).rpush(key, "py:%d" % total)
     return total
+
+
+@app.task(name="interop.stamps", bind=True)
+def stamps(self, *args):
+    """What a Celery 5.3+ stamped message shows a 5.2.6 worker: its headers land on request."""
+    return {
+        "args": list(args),
+        "stamped_headers": getattr(self.request, "stamped_headers", None),
+        "stamps": getattr(self.request, "stamps", None),
+        "replaced_task_nesting": getattr(self.request, "replaced_task_nesting", None),
+    }
