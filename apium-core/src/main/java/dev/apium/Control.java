@@ -63,6 +63,26 @@ public final class Control {
     return broadcast("revoke", revokeArguments(taskId, terminate), destination, timeout);
   }
 
+  /**
+   * Celery 5.3+'s {@code revoke_by_stamped_headers}: every task stamped with one of these values
+   * ({@code {"tenant": "acme"}} or {@code {"tenant": List.of("acme", "zeta")}}) is dropped as
+   * REVOKED when it comes up; with {@code terminate} the running ones are stopped too. Returns the
+   * replies, e.g. {@code {"ok": "headers {'tenant': 'acme'} flagged as revoked, but not
+   * terminated"}}. Workers only remember it while they run, as Celery's.
+   */
+  public Map<String, JsonNode> revokeByStampedHeaders(
+      Map<String, Object> headers, boolean terminate, List<String> destination, Duration timeout) {
+    if (headers.isEmpty()) {
+      throw new IllegalArgumentException(
+          "revokeByStampedHeaders: no stamp given; pass e.g. Map.of(\"tenant\", \"acme\")");
+    }
+    Map<String, Object> args = new LinkedHashMap<>();
+    args.put("headers", headers);
+    args.put("terminate", terminate);
+    args.put("signal", "SIGTERM");
+    return broadcast("revoke_by_stamped_headers", args, destination, timeout);
+  }
+
   private static Map<String, Object> revokeArguments(String taskId, boolean terminate) {
     Map<String, Object> args = new LinkedHashMap<>();
     args.put("task_id", taskId);

@@ -1,7 +1,9 @@
 package dev.apium;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.ResultMeta;
 import dev.apium.protocol.Stamps;
@@ -51,14 +53,39 @@ class RevokeExtrasTest {
   void stampedHeadersRevokeMatchingMessagesOnly() {
     StampRevocations revocations = new StampRevocations();
     assertThat(revocations.matches(Stamps.headers(Map.of("tenant", "acme"), 0))).isFalse();
-    String reply =
+    JsonNode headers =
         revocations.command(
             CeleryJson.parse(
                 "{\"headers\": {\"tenant\": [\"acme\", \"zeta\"]}, \"terminate\": false}"));
-    assertThat(reply).isEqualTo("headers {\"tenant\":[\"acme\",\"zeta\"]} flagged as revoked");
+    assertThat(StampRevocations.reply(headers, false, Map.of()))
+        .isEqualTo("headers {'tenant': ['acme', 'zeta']} flagged as revoked, but not terminated");
     assertThat(revocations.matches(Stamps.headers(Map.of("tenant", "acme"), 0))).isTrue();
     assertThat(revocations.matches(Stamps.headers(Map.of("tenant", "other"), 0))).isFalse();
     assertThat(revocations.matches(Stamps.headers(Map.of("batch", "acme"), 0))).isFalse();
     assertThat(revocations.matches(Map.of("tenant", "acme"))).isFalse(); // not a stamp
+  }
+
+  @Test
+  void celerysListFormAndTerminateReplies() {
+    StampRevocations revocations = new StampRevocations();
+    JsonNode headers =
+        revocations.command(CeleryJson.parse("{\"headers\": [\"tenant=acme\", \"batch=7\"]}"));
+    assertThat(headers.toString()).isEqualTo("{\"tenant\":\"acme\",\"batch\":\"7\"}");
+    assertThat(revocations.matches(Stamps.headers(Map.of("batch", "7"), 0))).isTrue();
+    Map<String, Object> stamps = new java.util.LinkedHashMap<>();
+    stamps.put("tenant", List.of("zeta", "acme"));
+    stamps.put("other", "x");
+    Map<String, java.util.Set<Object>> hit =
+        StampRevocations.matching(headers, Stamps.headers(stamps, 0));
+    assertThat(hit).containsOnlyKeys("tenant");
+    assertThat(hit.get("tenant")).containsExactly("acme");
+    assertThat(StampRevocations.matching(headers, Stamps.headers(Map.of("tenant", "x"), 0)))
+        .isEmpty();
+    assertThat(StampRevocations.reply(headers, true, Map.of()))
+        .isEqualTo("headers {'tenant': 'acme', 'batch': '7'} were not terminated");
+    assertThat(StampRevocations.reply(headers, true, hit))
+        .isEqualTo("headers defaultdict(<class 'set'>, {'tenant': {'acme'}}) revoked");
+    assertThatThrownBy(() -> revocations.command(CeleryJson.parse("{\"headers\": [\"tenant\"]}")))
+        .hasMessageContaining("not name=value");
   }
 }

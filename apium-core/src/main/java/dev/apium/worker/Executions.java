@@ -88,6 +88,13 @@ final class Executions {
     return List.copyOf(running.keySet());
   }
 
+  /** The message headers of each running task, by id (a stamped revoke's terminate). */
+  Map<String, Map<String, Object>> headers() {
+    Map<String, Map<String, Object>> out = new java.util.LinkedHashMap<>();
+    running.forEach((id, e) -> out.put(id, e.request.delivery.message().headers()));
+    return out;
+  }
+
   private void softLimit(Execution e) {
     log.warn(
         "Soft time limit ({}s) exceeded for {}: interrupting it",

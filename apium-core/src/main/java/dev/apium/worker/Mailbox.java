@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.apium.Apium;
+import dev.apium.StampRevocations;
 import dev.apium.control.WorkerCommands;
 import dev.apium.control.WorkerView;
 import dev.apium.protocol.CeleryJson;
@@ -12,7 +13,10 @@ import dev.apium.protocol.Rates;
 import dev.apium.protocol.WireMessage;
 import dev.apium.spi.Subscription;
 import dev.apium.spi.Threads;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -27,8 +31,9 @@ import org.slf4j.LoggerFactory;
  * fan-out, runs commands meant for this node ({@code destination} null or naming it, or {@code
  * pattern} + {@code matcher} matching it; expired requests are dropped) and, when the request has a
  * {@code ticket} and {@code reply_to}, replies to {@code reply.celery.pidbox} with the requester's
- * routing key. Its own commands: {@code ping}, {@code revoked}, {@code revoke_by_stamped_headers},
- * {@code rate_limit}, {@code hello}; every other inspect and control command (revoke with terminate
+ * routing key. Its own commands: {@code ping}, {@code revoked}, {@code revoke_by_stamped_headers}
+ * (terminating the matching running tasks through the {@link Executions} and the view), {@code
+ * rate_limit}, {@code hello}; every other inspect and control command (revoke with terminate
  * included) comes from {@link WorkerCommands} over the worker's {@link WorkerView}. Requests arrive
  * on a transport thread and run on the mailbox's own thread. {@link #close()} stops listening.
  */
@@ -38,20 +43,30 @@ final class Mailbox implements AutoCloseable {
   private final Apium app;
   private final String nodename;
   private final RevokedIds revoked;
+  private final Executions executions;
+  private final WorkerView view;
   private final RateLimits rateLimits;
   private final AtomicLong clock = new AtomicLong();
   private final Map<String, Function<JsonNode, JsonNode>> commands = new ConcurrentHashMap<>();
   private final ExecutorService thread;
   private Subscription subscription;
 
-  Mailbox(Apium app, String nodename, RevokedIds revoked, RateLimits rateLimits, WorkerView view) {
+  Mailbox(
+      Apium app,
+      String nodename,
+      RevokedIds revoked,
+      Executions executions,
+      RateLimits rateLimits,
+      WorkerView view) {
     this.app = app;
     this.nodename = nodename;
     this.revoked = revoked;
+    this.executions = executions;
+    this.view = view;
     this.rateLimits = rateLimits;
     this.thread = Executors.newSingleThreadExecutor(Threads.daemon("apium-mailbox"));
     command("ping", args -> Pidbox.ok("pong"));
-    command("revoke_by_stamped_headers", args -> Pidbox.ok(revoked.stamps().command(args)));
+    command("revoke_by_stamped_headers", this::revokeByStampedHeaders);
     command("revoked", args -> revokedIds());
     command("rate_limit", this::rateLimit);
     command("hello", this::hello);
@@ -176,6 +191,30 @@ final class Mailbox implements AutoCloseable {
     ArrayNode out = CeleryJson.array();
     revoked.snapshot().forEach(out::add);
     return out;
+  }
+
+  /**
+   * Celery 5.3+'s {@code revoke_by_stamped_headers}: the stamps are revoked for every task that
+   * comes up later; with {@code terminate} the running tasks stamped so are stopped as {@code
+   * revoke --terminate} stops them (REVOKED {@code terminated}, task-revoked event).
+   */
+  private JsonNode revokeByStampedHeaders(JsonNode args) {
+    JsonNode headers = revoked.stamps().command(args);
+    boolean terminate = args.path("terminate").asBoolean(false);
+    Map<String, Set<Object>> terminated = new LinkedHashMap<>();
+    if (terminate) {
+      for (Map.Entry<String, Map<String, Object>> task : executions.headers().entrySet()) {
+        Map<String, Set<Object>> hit = StampRevocations.matching(headers, task.getValue());
+        if (!hit.isEmpty() && view.terminate(task.getKey())) {
+          log.info("Terminating {} (revoked by stamped headers {})", task.getKey(), hit);
+          hit.forEach(
+              (name, values) ->
+                  terminated.computeIfAbsent(name, k -> new LinkedHashSet<>()).addAll(values));
+        }
+      }
+    }
+    log.info("Stamped headers flagged as revoked: {}", headers);
+    return Pidbox.ok(StampRevocations.reply(headers, terminate, terminated));
   }
 
   private JsonNode rateLimit(JsonNode args) {

@@ -9,12 +9,14 @@ import dev.apium.internal.TransientRetry;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.ExceptionInfo;
 import dev.apium.protocol.ResultMeta;
+import dev.apium.protocol.Stamps;
 import dev.apium.protocol.TaskMessage;
 import dev.apium.protocol.TaskState;
 import dev.apium.spi.BrokerException;
 import dev.apium.spi.Delivery;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
@@ -317,9 +319,22 @@ final class Settlement {
       extended.put("worker", nodename);
       extended.put("retries", r.message.retries());
       extended.put("queue", r.delivery.queue());
+      stampsOf(r, extended);
       full = full.withExtended(extended);
     }
     return full;
+  }
+
+  /**
+   * Celery 5.3+'s extended meta of a stamped task: {@code stamped_headers}, then each stamp as a
+   * field of its own ({@code request_meta.update(request.stamps)}).
+   */
+  private static void stampsOf(Request r, ObjectNode extended) {
+    Map<String, Object> headers = r.message.extraHeaders();
+    if (headers.get(Stamps.STAMPS) instanceof Map<?, ?> stamps && !stamps.isEmpty()) {
+      extended.set(Stamps.STAMPED_HEADERS, CeleryJson.toTree(headers.get(Stamps.STAMPED_HEADERS)));
+      stamps.forEach((k, v) -> extended.set(String.valueOf(k), CeleryJson.toTree(v)));
+    }
   }
 
   private ResultMeta revokedMeta(String id, ExceptionInfo info) {

@@ -114,7 +114,9 @@ final class WorkerMonitor implements WorkerView, TaskObserver {
 
   /** Opens the remote-control mailbox, once the worker consumes. */
   void listen(RateLimits rateLimits) {
-    mailbox = new Mailbox(app, engine.nodename(), engine.revoked(), rateLimits, this);
+    mailbox =
+        new Mailbox(
+            app, engine.nodename(), engine.revoked(), engine.executions(), rateLimits, this);
     mailbox.start();
   }
 

@@ -53,8 +53,7 @@ public class StampTasks implements AutoCloseable {
 
   /** Records that it started, then waits (interruptibly) until {@code release} exists, 60 s max. */
   @Task("stamps.block")
-  public String block(String key, String release, TaskContext context)
-      throws InterruptedException {
+  public String block(String key, String release, TaskContext context) throws InterruptedException {
     record(key, "started", context);
     long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
     while (redis.sync().exists(release) == 0 && System.nanoTime() < deadline) {

@@ -78,7 +78,12 @@ class StampsInteropIT {
   }
 
   private Worker worker(Apium app, int concurrency) {
-    Worker worker = app.worker().queues(queue).concurrency(concurrency).start();
+    Worker worker =
+        app.worker()
+            .queues(queue)
+            .concurrency(concurrency)
+            .nodename("stamps-" + UUID.randomUUID() + "@it")
+            .start();
     closing.add(worker);
     return worker;
   }
@@ -151,7 +156,8 @@ class StampsInteropIT {
                     "interop.stamps",
                     List.of("py"),
                     stamp,
-                    Map.of("task_id", last, "reply_to", Celery53Messages.REPLY_TO, "queue", capture)),
+                    Map.of(
+                        "task_id", last, "reply_to", Celery53Messages.REPLY_TO, "queue", capture)),
                 Celery53Messages.signature(
                     "stamps.step",
                     List.of(key),
@@ -242,5 +248,118 @@ class StampsInteropIT {
     List<JsonNode> runs = runs();
     assertThat(runs.get(1).get("value").asInt()).isEqualTo(6);
     runs.forEach(run -> assertStamped(run, "[\"tenant\"]", "{\"tenant\":[\"acme\",\"zeta\"]}"));
+  }
+
+  private static String revokeByStamp(Apium app, Worker worker, String tenant, boolean terminate) {
+    Map<String, JsonNode> replies =
+        app.control()
+            .revokeByStampedHeaders(
+                Map.of("tenant", tenant),
+                terminate,
+                List.of(worker.nodename()),
+                Duration.ofSeconds(10));
+    assertThat(replies).containsOnlyKeys(worker.nodename());
+    return replies.get(worker.nodename()).path("ok").asText();
+  }
+
+  @Test
+  void revokeByStampedHeadersDropsATaskWaitingForItsEta() {
+    Apium app = app();
+    Worker worker = worker(app, 2);
+    String tenant = "t-" + UUID.randomUUID();
+    Instant eta = Instant.now().plusSeconds(4);
+    Celery53Messages.Message waiting =
+        new Celery53Messages.Message("stamps.step", 1, key)
+            .stamps(stamps("tenant", tenant))
+            .eta(eta);
+    Celery53Messages.Message other =
+        new Celery53Messages.Message("stamps.step", 2, key)
+            .stamps(stamps("tenant", "other-" + tenant))
+            .eta(eta);
+    send(waiting, queue);
+    send(other, queue);
+    await().atMost(WAIT).until(() -> redis.sync().llen(queue) == 0); // both held for their ETA
+    assertThat(revokeByStamp(app, worker, tenant, false))
+        .isEqualTo("headers {'tenant': '" + tenant + "'} flagged as revoked, but not terminated");
+    assertThat(Instant.now()).isBefore(eta);
+    assertThat(app.result(other.id).get(WAIT)).isEqualTo(3);
+    await().atMost(WAIT).until(() -> "REVOKED".equals(app.result(waiting.id).state()));
+    assertThat(app.result(waiting.id).info().path("exc_message").toString())
+        .isEqualTo("[\"revoked\"]");
+    assertThat(runs()).extracting(r -> r.get("value").asInt()).containsExactly(2);
+  }
+
+  @Test
+  void revokeByStampedHeadersDropsATaskQueuedBehindABusyWorker() {
+    Apium app = app();
+    Worker worker = worker(app, 1);
+    String release = "stamps-release-" + UUID.randomUUID();
+    keys.add(release);
+    String tenant = "t-" + UUID.randomUUID();
+    Celery53Messages.Message busy = new Celery53Messages.Message("stamps.block", key, release);
+    send(busy, queue);
+    await().atMost(WAIT).until(() -> runs().size() == 1);
+    Celery53Messages.Message queued =
+        new Celery53Messages.Message("stamps.step", 1, key).stamps(stamps("tenant", tenant));
+    send(queued, queue);
+    assertThat(revokeByStamp(app, worker, tenant, false)).endsWith("but not terminated");
+    redis.sync().set(release, "1");
+    assertThat(app.result(busy.id).get(WAIT)).isEqualTo("released");
+    await().atMost(WAIT).until(() -> "REVOKED".equals(app.result(queued.id).state()));
+    assertThat(runs())
+        .extracting(r -> r.get("value").asText())
+        .containsExactly("started", "finished");
+  }
+
+  @Test
+  void revokeByStampedHeadersWithTerminateStopsARunningTask() throws Exception {
+    Apium app = app();
+    Worker worker = worker(app, 2);
+    String release = "stamps-release-" + UUID.randomUUID();
+    keys.add(release);
+    String tenant = "t-" + UUID.randomUUID();
+    Celery53Messages.Message running =
+        new Celery53Messages.Message("stamps.block", key, release)
+            .stamps(stamps("tenant", List.of("x-" + tenant, tenant)));
+    send(running, queue);
+    await().atMost(WAIT).until(() -> runs().size() == 1);
+    assertThat(revokeByStamp(app, worker, "nobody-" + tenant, true))
+        .isEqualTo("headers {'tenant': 'nobody-" + tenant + "'} were not terminated");
+    assertThat(revokeByStamp(app, worker, tenant, true))
+        .isEqualTo("headers defaultdict(<class 'set'>, {'tenant': {'" + tenant + "'}}) revoked");
+    await().atMost(WAIT).until(() -> "REVOKED".equals(app.result(running.id).state()));
+    assertThat(app.result(running.id).info().path("exc_message").toString())
+        .isEqualTo("[\"terminated\"]");
+    JsonNode python =
+        new PythonCelery(REDIS, REDIS, queue)
+            .run("r = AsyncResult('" + running.id + "'); out = [r.state, str(r.result)]");
+    assertThat(python.toString()).isEqualTo("[\"REVOKED\",\"terminated\"]");
+    assertThat(runs()).extracting(r -> r.get("value").asText()).containsExactly("started");
+  }
+
+  @Test
+  void resultExtendedStoresTheStampsAsCelery53Does() throws Exception {
+    Apium app = app("result_extended", "true");
+    worker(app, 1);
+    Celery53Messages.Message m =
+        new Celery53Messages.Message("stamps.step", 1, key)
+            .stamps(stamps("tenant", "acme", "batch", 7));
+    send(m, queue);
+    assertThat(app.result(m.id).get(WAIT)).isEqualTo(2);
+    JsonNode meta = CeleryJson.parse(redis.sync().get("celery-task-meta-" + m.id));
+    List<String> fields = new ArrayList<>();
+    meta.fieldNames().forEachRemaining(fields::add);
+    // base.py _get_result_meta: request_meta['stamped_headers'], then update(request.stamps)
+    assertThat(fields)
+        .containsSubsequence("queue", "stamped_headers", "tenant", "batch", "task_id")
+        .endsWith("task_id");
+    assertThat(meta.get("stamped_headers").toString()).isEqualTo("[\"tenant\",\"batch\"]");
+    assertThat(meta.get("tenant").asText()).isEqualTo("acme");
+    assertThat(meta.get("batch").asInt()).isEqualTo(7);
+    JsonNode python =
+        new PythonCelery(REDIS, REDIS, queue)
+            .env("INTEROP_EXTENDED", "1")
+            .run("r = AsyncResult('" + m.id + "'); out = [r.get(timeout=10), r.name, r.queue]");
+    assertThat(python.toString()).isEqualTo("[2,\"stamps.step\",\"" + queue + "\"]");
   }
 }
