@@ -78,6 +78,15 @@ final class WorkerCommand implements Callable<Integer> {
   String logfile;
 
   @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      description =
+          "text (default) or json: one JSON object a line, with the task id and name of task"
+              + " lines (for log shippers).")
+  String logFormat;
+
+  @Option(
       names = "--pidfile",
       paramLabel = "FILE",
       description =
@@ -148,6 +157,7 @@ final class WorkerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Logging.level(loglevel);
+    Logging.format(logFormat);
     if (logfile != null) {
       Logging.toFile(Path.of(logfile.replace("%h", hostName())));
     }
