@@ -87,6 +87,14 @@ final class WorkerCommand implements Callable<Integer> {
   String logFormat;
 
   @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "Serve Prometheus metrics (the Celery exporter's names, see docs/metrics.md) at"
+              + " http://host:PORT/metrics. Default: off.")
+  Integer metricsPort;
+
+  @Option(
       names = "--pidfile",
       paramLabel = "FILE",
       description =
@@ -188,6 +196,7 @@ final class WorkerCommand implements Callable<Integer> {
     if (taskEvents) {
       app.setting("worker_send_task_events", "true");
     }
+    MetricsOption metrics = metricsPort == null ? null : new MetricsOption(metricsPort, app);
     Apium apium = app.build();
     List<String> consumed =
         consumedQueues(queues, excludeQueues, apium.config().get(ApiumConfig.DEFAULT_QUEUE));
@@ -219,10 +228,16 @@ final class WorkerCommand implements Callable<Integer> {
     if (beat) {
       builder.beat(beatOptions.build(apium));
     }
+    if (metrics != null) {
+      metrics.attach(apium, builder);
+    }
     Worker worker = builder.start();
     Shutdown shutdown = new Shutdown(worker, Duration.ofSeconds(shutdownTimeout));
     shutdown.install();
     worker.awaitStop();
+    if (metrics != null) {
+      metrics.close();
+    }
     apium.close();
     shutdown.exited();
     return 0;
