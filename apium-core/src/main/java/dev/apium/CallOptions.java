@@ -94,8 +94,8 @@ public final class CallOptions {
   }
 
   /**
-   * Celery's {@code argsrepr}: what logs, events and {@code inspect} show instead of the args
-   * (e.g. {@code "('***',)"} to hide a password). The args themselves are sent unchanged.
+   * Celery's {@code argsrepr}: what logs, events and {@code inspect} show instead of the args (e.g.
+   * {@code "('***',)"} to hide a password). The args themselves are sent unchanged.
    */
   public CallOptions argsRepr(String value) {
     argsRepr = value;

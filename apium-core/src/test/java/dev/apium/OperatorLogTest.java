@@ -64,7 +64,8 @@ class OperatorLogTest {
 
   @Test
   void celeryLinesWithMdcAndCutReprs() {
-    app.register("t.secret", call -> MDC.get("task_id") + " " + MDC.get("task_name") + " " + "x".repeat(50));
+    app.register(
+        "t.secret", call -> MDC.get("task_id") + " " + MDC.get("task_name") + " " + "x".repeat(50));
     app.register(
         "t.boom",
         call -> {
@@ -84,7 +85,8 @@ class OperatorLogTest {
 
       ILoggingEvent received = of(ok.id()).get(0);
       assertThat(received.getLevel()).isEqualTo(Level.INFO);
-      assertThat(received.getFormattedMessage()).isEqualTo("Task t.secret[" + ok.id() + "] received");
+      assertThat(received.getFormattedMessage())
+          .isEqualTo("Task t.secret[" + ok.id() + "] received");
       assertThat(received.getKeyValuePairs())
           .anySatisfy(
               kv -> {
@@ -96,7 +98,8 @@ class OperatorLogTest {
       ILoggingEvent succeeded = of(ok.id()).get(1);
       assertThat(succeeded.getLevel()).isEqualTo(Level.INFO);
       assertThat(succeeded.getFormattedMessage())
-          .matches("Task t\\.secret\\[" + ok.id() + "\\] succeeded in \\d+\\.\\d+s: '.{16}\\.\\.\\.");
+          .matches(
+              "Task t\\.secret\\[" + ok.id() + "\\] succeeded in \\d+\\.\\d+s: '.{16}\\.\\.\\.");
       assertThat(succeeded.getMDCPropertyMap())
           .containsEntry("task_id", ok.id())
           .containsEntry("task_name", "t.secret");

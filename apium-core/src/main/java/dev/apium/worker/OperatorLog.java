@@ -12,11 +12,11 @@ import org.slf4j.MDC;
  * The lines an operator reads in a worker's log, worded as Celery's: {@code Task <name>[<id>]
  * received}, {@code ... succeeded in 0.003s: <result repr>} (INFO), {@code ... raised unexpected}
  * with the traceback (ERROR), retries and discards; plus the task id and name in the SLF4J {@link
- * MDC} ({@value #TASK_ID}, {@value #TASK_NAME}) of the pool thread while the task runs. Reprs are cut
- * at {@code resultrepr_maxsize} characters (Celery's default 1024); the args shown are the message's
- * {@code argsrepr}, so a client that hides secrets there hides them here too (they are attached as
- * key-value pairs {@code args}, {@code kwargs} to the received line, shown by {@code --log-format
- * json}). One instance per worker; called from the transport and pool threads.
+ * MDC} ({@value #TASK_ID}, {@value #TASK_NAME}) of the pool thread while the task runs. Reprs are
+ * cut at {@code resultrepr_maxsize} characters (Celery's default 1024); the args shown are the
+ * message's {@code argsrepr}, so a client that hides secrets there hides them here too (they are
+ * attached as key-value pairs {@code args}, {@code kwargs} to the received line, shown by {@code
+ * --log-format json}). One instance per worker; called from the transport and pool threads.
  */
 final class OperatorLog {
   static final String TASK_ID = "task_id";

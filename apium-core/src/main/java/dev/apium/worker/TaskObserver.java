@@ -5,10 +5,11 @@ import dev.apium.protocol.ExceptionInfo;
 
 /**
  * What the engine tells whoever watches its tasks (the {@link WorkerMonitor}, which sends Celery's
- * events and answers inspect, and the {@link ListenerObserver} when listeners are registered): one call per step of a task, from the thread that takes the step
- * (transport thread for {@link #received}, pool thread for the rest, mailbox or watchdog for a
- * revoke). Every method does nothing by default, so the engine runs the same without a watcher.
- * Implementations must not block.
+ * events and answers inspect, and the {@link ListenerObserver} when listeners are registered): one
+ * call per step of a task, from the thread that takes the step (transport thread for {@link
+ * #received}, pool thread for the rest, mailbox or watchdog for a revoke). Every method does
+ * nothing by default, so the engine runs the same without a watcher. Implementations must not
+ * block.
  */
 interface TaskObserver {
   TaskObserver NONE = new TaskObserver() {};

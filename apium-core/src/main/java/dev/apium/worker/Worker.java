@@ -72,8 +72,7 @@ public final class Worker implements AutoCloseable {
     this.transientRetryBudget =
         app.config().getSeconds("result_backend_retry_timeout", Duration.ofSeconds(120));
     this.listeners = Listeners.of(b.listeners);
-    this.settlement =
-        new Settlement(app, host, revoked, nodename, transientRetryBudget, listeners);
+    this.settlement = new Settlement(app, host, revoked, nodename, transientRetryBudget, listeners);
     host.attach(nodename);
     this.beat = b.beat;
   }

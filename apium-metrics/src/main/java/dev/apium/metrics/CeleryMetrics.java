@@ -17,9 +17,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * A {@link TaskListener} that counts tasks in a Micrometer {@link MeterRegistry} under the names and
- * labels of the Celery Prometheus exporter (danihodovic/celery-exporter), so its Grafana dashboards
- * read an Apium worker unchanged: {@code celery_task_{sent,received,started,succeeded,failed,
+ * A {@link TaskListener} that counts tasks in a Micrometer {@link MeterRegistry} under the names
+ * and labels of the Celery Prometheus exporter (danihodovic/celery-exporter), so its Grafana
+ * dashboards read an Apium worker unchanged: {@code
+ * celery_task_{sent,received,started,succeeded,failed,
  * retried,revoked,rejected}_total{name,hostname,queue_name}} ({@code failed} also {@code
  * exception}), the {@code celery_task_runtime} histogram, and the gauges {@code
  * celery_worker_up{hostname}}, {@code celery_worker_tasks_active{hostname}} and {@code
@@ -153,7 +154,8 @@ public final class CeleryMetrics implements TaskListener {
 
   @Override
   public void retried(TaskInfo task, ExceptionInfo cause, String traceback) {
-    count("celery.task.retried", "Sent if the task failed, but will be retried in the future.", task);
+    count(
+        "celery.task.retried", "Sent if the task failed, but will be retried in the future.", task);
   }
 
   @Override

@@ -34,7 +34,11 @@ public final class MetricsServer implements AutoCloseable {
       server = HttpServer.create(new InetSocketAddress(port), 16);
     } catch (IOException e) {
       throw new UncheckedIOException(
-          "--metrics-port " + port + ": cannot listen there (" + e.getMessage() + "); pick a free port",
+          "--metrics-port "
+              + port
+              + ": cannot listen there ("
+              + e.getMessage()
+              + "); pick a free port",
           e);
     }
     server.createContext("/metrics", exchange -> answer(exchange, registry));

@@ -28,7 +28,12 @@ class MetricsEndpointIT {
   private static final String REDIS = "redis://127.0.0.1:6379/10";
 
   private static Apium app(CeleryMetrics metrics) {
-    return Apium.builder().withoutEnvironment().broker(REDIS).backend(REDIS).listener(metrics).build();
+    return Apium.builder()
+        .withoutEnvironment()
+        .broker(REDIS)
+        .backend(REDIS)
+        .listener(metrics)
+        .build();
   }
 
   private static String scrape(int port) throws Exception {
@@ -70,8 +75,7 @@ class MetricsEndpointIT {
           });
       worker.register("m.revoked", call -> "never");
       CallOptions toQueue = CallOptions.create().queue(queue);
-      try (Worker w =
-              worker.worker().queues(queue).nodename("w@" + host).concurrency(2).start();
+      try (Worker w = worker.worker().queues(queue).nodename("w@" + host).concurrency(2).start();
           MetricsServer server = MetricsServer.start(registry, 0)) {
         List<AsyncResult<Object>> results = new java.util.ArrayList<>();
         for (int i = 0; i < 3; i++) {
@@ -84,7 +88,8 @@ class MetricsEndpointIT {
         String revokedId = UUID.randomUUID().toString();
         client.control().revoke(revokedId);
         await().atMost(Duration.ofSeconds(30)).until(() -> w.revoked().contains(revokedId));
-        client.send("m.revoked", List.of(), Map.of(), CallOptions.create().queue(queue).taskId(revokedId));
+        client.send(
+            "m.revoked", List.of(), Map.of(), CallOptions.create().queue(queue).taskId(revokedId));
         client.send("m.nobody", List.of(), Map.of(), toQueue);
         await().atMost(Duration.ofSeconds(60)).until(() -> w.counts().total() >= 9);
 
@@ -112,14 +117,22 @@ class MetricsEndpointIT {
         }
         assertThat(text.sum("celery_task_succeeded_total", with(here, ok))).isEqualTo(3);
         assertThat(text.sum("celery_task_succeeded_total", with(here, "m.flaky"))).isEqualTo(1);
-        assertThat(text.sum("celery_task_failed_total", Map.of("name", "m.bad", "hostname", host, "exception", "ValueError")))
+        assertThat(
+                text.sum(
+                    "celery_task_failed_total",
+                    Map.of("name", "m.bad", "hostname", host, "exception", "ValueError")))
             .isEqualTo(2);
         assertThat(text.sum("celery_task_retried_total", with(here, "m.flaky"))).isEqualTo(1);
         assertThat(text.sum("celery_task_revoked_total", with(here, "m.revoked"))).isEqualTo(1);
-        assertThat(text.sum("celery_task_rejected_total", Map.of("name", "m.nobody", "queue_name", queue)))
+        assertThat(
+                text.sum(
+                    "celery_task_rejected_total", Map.of("name", "m.nobody", "queue_name", queue)))
             .isEqualTo(1);
         assertThat(text.sum("celery_task_runtime_count", with(here, ok))).isEqualTo(3);
-        assertThat(text.sum("celery_task_runtime_bucket", Map.of("name", ok, "hostname", host, "le", "+Inf")))
+        assertThat(
+                text.sum(
+                    "celery_task_runtime_bucket",
+                    Map.of("name", ok, "hostname", host, "le", "+Inf")))
             .isEqualTo(3);
         assertThat(text.sum("celery_worker_up", Map.of("hostname", host))).isEqualTo(1);
         assertThat(text.sum("celery_worker_tasks_active", Map.of("hostname", host))).isZero();

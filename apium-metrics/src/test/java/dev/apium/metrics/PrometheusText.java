@@ -46,8 +46,7 @@ final class PrometheusText {
     if (line.startsWith("# TYPE ")) {
       String[] parts = line.substring(7).split(" ");
       if (parts.length != 2
-          || !List.of("counter", "gauge", "histogram", "summary", "untyped")
-              .contains(parts[1])) {
+          || !List.of("counter", "gauge", "histogram", "summary", "untyped").contains(parts[1])) {
         throw new IllegalArgumentException("bad TYPE");
       }
       if (types.put(name(parts[0]), parts[1]) != null) {

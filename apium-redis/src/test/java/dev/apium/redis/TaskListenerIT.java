@@ -173,7 +173,10 @@ class TaskListenerIT {
       try (Worker w = worker.worker().queues(queue).nodename(node).concurrency(2).start()) {
         AsyncResult<Object> ok =
             caller.send(
-                "l.add", List.of(2, 3), Map.of(), CallOptions.create().queue(queue).argsRepr("(2, ***)"));
+                "l.add",
+                List.of(2, 3),
+                Map.of(),
+                CallOptions.create().queue(queue).argsRepr("(2, ***)"));
         AsyncResult<Object> bad = caller.send("l.fail", List.of(), Map.of(), toQueue);
         AsyncResult<Object> flaky = caller.send("l.flaky", List.of(), Map.of(), toQueue);
         assertThat(ok.get(Duration.ofSeconds(30))).isEqualTo(5);
@@ -191,7 +194,9 @@ class TaskListenerIT {
                 List.of(1, 1),
                 Map.of(),
                 CallOptions.create().queue(queue).countdown(Duration.ofSeconds(3)));
-        await().atMost(Duration.ofSeconds(30)).until(() -> seen.of(later.id()).contains("received"));
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> seen.of(later.id()).contains("received"));
         caller.control().revoke(later.id());
         await()
             .atMost(Duration.ofSeconds(30))
@@ -205,9 +210,7 @@ class TaskListenerIT {
 
         // Rejected: a task no one registered here.
         AsyncResult<Object> unknown = caller.send("l.nobody", List.of(), Map.of(), toQueue);
-        await()
-            .atMost(Duration.ofSeconds(30))
-            .until(() -> !seen.of(unknown.id()).isEmpty());
+        await().atMost(Duration.ofSeconds(30)).until(() -> !seen.of(unknown.id()).isEmpty());
 
         await()
             .atMost(Duration.ofSeconds(30))

@@ -29,8 +29,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * injects into the {@code headers} of {@code before_task_publish}, the protocol-2 message headers,
  * and extracts from {@code task.request}, where Celery puts those headers); a CONSUMER span {@code
  * run/<task>} per execution, child of the extracted context and current on the task's thread from
- * {@code started} to {@code ended}, so what the task sends (the next chain step, a retry, callbacks)
- * is a child of it and stays in the trace. Thread-safe.
+ * {@code started} to {@code ended}, so what the task sends (the next chain step, a retry,
+ * callbacks) is a child of it and stays in the trace. Thread-safe.
  */
 public final class CeleryTracing implements TaskListener {
   static final AttributeKey<String> ACTION = AttributeKey.stringKey("celery.action");
@@ -79,7 +79,8 @@ public final class CeleryTracing implements TaskListener {
                 Attributes.of(ACTION, "apply_async", TASK_NAME, task.name(), MESSAGE_ID, task.id()))
             .startSpan();
     publishing.put(task.id(), span);
-    propagator.inject(Context.current().with(span), task, (out, key, value) -> out.header(key, value));
+    propagator.inject(
+        Context.current().with(span), task, (out, key, value) -> out.header(key, value));
   }
 
   @Override
@@ -104,7 +105,13 @@ public final class CeleryTracing implements TaskListener {
             .setSpanKind(SpanKind.CONSUMER)
             .setAllAttributes(
                 Attributes.of(
-                    ACTION, "run", TASK_NAME, task.name(), MESSAGE_ID, task.id(), HOSTNAME,
+                    ACTION,
+                    "run",
+                    TASK_NAME,
+                    task.name(),
+                    MESSAGE_ID,
+                    task.id(),
+                    HOSTNAME,
                     task.hostname()))
             .startSpan();
     Scope scope = parent.with(span).makeCurrent();

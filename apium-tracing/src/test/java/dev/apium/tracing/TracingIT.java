@@ -104,7 +104,8 @@ class TracingIT {
       }
     }
     // the retry's run span is parented by the retry publish made inside the first run
-    List<SpanData> flakyRuns = spans.stream().filter(s -> s.getName().equals("run/tr.flaky")).toList();
+    List<SpanData> flakyRuns =
+        spans.stream().filter(s -> s.getName().equals("run/tr.flaky")).toList();
     assertThat(flakyRuns).hasSize(2);
     // the header is where Python's instrumentation puts it: a top-level message header
     assertThat(traceparents.values())
@@ -112,7 +113,8 @@ class TracingIT {
         .hasSize(2)
         .allSatisfy(
             v -> {
-              assertThat(v.toString()).matches("00-" + root.getTraceId() + "-[0-9a-f]{16}-[0-9a-f]{2}");
+              assertThat(v.toString())
+                  .matches("00-" + root.getTraceId() + "-[0-9a-f]{16}-[0-9a-f]{2}");
               String spanId = v.toString().split("-")[2];
               assertThat(spans)
                   .anyMatch(
