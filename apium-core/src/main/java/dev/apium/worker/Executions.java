@@ -116,6 +116,7 @@ final class Executions {
           "celery.exceptions.TimeLimitExceeded: TimeLimitExceeded(" + seconds + ")");
     } finally {
       running.remove(e.request.id(), e);
+      settlement.observer().ended(e.request);
     }
   }
 
@@ -135,6 +136,7 @@ final class Executions {
       settlement.terminated(e.request);
     } finally {
       running.remove(id, e);
+      settlement.observer().ended(e.request);
     }
     return true;
   }
