@@ -123,6 +123,7 @@ final class Executions {
           "celery.exceptions.TimeLimitExceeded: TimeLimitExceeded(" + seconds + ")");
     } finally {
       running.remove(e.request.id(), e);
+      settlement.observer().ended(e.request);
     }
   }
 
@@ -142,6 +143,7 @@ final class Executions {
       settlement.terminated(e.request);
     } finally {
       running.remove(id, e);
+      settlement.observer().ended(e.request);
     }
     return true;
   }

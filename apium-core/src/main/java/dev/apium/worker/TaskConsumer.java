@@ -160,6 +160,7 @@ final class TaskConsumer {
       return;
     }
     settlement.observer().received(request);
+    settlement.operatorLog().received(request);
     Instant eta = message.eta();
     Instant now = app.clock().instant();
     if (eta != null && eta.isAfter(now.plus(deferAfter)) && delivery.deferUntil(eta)) {
