@@ -101,6 +101,7 @@ final class Settlement {
                     app.clock().instant())
                 .withGroupAndParent(message.group(), message.parentId()));
     failed.incrementAndGet();
+    observer.unregistered(message);
     host.onFailure(message, delivery, info, text);
     delivery.deadLetter("NotRegistered: " + message.task());
   }
@@ -189,6 +190,7 @@ final class Settlement {
     if (acksLate) {
       log.error("{}; returning the task to the broker to run again", e.getMessage());
       r.requeue();
+      observer.rejected(r, true);
     } else {
       log.error(
           "{}; the task ran but its state is lost (use acks_late to rerun it)", e.getMessage());
@@ -237,6 +239,7 @@ final class Settlement {
   void returnOnColdShutdown(Request r) {
     log.warn("Cold shutdown: returning running task {} to the broker", r);
     r.requeue();
+    observer.rejected(r, true);
   }
 
   /** Acks once SUCCESS is stored; requeues if it could not be (acks_late: the task runs again). */

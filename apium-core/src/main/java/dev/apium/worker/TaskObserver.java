@@ -2,6 +2,7 @@ package dev.apium.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apium.protocol.ExceptionInfo;
+import dev.apium.protocol.TaskMessage;
 
 /**
  * What the engine tells whoever watches its tasks (the {@link WorkerMonitor}, which sends Celery's
@@ -26,4 +27,10 @@ interface TaskObserver {
   default void retried(Request r, ExceptionInfo cause, String traceback) {}
 
   default void revoked(Request r, boolean expired) {}
+
+  /** The message was given back to the broker ({@code requeue}) or dropped instead of settled. */
+  default void rejected(Request r, boolean requeue) {}
+
+  /** A message for a task no one registered here (it ends FAILURE {@code NotRegistered}). */
+  default void unregistered(TaskMessage message) {}
 }
