@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
  * Celery 5.2.6's own event consumers follow an Apium worker started with task events on: {@code
  * celery.events.state.State} fed by {@code app.events.Receiver} (what Flower runs) tracks tasks
  * through RECEIVED, STARTED and SUCCESS / FAILURE / RETRY / REVOKED and sees the worker alive, then
- * offline; {@code celery events --dump} prints the same events. Redis db 3 and a RabbitMQ vhost.
+ * offline, and a task no one registered FAILURE {@code NotRegistered}; {@code celery events --dump}
+ * prints the same events. Redis db 3 and a RabbitMQ vhost.
  */
 class CeleryEventsSeeApiumWorkerIT {
   static final String REDIS = "redis://127.0.0.1:6379/3";
@@ -148,6 +149,8 @@ class CeleryEventsSeeApiumWorkerIT {
             Map.of(),
             CallOptions.create().countdown(Duration.ofSeconds(2)));
     app.control().revoke(revoked.id());
+    // No worker knows this task: Celery's on_unknown_task sends task-failed NotRegistered.
+    AsyncResult<Object> unknown = app.send("ev.nobody", List.of(), Map.of(), null);
     assertThat(ok.get(Duration.ofSeconds(30))).isEqualTo(5);
     assertThat(retried.get(Duration.ofSeconds(30))).isEqualTo("second time");
     try {
@@ -157,7 +160,10 @@ class CeleryEventsSeeApiumWorkerIT {
     }
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> state.text().contains("EV task-revoked " + revoked.id()));
+        .until(
+            () ->
+                state.text().contains("EV task-revoked " + revoked.id())
+                    && state.text().contains("EV task-failed " + unknown.id()));
     worker.stop(Duration.ofSeconds(10));
     await()
         .atMost(Duration.ofSeconds(30))
@@ -195,6 +201,9 @@ class CeleryEventsSeeApiumWorkerIT {
             "task-started",
             "task-succeeded");
     assertThat(tasks.path(revoked.id()).path("state").asText()).isEqualTo("REVOKED");
+    assertThat(tasks.path(unknown.id()).path("state").asText()).isEqualTo("FAILURE");
+    assertThat(tasks.path(unknown.id()).path("exception").asText())
+        .isEqualTo("NotRegistered('ev.nobody')");
 
     String dumped = dump.text();
     assertThat(dumped)
