@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.apium.internal.Hosts;
+import dev.apium.listen.TaskListener;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.spi.Broker;
 import dev.apium.spi.ResultBackend;
@@ -37,6 +38,7 @@ public final class Apium implements AutoCloseable {
   private final String oid = UUID.randomUUID().toString();
   private final String clientNodename = "gen" + ProcessHandle.current().pid() + "@" + Hosts.name();
   private final Publisher publisher;
+  private final List<TaskListener> listeners;
   private volatile Broker broker;
   private volatile ResultBackend backend;
   private volatile Control control;
@@ -51,11 +53,20 @@ public final class Apium implements AutoCloseable {
         new TaskRegistry(
             config.getSeconds(ApiumConfig.TASK_SOFT_TIME_LIMIT, null),
             config.getSeconds(ApiumConfig.TASK_TIME_LIMIT, null));
+    this.listeners = List.copyOf(b.listeners);
     this.publisher = new Publisher(this);
   }
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /**
+   * The listeners registered with {@link Builder#listener}: they watch every publish of this app
+   * and the tasks of each of its workers.
+   */
+  public List<TaskListener> listeners() {
+    return listeners;
   }
 
   public String name() {
@@ -388,8 +399,21 @@ public final class Apium implements AutoCloseable {
     private final Map<String, String> settings = new LinkedHashMap<>();
     private Clock clock = Clock.systemUTC();
     private boolean loadFiles = true;
+    private final List<TaskListener> listeners = new ArrayList<>();
 
     private Builder() {}
+
+    /**
+     * Watches this app's publishes and the tasks of every worker it runs (see {@link
+     * TaskListener}); listeners are called in the order they were added.
+     */
+    public Builder listener(TaskListener value) {
+      if (value == null) {
+        throw new IllegalArgumentException("listener: pass a TaskListener, not null");
+      }
+      listeners.add(value);
+      return this;
+    }
 
     public Builder name(String value) {
       name = value;

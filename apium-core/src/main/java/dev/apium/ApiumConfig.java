@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
@@ -63,6 +64,11 @@ public final class ApiumConfig implements Settings {
 
   public static final String GLOBAL_KEYPREFIX = "global_keyprefix";
 
+  /** Celery's separate read and write broker URLs: Apium takes them only when they agree. */
+  public static final String BROKER_READ_URL = "broker_read_url";
+
+  public static final String BROKER_WRITE_URL = "broker_write_url";
+
   private static final Map<String, String> DEFAULTS =
       Map.ofEntries(
           Map.entry(DEFAULT_QUEUE, "celery"),
@@ -77,7 +83,48 @@ public final class ApiumConfig implements Settings {
   private final Map<String, String> values;
 
   private ApiumConfig(Map<String, String> values) {
+    oneBrokerUrl(values);
     this.values = Collections.unmodifiableMap(values);
+  }
+
+  /**
+   * Celery's {@code broker_read_url} / {@code broker_write_url} (also {@code
+   * CELERY_BROKER_READ_URL} / {@code CELERY_BROKER_WRITE_URL}): Apium reads and writes through one
+   * broker, so they are taken when they name it (as {@code broker_url} when that is unset) and
+   * refused with one line when they name another, rather than misrouting tasks silently.
+   */
+  private static void oneBrokerUrl(Map<String, String> values) {
+    String read = blankToNull(values.get(BROKER_READ_URL));
+    String write = blankToNull(values.get(BROKER_WRITE_URL));
+    if (read == null && write == null) {
+      return;
+    }
+    String broker = blankToNull(values.get(BROKER_URL));
+    String split = read != null ? read : write;
+    if (broker == null && (read == null || write == null || read.equals(write))) {
+      values.put(BROKER_URL, split);
+      return;
+    }
+    for (String[] url : new String[][] {{BROKER_READ_URL, read}, {BROKER_WRITE_URL, write}}) {
+      String other = broker != null ? broker : split;
+      if (url[1] != null && !url[1].equals(other)) {
+        throw new IllegalArgumentException(
+            url[0]
+                + " ('"
+                + dev.apium.spi.Transports.mask(url[1])
+                + "') names another broker than "
+                + (broker != null
+                    ? "broker_url ('" + dev.apium.spi.Transports.mask(broker) + "')"
+                    : "the other of broker_read_url / broker_write_url")
+                + ": Apium reads and writes tasks through one broker; set broker_url to it and"
+                + " unset broker_read_url / broker_write_url (or CELERY_BROKER_READ_URL /"
+                + " CELERY_BROKER_WRITE_URL)");
+      }
+    }
+  }
+
+  private static String blankToNull(String value) {
+    return value == null || value.isBlank() ? null : value;
   }
 
   /** Only the given values and the defaults: no environment, no files. For tests and tools. */
@@ -107,6 +154,12 @@ public final class ApiumConfig implements Settings {
     }
     if (env.get("CELERY_RESULT_BACKEND") != null && !env.get("CELERY_RESULT_BACKEND").isBlank()) {
       merged.put(RESULT_BACKEND, env.get("CELERY_RESULT_BACKEND"));
+    }
+    for (String split : List.of(BROKER_READ_URL, BROKER_WRITE_URL)) {
+      String name = "CELERY_" + split.toUpperCase(Locale.ROOT);
+      if (env.get(name) != null && !env.get(name).isBlank()) {
+        merged.put(split, env.get(name));
+      }
     }
     env.forEach(
         (name, value) -> {

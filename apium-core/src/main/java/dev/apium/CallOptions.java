@@ -36,6 +36,8 @@ public final class CallOptions {
   final List<Signature> linkError = new ArrayList<>();
   List<Signature> chain;
   Signature chord;
+  String argsRepr;
+  String kwargsRepr;
 
   public static CallOptions create() {
     return new CallOptions();
@@ -88,6 +90,21 @@ public final class CallOptions {
 
   public CallOptions headers(Map<String, ?> values) {
     headers.putAll(values);
+    return this;
+  }
+
+  /**
+   * Celery's {@code argsrepr}: what logs, events and {@code inspect} show instead of the args (e.g.
+   * {@code "('***',)"} to hide a password). The args themselves are sent unchanged.
+   */
+  public CallOptions argsRepr(String value) {
+    argsRepr = value;
+    return this;
+  }
+
+  /** Celery's {@code kwargsrepr}: shown instead of the kwargs, like {@link #argsRepr}. */
+  public CallOptions kwargsRepr(String value) {
+    kwargsRepr = value;
     return this;
   }
 
@@ -183,6 +200,8 @@ public final class CallOptions {
     c.linkError.addAll(linkError);
     c.chain = chain;
     c.chord = chord;
+    c.argsRepr = argsRepr;
+    c.kwargsRepr = kwargsRepr;
     return c;
   }
 }

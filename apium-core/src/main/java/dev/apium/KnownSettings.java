@@ -20,7 +20,10 @@ final class KnownSettings {
   private KnownSettings() {}
 
   static boolean known(String key) {
-    return NAMES.contains(key) || key.startsWith("broker_transport_options.");
+    return NAMES.contains(key)
+        || key.startsWith("broker_transport_options.")
+        || key.startsWith("broker_use_ssl.")
+        || key.startsWith("redis_backend_use_ssl.");
   }
 
   /** The known name nearest to {@code key}, or null when none is close (over a third changed). */

@@ -45,6 +45,17 @@ public final class MessageCodec {
                     MessageLimits.MAX_DECOMPRESSED_BYTES,
                     Long.toString(MessageLimits.DEFAULT.maxDecompressedBytes()))),
             config.getInt(MessageLimits.MAX_JSON_DEPTH, MessageLimits.DEFAULT.maxJsonDepth()));
+    String resultSerializer = config.get("result_serializer");
+    if (resultSerializer != null
+        && !resultSerializer.isBlank()
+        && !resultSerializer.equals("json")) {
+      throw new IllegalArgumentException(
+          "result_serializer="
+              + resultSerializer
+              + " is not supported: Apium stores results as JSON, Celery's default, which"
+              + " setup_security keeps (it signs task messages, not results); remove"
+              + " result_serializer or set it to json");
+    }
     boolean sign = "auth".equals(config.get("task_serializer"));
     List<String> accept = list(config.get("accept_content"));
     boolean require = accept.equals(List.of("auth"));

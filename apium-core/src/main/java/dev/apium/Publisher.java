@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.apium.internal.PipelinedWrites;
+import dev.apium.listen.Listeners;
+import dev.apium.listen.OutgoingTask;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.Embed;
 import dev.apium.protocol.Signature;
@@ -32,6 +34,8 @@ final class Publisher {
   private final Set<String> declared = ConcurrentHashMap.newKeySet();
   private final PipelinedWrites pipeline;
   private final boolean pipelined;
+  // The app's listeners, or null when none is registered (then sends do no listener work).
+  private final Listeners listeners;
 
   /** Client events ({@code task-sent}) when {@code task_send_sent_event} is on, else null. */
   private final dev.apium.events.EventDispatcher sentEvents;
@@ -39,6 +43,8 @@ final class Publisher {
   Publisher(Apium app) {
     this.app = app;
     this.pipelined = !app.config().getBoolean(ApiumConfig.TASK_PUBLISH_SYNC, false);
+    Listeners all = Listeners.of(app.listeners());
+    this.listeners = all.isEmpty() ? null : all;
     this.sentEvents =
         app.config().getBoolean("task_send_sent_event", false)
             ? new dev.apium.events.EventDispatcher(
@@ -70,13 +76,15 @@ final class Publisher {
     return app.resultOf(message.id(), type, null);
   }
 
-  private CompletableFuture<Void> publishPipelined(TaskMessage message, CallOptions o) {
+  private CompletableFuture<Void> publishPipelined(TaskMessage built, CallOptions o) {
+    Route route = route(o);
+    OutgoingTask out = before(built, route);
+    TaskMessage message = out == null ? built : withAddedHeaders(out);
     WireMessage wire = TaskMessageCodec.encode(message, app.clock().instant());
     String what = "task " + message.task() + "[" + message.id() + "]";
     if (!message.ignoreResult()) {
       app.backend().expect(message.id());
     }
-    Route route = route(o);
     sent(message, o, route);
     CompletableFuture<Void> published =
         pipeline.start(
@@ -85,6 +93,9 @@ final class Publisher {
             () -> app.broker().publish(route.exchange(), route.routingKey(), wire));
     published.whenComplete(
         (v, error) -> {
+          if (out != null) {
+            listeners.afterPublish(out, error);
+          }
           if (error != null) {
             log.error(
                 "{} was NOT queued: {} (the broker kept refusing it for {} s; send it again once"
@@ -131,6 +142,8 @@ final class Publisher {
         .headers(o.headers)
         .args(args)
         .kwargs(kwargs)
+        .argsRepr(o.argsRepr)
+        .kwargsRepr(o.kwargsRepr)
         .embed(
             new Embed(
                 o.link.isEmpty() ? null : o.link,
@@ -143,11 +156,40 @@ final class Publisher {
   }
 
   /** Publishes a built message, routed by the options (queue, exchange) or the default queue. */
-  void publish(TaskMessage message, CallOptions o) {
-    WireMessage wire = TaskMessageCodec.encode(message, app.clock().instant());
+  void publish(TaskMessage built, CallOptions o) {
     Route route = route(o);
-    app.broker().publish(route.exchange(), route.routingKey(), wire);
+    OutgoingTask out = before(built, route);
+    TaskMessage message = out == null ? built : withAddedHeaders(out);
+    WireMessage wire = TaskMessageCodec.encode(message, app.clock().instant());
+    try {
+      app.broker().publish(route.exchange(), route.routingKey(), wire);
+    } catch (RuntimeException e) {
+      if (out != null) {
+        listeners.afterPublish(out, e);
+      }
+      throw e;
+    }
+    if (out != null) {
+      listeners.afterPublish(out, null);
+    }
     sent(message, o, route);
+  }
+
+  /** Lets the listeners see the message and add headers; null when no listener is registered. */
+  private OutgoingTask before(TaskMessage message, Route route) {
+    if (listeners == null) {
+      return null;
+    }
+    OutgoingTask out = new OutgoingTask(message, route.exchange(), route.routingKey());
+    listeners.beforePublish(out);
+    return out;
+  }
+
+  /** The message with the headers listeners added (the same message when they added none). */
+  private static TaskMessage withAddedHeaders(OutgoingTask out) {
+    return out.addedHeaders().isEmpty()
+        ? out.message()
+        : out.message().toBuilder().headers(out.addedHeaders()).build();
   }
 
   /** Celery's {@code task-sent} event, when {@code task_send_sent_event} is on. */
@@ -185,13 +227,25 @@ final class Publisher {
     Instant now = app.clock().instant();
     List<WireMessage> wires = new ArrayList<>(argsList.size());
     List<AsyncResult<T>> results = new ArrayList<>(argsList.size());
+    List<OutgoingTask> outs = new ArrayList<>();
+    Route route = route(options);
     for (ArrayNode args : argsList) {
       TaskMessage message = build(taskName, args, CeleryJson.object(), options);
+      OutgoingTask out = before(message, route);
+      if (out != null) {
+        outs.add(out);
+        message = withAddedHeaders(out);
+      }
       wires.add(TaskMessageCodec.encode(message, now));
       results.add(app.resultOf(message.id(), type, null));
     }
-    Route route = route(options);
-    app.broker().publishAll(route.exchange(), route.routingKey(), wires);
+    try {
+      app.broker().publishAll(route.exchange(), route.routingKey(), wires);
+    } catch (RuntimeException e) {
+      outs.forEach(out -> listeners.afterPublish(out, e));
+      throw e;
+    }
+    outs.forEach(out -> listeners.afterPublish(out, null));
     return results;
   }
 

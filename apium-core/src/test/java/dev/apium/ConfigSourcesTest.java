@@ -1,6 +1,7 @@
 package dev.apium;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,6 +27,36 @@ class ConfigSourcesTest {
     assertThat(config.get(ApiumConfig.BROKER_URL)).isEqualTo("redis://h:6379/3");
     assertThat(config.get(ApiumConfig.RESULT_BACKEND)).isEqualTo("redis://h/4");
     assertThat(config.embeddedBrokerNotice()).isNull();
+  }
+
+  @Test
+  void celerysReadAndWriteUrlsAreTakenWhenTheyNameTheOneBrokerAndRefusedOtherwise() {
+    ApiumConfig same =
+        ApiumConfig.load(
+            Map.of(),
+            Map.of(
+                "CELERY_BROKER_READ_URL", "redis://h/3", "CELERY_BROKER_WRITE_URL", "redis://h/3"),
+            dir.resolve("none.properties"));
+    assertThat(same.get(ApiumConfig.BROKER_URL)).isEqualTo("redis://h/3");
+    assertThat(same.embeddedBrokerNotice()).isNull();
+    assertThatThrownBy(
+            () ->
+                ApiumConfig.load(
+                    Map.of(),
+                    Map.of(
+                        "CELERY_BROKER_URL", "redis://h/3",
+                        "CELERY_BROKER_WRITE_URL", "redis://:secret@other/3"),
+                    dir.resolve("none.properties")))
+        .hasMessageStartingWith("broker_write_url ('redis://:***@other/3') names another broker")
+        .hasMessageContaining("broker_url ('redis://h/3')")
+        .hasMessageNotContaining("secret");
+    assertThatThrownBy(
+            () ->
+                ApiumConfig.of(
+                    Map.of(
+                        ApiumConfig.BROKER_READ_URL, "redis://a/0",
+                        ApiumConfig.BROKER_WRITE_URL, "redis://b/0")))
+        .hasMessageContaining("the other of broker_read_url / broker_write_url");
   }
 
   @Test

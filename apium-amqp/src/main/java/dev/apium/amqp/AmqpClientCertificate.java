@@ -24,8 +24,8 @@ final class AmqpClientCertificate {
 
   /** The key managers for the configured certificate, or null when none is configured. */
   static KeyManager[] keyManagers(Settings config) {
-    String certfile = config.get(AmqpTls.CERTFILE);
-    String keyfile = config.get(AmqpTls.KEYFILE);
+    String certfile = AmqpTls.setting(config, AmqpTls.CERTFILE);
+    String keyfile = AmqpTls.setting(config, AmqpTls.KEYFILE);
     if (certfile == null && keyfile == null) {
       return null;
     }

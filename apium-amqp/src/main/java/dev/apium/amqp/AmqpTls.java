@@ -30,8 +30,19 @@ final class AmqpTls {
 
   private AmqpTls() {}
 
+  /**
+   * A TLS file setting by Apium's flat name ({@code broker_ssl_certfile}), or else by Celery's
+   * {@code broker_use_ssl} dictionary key flattened ({@code broker_use_ssl.certfile}).
+   */
+  static String setting(Settings config, String flatName) {
+    String value = config.get(flatName);
+    return value != null
+        ? value
+        : config.get("broker_use_ssl." + flatName.substring("broker_ssl_".length()));
+  }
+
   static SSLContext context(Settings config) {
-    String caCerts = config.get(CA_CERTS);
+    String caCerts = setting(config, CA_CERTS);
     javax.net.ssl.KeyManager[] keys = AmqpClientCertificate.keyManagers(config);
     try {
       if (caCerts == null || caCerts.isBlank()) {

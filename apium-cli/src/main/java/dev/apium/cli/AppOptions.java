@@ -23,6 +23,9 @@ import picocli.CommandLine.Spec;
  * Consumer<Apium>} it is called with that app instead). Used once per command on the main thread.
  */
 final class AppOptions {
+  /** Listeners the command adds to the app it builds (not to an app {@code -A} provides). */
+  final java.util.List<dev.apium.listen.TaskListener> listeners = new java.util.ArrayList<>();
+
   @Option(
       names = {"-A", "--app"},
       description = "Class that builds the app or holds @Task methods, e.g. com.example.Tasks.")
@@ -126,6 +129,7 @@ final class AppOptions {
       builder.backend(backend());
     }
     settings.forEach(builder::config);
+    listeners.forEach(builder::listener);
     Apium app = builder.build();
     if (appClass != null) {
       registerOn(app, load(appClass));

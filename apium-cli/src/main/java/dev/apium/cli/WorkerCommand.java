@@ -78,6 +78,23 @@ final class WorkerCommand implements Callable<Integer> {
   String logfile;
 
   @Option(
+      names = "--log-format",
+      paramLabel = "FORMAT",
+      defaultValue = "text",
+      description =
+          "text (default) or json: one JSON object a line, with the task id and name of task"
+              + " lines (for log shippers).")
+  String logFormat;
+
+  @Option(
+      names = "--metrics-port",
+      paramLabel = "PORT",
+      description =
+          "Serve Prometheus metrics (the Celery exporter's names, see docs/metrics.md) at"
+              + " http://host:PORT/metrics. Default: off.")
+  Integer metricsPort;
+
+  @Option(
       names = "--pidfile",
       paramLabel = "FILE",
       description =
@@ -148,6 +165,7 @@ final class WorkerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws InterruptedException {
     Logging.level(loglevel);
+    Logging.format(logFormat);
     if (logfile != null) {
       Logging.toFile(Path.of(logfile.replace("%h", hostName())));
     }
@@ -178,6 +196,7 @@ final class WorkerCommand implements Callable<Integer> {
     if (taskEvents) {
       app.setting("worker_send_task_events", "true");
     }
+    MetricsOption metrics = metricsPort == null ? null : new MetricsOption(metricsPort, app);
     Apium apium = app.build();
     List<String> consumed =
         consumedQueues(queues, excludeQueues, apium.config().get(ApiumConfig.DEFAULT_QUEUE));
@@ -209,10 +228,16 @@ final class WorkerCommand implements Callable<Integer> {
     if (beat) {
       builder.beat(beatOptions.build(apium));
     }
+    if (metrics != null) {
+      metrics.attach(apium, builder);
+    }
     Worker worker = builder.start();
     Shutdown shutdown = new Shutdown(worker, Duration.ofSeconds(shutdownTimeout));
     shutdown.install();
     worker.awaitStop();
+    if (metrics != null) {
+      metrics.close();
+    }
     apium.close();
     shutdown.exited();
     return 0;

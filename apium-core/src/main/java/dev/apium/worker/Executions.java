@@ -125,6 +125,7 @@ final class Executions {
           "celery.exceptions.TimeLimitExceeded: TimeLimitExceeded(" + seconds + ")");
     } finally {
       running.remove(e.request.id(), e);
+      settlement.observer().ended(e.request);
     }
   }
 
@@ -144,6 +145,7 @@ final class Executions {
       settlement.terminated(e.request);
     } finally {
       running.remove(id, e);
+      settlement.observer().ended(e.request);
     }
     return true;
   }

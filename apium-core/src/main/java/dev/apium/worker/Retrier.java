@@ -102,7 +102,7 @@ final class Retrier {
       return;
     }
     settlement.retried(r);
-    log.info("Task {} retry {} at {}", r, r.message.retries() + 1, at);
+    settlement.operatorLog().retried(r, meta.traceback());
   }
 
   /** A retried task's {@code children}: Celery lists the task itself. */

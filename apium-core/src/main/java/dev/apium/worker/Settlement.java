@@ -6,6 +6,7 @@ import dev.apium.Apium;
 import dev.apium.ApiumConfig;
 import dev.apium.internal.PipelinedWrites;
 import dev.apium.internal.TransientRetry;
+import dev.apium.listen.Listeners;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.ExceptionInfo;
 import dev.apium.protocol.ResultMeta;
@@ -47,14 +48,24 @@ final class Settlement {
   private final boolean defaultTrackStarted;
   private final boolean extendedResults;
   private final PipelinedWrites resultWrites;
+  private final OperatorLog operatorLog;
   private final AtomicLong processed = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
   private final AtomicLong revokedTasks = new AtomicLong();
   private final AtomicLong rejected = new AtomicLong();
-  private volatile TaskObserver observer = TaskObserver.NONE;
+  private volatile TaskObserver observer;
+  // The app's and worker's listeners, or null when none is registered (then nothing is added).
+  private final TaskObserver listening;
 
   Settlement(
-      Apium app, WorkerHost host, RevokedIds revoked, String nodename, Duration retryBudget) {
+      Apium app,
+      WorkerHost host,
+      RevokedIds revoked,
+      String nodename,
+      Duration retryBudget,
+      Listeners listeners) {
+    this.listening = listeners.isEmpty() ? null : new ListenerObserver(listeners, nodename);
+    this.observer = listening == null ? TaskObserver.NONE : listening;
     this.app = app;
     this.host = host;
     this.revoked = revoked;
@@ -65,15 +76,21 @@ final class Settlement {
     this.defaultTrackStarted = app.config().getBoolean(ApiumConfig.TRACK_STARTED, false);
     this.extendedResults = app.config().getBoolean(ApiumConfig.RESULT_EXTENDED, false);
     this.resultWrites = new PipelinedWrites("result", 1024, retryBudget);
+    this.operatorLog = new OperatorLog(app.config().getInt(OperatorLog.REPR_MAXSIZE, 1024));
   }
 
-  /** Who watches the tasks (events, inspect); set once the worker starts. */
+  /** Who watches the tasks (events, inspect), next to the listeners; set once the worker starts. */
   void observe(TaskObserver value) {
-    observer = value;
+    observer = listening == null ? value : new ObserverPair(value, listening);
   }
 
   TaskObserver observer() {
     return observer;
+  }
+
+  /** The operator's log lines (received, succeeded, failed, retry, discarded). */
+  OperatorLog operatorLog() {
+    return operatorLog;
   }
 
   // ---- the ends of a task ----
@@ -102,6 +119,7 @@ final class Settlement {
                 .withGroupAndParent(message.group(), message.parentId()));
     failed.incrementAndGet();
     observer.unregistered(message);
+    observer.rejected(message.id(), message.task(), delivery.queue(), "NotRegistered");
     host.onFailure(message, delivery, info, text);
     delivery.deadLetter("NotRegistered: " + message.task());
   }
@@ -117,7 +135,7 @@ final class Settlement {
     if (reason == null) {
       return false;
     }
-    log.info("Discarding {} task {}", reason, r);
+    operatorLog.discarded(r, reason);
     observer.revoked(r, "expired".equals(reason));
     ExceptionInfo info = ExceptionInfo.of("celery.exceptions", "TaskRevokedError", reason);
     store(r, revokedMeta(r.id(), info));
@@ -138,16 +156,14 @@ final class Settlement {
     }
     processed.incrementAndGet();
     observer.succeeded(r, result, nanos);
-    if (log.isDebugEnabled()) {
-      log.debug("Task {} succeeded in {} ms: {}", r, nanos / 1_000_000.0, result);
-    }
+    operatorLog.succeeded(r, result, nanos);
     host.onSuccess(r.message, r.delivery, result);
     return stored;
   }
 
   /** Stores FAILURE, logs it, counts it, and runs the error follow-ups. */
   void fail(Request r, ExceptionInfo info, String traceback) {
-    log.info("Task {} failed: {}: {}", r, info.type(), info.message());
+    operatorLog.failed(r, info, traceback);
     if (!ignoreResult(r)) {
       store(r, ResultMeta.failure(r.id(), info, traceback, app.clock().instant()));
     }
@@ -179,6 +195,7 @@ final class Settlement {
     try {
       store(r, revokedMeta(r.id(), info));
       revokedTasks.incrementAndGet();
+      observer.terminated(r);
       host.onFailure(r.message, r.delivery, info, null);
     } finally {
       r.ack();
@@ -190,7 +207,7 @@ final class Settlement {
     if (acksLate) {
       log.error("{}; returning the task to the broker to run again", e.getMessage());
       r.requeue();
-      observer.rejected(r, true);
+      observer.requeued(r);
     } else {
       log.error(
           "{}; the task ran but its state is lost (use acks_late to rerun it)", e.getMessage());
@@ -232,6 +249,7 @@ final class Settlement {
       }
     }
     rejected.incrementAndGet();
+    observer.rejected(taskId, null, delivery.queue(), reason);
     delivery.deadLetter(reason);
   }
 
@@ -239,7 +257,7 @@ final class Settlement {
   void returnOnColdShutdown(Request r) {
     log.warn("Cold shutdown: returning running task {} to the broker", r);
     r.requeue();
-    observer.rejected(r, true);
+    observer.requeued(r);
   }
 
   /** Acks once SUCCESS is stored; requeues if it could not be (acks_late: the task runs again). */

@@ -160,6 +160,7 @@ final class TaskConsumer {
       return;
     }
     settlement.observer().received(request);
+    settlement.operatorLog().received(request);
     Instant eta = message.eta();
     Instant now = app.clock().instant();
     if (eta != null && eta.isAfter(now.plus(deferAfter)) && delivery.deferUntil(eta)) {
@@ -194,7 +195,7 @@ final class TaskConsumer {
             } catch (RuntimeException | Error e) {
               log.error("Task {} escaped its runner; returning it", request, e);
               request.requeue();
-              settlement.observer().rejected(request, true);
+              settlement.observer().requeued(request);
             }
           }
         });

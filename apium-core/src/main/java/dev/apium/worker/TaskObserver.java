@@ -6,10 +6,11 @@ import dev.apium.protocol.TaskMessage;
 
 /**
  * What the engine tells whoever watches its tasks (the {@link WorkerMonitor}, which sends Celery's
- * events and answers inspect): one call per step of a task, from the thread that takes the step
- * (transport thread for {@link #received}, pool thread for the rest, mailbox or watchdog for a
- * revoke). Every method does nothing by default, so the engine runs the same without a watcher.
- * Implementations must not block.
+ * events and answers inspect, and the {@link ListenerObserver} when listeners are registered): one
+ * call per step of a task, from the thread that takes the step (transport thread for {@link
+ * #received}, pool thread for the rest, mailbox or watchdog for a revoke). Every method does
+ * nothing by default, so the engine runs the same without a watcher. Implementations must not
+ * block.
  */
 interface TaskObserver {
   TaskObserver NONE = new TaskObserver() {};
@@ -28,8 +29,14 @@ interface TaskObserver {
 
   default void revoked(Request r, boolean expired) {}
 
-  /** The message was given back to the broker ({@code requeue}) or dropped instead of settled. */
-  default void rejected(Request r, boolean requeue) {}
+  /** {@code revoke(terminate=True)} ended the running task REVOKED (its event is sent apart). */
+  default void terminated(Request r) {}
+
+  /** A message that never became a task went to the dead letters (unreadable, unregistered). */
+  default void rejected(String taskId, String taskName, String queue, String reason) {}
+
+  /** A running task went back to the broker instead of ending (Celery's {@code task-rejected}). */
+  default void requeued(Request r) {}
 
   /** A message for a task no one registered here (it ends FAILURE {@code NotRegistered}). */
   default void unregistered(TaskMessage message) {}

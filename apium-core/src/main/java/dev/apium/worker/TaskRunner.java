@@ -47,7 +47,17 @@ final class TaskRunner {
     this.coldShutdown = coldShutdown;
   }
 
+  /** Runs {@code r} with its id and name in this thread's logging MDC. */
   void run(Request r) {
+    OperatorLog.bind(r);
+    try {
+      runBound(r);
+    } finally {
+      OperatorLog.unbind();
+    }
+  }
+
+  private void runBound(Request r) {
     if (settlement.refuseIfRevokedOrExpired(r)) {
       return;
     }
@@ -108,7 +118,10 @@ final class TaskRunner {
       }
     } finally {
       executions.end(execution);
-      settlement.observer().ended(r);
+      if (execution.finish()) {
+        // else the thread that took the task over (time limit, terminate) reports its end
+        settlement.observer().ended(r);
+      }
       invocation.close();
       if (acksLate) {
         settlement.ackWhenStored(r, stored);

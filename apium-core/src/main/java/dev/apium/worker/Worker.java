@@ -3,6 +3,8 @@ package dev.apium.worker;
 import dev.apium.Apium;
 import dev.apium.ApiumConfig;
 import dev.apium.internal.Hosts;
+import dev.apium.listen.Listeners;
+import dev.apium.listen.TaskListener;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +38,7 @@ public final class Worker implements AutoCloseable {
   private final WorkerHost host;
   private final Settlement settlement;
   private final dev.apium.beat.Beat beat;
+  private final Listeners listeners;
   private final CountDownLatch stopped = new CountDownLatch(1);
   private final AtomicBoolean cold = new AtomicBoolean();
   private final AtomicBoolean running = new AtomicBoolean();
@@ -68,7 +71,8 @@ public final class Worker implements AutoCloseable {
     this.deferAfter = app.config().getSeconds("worker_eta_defer_after", Duration.ofMinutes(10));
     this.transientRetryBudget =
         app.config().getSeconds("result_backend_retry_timeout", Duration.ofSeconds(120));
-    this.settlement = new Settlement(app, host, revoked, nodename, transientRetryBudget);
+    this.listeners = Listeners.of(b.listeners);
+    this.settlement = new Settlement(app, host, revoked, nodename, transientRetryBudget, listeners);
     host.attach(nodename);
     this.beat = b.beat;
   }
@@ -102,16 +106,8 @@ public final class Worker implements AutoCloseable {
     if (beat != null) {
       beat.start();
     }
-    log.info(
-        "Worker {} ready: queues {}, concurrency {} ({} pool), prefetch {}, broker {}, backend {}, tasks {}",
-        nodename,
-        queues,
-        concurrency,
-        poolKind.name().toLowerCase(),
-        basePrefetch,
-        app.broker().describe(),
-        app.backend().describe(),
-        app.taskNames());
+    OperatorLog.ready(this, poolKind.name().toLowerCase(), basePrefetch, app);
+    listeners.workerReady(this);
     return this;
   }
 
@@ -197,13 +193,11 @@ public final class Worker implements AutoCloseable {
       }
       running.set(false);
     }
+    listeners.workerStopping(this);
     if (beat != null) {
       beat.stop();
     }
-    log.info(
-        "Warm shutdown of {}: finishing {} running task(s), returning prefetched messages",
-        nodename,
-        active());
+    OperatorLog.warmShutdown(nodename, active());
     consumer.stop();
     try {
       if (!pool.finish(deadline)) {
@@ -225,10 +219,7 @@ public final class Worker implements AutoCloseable {
 
   private void coldStop() {
     cold.set(true);
-    log.warn(
-        "Cold shutdown of {}: interrupting {} running task(s); acks_late tasks return to the broker",
-        nodename,
-        active());
+    OperatorLog.coldShutdown(nodename, active());
     try {
       pool.interrupt(Duration.ofSeconds(5));
     } catch (InterruptedException e) {
@@ -270,11 +261,13 @@ public final class Worker implements AutoCloseable {
     private int[] autoscale;
     private Duration autoscaleKeepAlive = Duration.ofSeconds(30);
     private dev.apium.beat.Beat beat;
+    private final List<TaskListener> listeners;
 
     /** Use {@code app.worker()}, which hands the builder its app's {@link WorkerHost}. */
     public Builder(Apium app, WorkerHost host) {
       this.app = app;
       this.host = host;
+      this.listeners = new ArrayList<>(app.listeners());
       this.concurrency = app.config().getInt(ApiumConfig.CONCURRENCY, concurrency);
     }
 
@@ -335,6 +328,12 @@ public final class Worker implements AutoCloseable {
     /** Runs this beat inside the worker ({@code --beat}): started and stopped with it. */
     public Builder beat(dev.apium.beat.Beat value) {
       beat = value;
+      return this;
+    }
+
+    /** Watches this worker's tasks, after the app's listeners ({@code Apium.Builder.listener}). */
+    public Builder listener(TaskListener value) {
+      listeners.add(value);
       return this;
     }
 

@@ -201,9 +201,9 @@ final class WorkerMonitor implements WorkerView, TaskObserver {
   }
 
   @Override
-  public void rejected(Request r, boolean requeue) {
+  public void requeued(Request r) {
     if (events.taskEventsEnabled()) {
-      events.send("task-rejected", TaskEvents.rejected(r.id(), requeue));
+      events.send("task-rejected", TaskEvents.rejected(r.id(), true));
     }
   }
 

@@ -30,7 +30,8 @@ import org.junit.jupiter.api.Test;
  * have run the whole batch, then restored; a worker is paused (SIGSTOP) past the visibility timeout
  * and resumed; the broker is restarted (SIGTERM, AOF with fsync always). Every task of every batch
  * must complete; duplicates are counted and printed. The visibility timeout is 5 s here (it is what
- * gives a silent worker's tasks to the others on Redis today). Skips with one line without root.
+ * gives a silent worker's tasks to the others on Redis today). Then the image example crosses the
+ * same hosts with its pictures inline ({@link HostsImages}). Skips with one line without root.
  */
 class ManyHostsIT {
   private static final int BATCH = 60;
@@ -66,7 +67,7 @@ class ManyHostsIT {
                     "dev.apium.cli.ApiumCommand",
                     "worker",
                     "-A",
-                    ScaleTasks.class.getName(),
+                    ScaleHostTasks.class.getName(),
                     "-b",
                     url,
                     "--backend",
@@ -123,6 +124,7 @@ class ManyHostsIT {
           assertThat(batch.lost).as("lost in %s", batch.fault).isZero();
           assertThat(batch.completed).as("completed in %s", batch.fault).isEqualTo(BATCH);
         }
+        HostsImages.runAcross(client);
       } finally {
         recorderClient.shutdown();
       }

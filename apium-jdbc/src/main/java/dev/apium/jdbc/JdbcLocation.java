@@ -54,7 +54,8 @@ record JdbcLocation(
         yield postgres(url.substring(5), url, config, prefix, pool);
       }
       default ->
-          throw new IllegalArgumentException("'" + url + "' is not a sqlite or postgresql URL");
+          throw new IllegalArgumentException(
+              "'" + Transports.mask(url) + "' is not a sqlite or postgresql URL");
     };
   }
 
@@ -117,6 +118,18 @@ record JdbcLocation(
     } catch (URISyntaxException e) {
       throw new IllegalArgumentException(
           "'" + Transports.mask(original) + "' is not a valid URL: " + e.getReason(), e);
+    }
+    // An authority Java cannot split into user, host and port (a raw '/', '@' or ':' in the
+    // password), or a database name holding them, is refused here: handed on, pgjdbc would log the
+    // URL, secret included.
+    if ((uri.getRawAuthority() != null && uri.getHost() == null)
+        || (uri.getPath() != null
+            && uri.getPath().substring(Math.min(1, uri.getPath().length())).matches(".*[/@:].*"))) {
+      throw new IllegalArgumentException(
+          "'"
+              + Transports.mask(original)
+              + "' cannot be read as postgresql://user:password@host:port/db: percent-encode"
+              + " '/', '@', ':' and '?' in the user name and password (e.g. %2F for '/')");
     }
     String host = uri.getHost() == null ? "localhost" : uri.getHost();
     int port = uri.getPort() < 0 ? 5432 : uri.getPort();

@@ -62,6 +62,22 @@ class JdbcLocationTest {
   }
 
   @Test
+  void aRawSlashOrAtInThePasswordIsRefusedWithoutShowingIt() {
+    for (String url :
+        new String[] {
+          "postgresql://app:s3/cr3t@db.example:5432/orders",
+          "postgresql://app:s3cr@t@db.example/orders",
+          "jdbc:postgresql://app:s3?cr3t@db.example/orders"
+        }) {
+      assertThatThrownBy(() -> JdbcLocation.parse(url, NONE))
+          .as(url)
+          .hasMessageContaining("percent-encode")
+          .hasMessageNotContaining("s3")
+          .hasMessageNotContaining("cr3t");
+    }
+  }
+
+  @Test
   void transportsFindsTheFactoryByScheme(@TempDir Path dir) {
     try (Broker broker = Transports.broker("sqlite:" + dir.resolve("t.db"), NONE)) {
       assertThat(broker.describe()).isEqualTo("sqlite:" + dir.resolve("t.db"));

@@ -82,7 +82,7 @@ public final class RedisBroker implements Broker {
   public RedisBroker(String url, Settings config) {
     this.connector =
         new RedisConnector(
-            url,
+            RedisTlsSettings.apply(url, config, RedisTlsSettings.BROKER),
             Settings.BROKER_URL,
             config.getSeconds(RedisSettings.SOCKET_TIMEOUT, RedisConnector.COMMAND_TIMEOUT),
             TransportOptions.read(config::get, TransportOptions.BROKER));

@@ -56,7 +56,7 @@ public final class RedisResultBackend implements ResultBackend {
   public RedisResultBackend(String url, Settings config) {
     this.connector =
         new RedisConnector(
-            url,
+            RedisTlsSettings.apply(url, config, RedisTlsSettings.BACKEND),
             Settings.RESULT_BACKEND,
             config.getSeconds(RedisSettings.SOCKET_TIMEOUT, RedisConnector.COMMAND_TIMEOUT),
             TransportOptions.read(config::get, TransportOptions.BACKEND));

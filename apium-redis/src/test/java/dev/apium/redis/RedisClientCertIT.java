@@ -154,4 +154,31 @@ class RedisClientCertIT {
     assertThatThrownBy(() -> new RedisBroker(url, ApiumConfig.of(Map.of())).close())
         .hasMessageContaining("127.0.0.1:" + port);
   }
+
+  @Test
+  void celerysSettingsDictionariesGiveTheSameTlsToAPlainRedisUrl() {
+    String plain = "redis://127.0.0.1:" + port + "/0";
+    Map<String, String> settings =
+        Map.of(
+            "broker_use_ssl.ssl_ca_certs", dir.resolve("ca.pem").toString(),
+            "broker_use_ssl.ssl_certfile", dir.resolve("client.pem").toString(),
+            "broker_use_ssl.ssl_keyfile", dir.resolve("client.key").toString(),
+            "broker_use_ssl.ssl_cert_reqs", "CERT_REQUIRED",
+            "redis_backend_use_ssl.ssl_ca_certs", dir.resolve("ca.pem").toString(),
+            "redis_backend_use_ssl.ssl_certfile", dir.resolve("client.pem").toString(),
+            "redis_backend_use_ssl.ssl_keyfile", dir.resolve("client.key").toString());
+    try (RedisBroker broker = new RedisBroker(plain, ApiumConfig.of(settings));
+        RedisResultBackend backend = new RedisResultBackend(plain, ApiumConfig.of(settings))) {
+      broker.publish("mtls-settings", RedisTestSupport.wire("over-mtls-settings", 0));
+      assertThat(broker.size("mtls-settings")).isEqualTo(1);
+      backend.store(dev.apium.protocol.ResultMeta.success("tls-1", null, java.time.Instant.now()));
+      assertThat(backend.get("tls-1")).isPresent();
+    }
+    // The backend's dictionary is its own: without it, the backend speaks plain Redis to the TLS
+    // port and is refused.
+    Map<String, String> brokerOnly = new java.util.HashMap<>(settings);
+    brokerOnly.keySet().removeIf(k -> k.startsWith("redis_backend_use_ssl."));
+    assertThatThrownBy(() -> new RedisResultBackend(plain, ApiumConfig.of(brokerOnly)).close())
+        .hasMessageContaining("127.0.0.1:" + port);
+  }
 }

@@ -37,4 +37,29 @@ class RedisTlsOptionsTest {
     assertThatThrownBy(() -> RedisTls.from("rediss://h/0?ssl_certfile=" + cert))
         .hasMessageContaining("needs both ssl_certfile and ssl_keyfile");
   }
+
+  @Test
+  void settingsDictionariesBecomeUrlParametersAndTurnTlsOn() {
+    dev.apium.spi.Settings settings =
+        dev.apium.spi.Settings.of(
+            java.util.Map.of(
+                "broker_use_ssl.ssl_ca_certs", "/etc/apium/c a.pem",
+                "broker_use_ssl.ssl_cert_reqs", "CERT_REQUIRED",
+                "broker_ssl_certfile", "/etc/apium/client.pem"));
+    assertThat(RedisTlsSettings.apply("redis://h:6380/0", settings, RedisTlsSettings.BROKER))
+        .isEqualTo(
+            "rediss://h:6380/0?ssl_ca_certs=%2Fetc%2Fapium%2Fc+a.pem&ssl_certfile="
+                + "%2Fetc%2Fapium%2Fclient.pem&ssl_cert_reqs=CERT_REQUIRED");
+    // What the URL says wins; the backend reads only its own dictionary.
+    assertThat(
+            RedisTlsSettings.apply(
+                "rediss://h/0?ssl_ca_certs=/u.pem&ssl_cert_reqs=none",
+                settings,
+                RedisTlsSettings.BROKER))
+        .isEqualTo(
+            "rediss://h/0?ssl_ca_certs=/u.pem&ssl_cert_reqs=none&ssl_certfile="
+                + "%2Fetc%2Fapium%2Fclient.pem");
+    assertThat(RedisTlsSettings.apply("redis://h/0", settings, RedisTlsSettings.BACKEND))
+        .isEqualTo("redis://h/0");
+  }
 }

@@ -22,6 +22,12 @@ public final class BenchTasks implements Consumer<Apium> {
 
   @Override
   public void accept(Apium app) {
+    // Per-task INFO lines off, as bench_tasks.py does for celery.app.trace and
+    // celery.worker.strategy: the bench measures the queue, not the log appender.
+    for (String name : new String[] {"dev.apium.worker.received", "dev.apium.worker.trace"}) {
+      ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(name))
+          .setLevel(ch.qos.logback.classic.Level.WARN);
+    }
     TaskOptions fireAndForget = TaskOptions.DEFAULTS.withIgnoreResult(true);
     app.register(NOOP, fireAndForget, call -> null);
     app.register(ADD, Integer.class, Integer.class, Integer::sum);
