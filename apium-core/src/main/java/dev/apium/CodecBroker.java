@@ -105,6 +105,11 @@ final class CodecBroker implements Broker {
   }
 
   @Override
+  public void publishFanoutAll(String exchange, String routingKey, List<WireMessage> messages) {
+    broker.publishFanoutAll(exchange, routingKey, messages);
+  }
+
+  @Override
   public Subscription subscribeFanout(
       String exchange, String bindingKey, Consumer<WireMessage> listener) {
     return broker.subscribeFanout(exchange, bindingKey, listener);

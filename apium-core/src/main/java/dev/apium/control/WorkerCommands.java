@@ -4,8 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.NullNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
 import dev.apium.events.WorkerEvents;
 import dev.apium.protocol.CeleryJson;
+import dev.apium.protocol.PythonRepr;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -194,8 +196,14 @@ public final class WorkerCommands {
     }
     Double max = number(args.path("max"));
     Double min = number(args.path("min"));
-    int[] now =
-        worker.autoscale(max == null ? null : max.intValue(), min == null ? null : min.intValue());
+    int[] now;
+    try {
+      now =
+          worker.autoscale(
+              max == null ? null : max.intValue(), min == null ? null : min.intValue());
+    } catch (IllegalArgumentException e) {
+      return error("ValueError(" + PythonRepr.of(TextNode.valueOf(e.getMessage())) + ")");
+    }
     return ok("autoscale now max=" + now[0] + " min=" + now[1]);
   }
 

@@ -1,18 +1,24 @@
 package dev.apium.events;
 
+import com.fasterxml.jackson.core.JsonGenerator;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.WireMessage;
 import dev.apium.spi.Broker;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TimeZone;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,11 +28,14 @@ import org.slf4j.LoggerFactory;
  * owned here), its fields, then {@code timestamp} and {@code type}; the routing key is the type
  * with {@code -} turned into {@code .}; headers {@code {"hostname": ...}}, delivery_mode 1. On
  * Redis the broker turns this into {@code PUBLISH /<db>.celeryev/<routing key>}, on RabbitMQ into a
- * publish to the topic exchange {@code celeryev}. A worker's task events are buffered and sent as
- * lists on {@code task.multi} (at most 24 per message), as Celery's worker does with its event loop
- * on both brokers; worker events and client events are sent at once. Thread-safe: engine threads
- * call {@link #send}; a daemon thread flushes the task buffer; {@link #close()} flushes what is
- * left and stops it.
+ * publish to the topic exchange {@code celeryev}. A worker's task events are sent as lists on
+ * {@code task.multi} (at most 24 per message), as Celery's worker does on both brokers: the calling
+ * thread only stamps the event (clock, time) and queues it with a supplier of its fields, without
+ * waking anyone while the writer is busy; the writer thread ({@code apium-events}) builds the
+ * fields (reprs included), writes the JSON with a streaming generator and publishes, gathering what
+ * arrives within {@link #LINGER_MILLIS} so that a busy worker sends full batches. Worker events and
+ * client events are sent at once on the caller's thread. Thread-safe; {@link #close()} flushes what
+ * is queued and stops the writer.
  */
 public final class EventDispatcher implements AutoCloseable {
   /** Celery's event exchange. */
@@ -35,7 +44,13 @@ public final class EventDispatcher implements AutoCloseable {
   static final int BUFFER_LIMIT = 24;
 
   /** Task events waiting beyond this many are dropped (a monitor lagging must not eat memory). */
-  static final int BUFFER_CAPACITY = 100_000;
+  static final int BUFFER_CAPACITY = 10_000;
+
+  /** {@code task.multi} messages sent in one pipelined round. */
+  static final int MESSAGES_PER_ROUND = 32;
+
+  /** How long the writer gathers task events before it sends them (a monitor's delay at most). */
+  static final long LINGER_MILLIS = 10;
 
   private static final Logger log = LoggerFactory.getLogger(EventDispatcher.class);
 
@@ -45,15 +60,22 @@ public final class EventDispatcher implements AutoCloseable {
   private final long pid = ProcessHandle.current().pid();
   private final int utcoffset;
   private final AtomicLong lamport = new AtomicLong();
-  private final BlockingQueue<Map<String, Object>> buffer;
-  private final Thread flusher;
+  private final ConcurrentLinkedQueue<Pending> queue;
+  private final AtomicInteger queued = new AtomicInteger();
+  private final Thread writer;
+  private final Map<String, Object> headers;
+  private volatile boolean writerIdle;
   private volatile boolean taskEvents;
   private volatile boolean closed;
   private volatile long lastFailureLog;
 
+  /** An event stamped on the sending thread, its fields built on the writer's. */
+  private record Pending(
+      String type, long clock, double timestamp, Supplier<Map<String, Object>> fields) {}
+
   /**
    * @param taskEvents whether {@code task-*} events are sent ({@code -E}); worker events always are
-   * @param batchTaskEvents buffer task events and send them as {@code task.multi} (a worker)
+   * @param batchTaskEvents queue task events and send them as {@code task.multi} (a worker)
    */
   public EventDispatcher(
       Broker broker, String hostname, Clock clock, boolean taskEvents, boolean batchTaskEvents) {
@@ -62,14 +84,17 @@ public final class EventDispatcher implements AutoCloseable {
     this.clock = clock;
     this.taskEvents = taskEvents;
     this.utcoffset = utcoffset();
+    Map<String, Object> h = new LinkedHashMap<>();
+    h.put("hostname", hostname);
+    this.headers = java.util.Collections.unmodifiableMap(h);
     if (batchTaskEvents) {
-      buffer = new LinkedBlockingQueue<>(BUFFER_CAPACITY);
-      flusher = new Thread(this::flushLoop, "apium-events");
-      flusher.setDaemon(true);
-      flusher.start();
+      queue = new ConcurrentLinkedQueue<>();
+      writer = new Thread(this::writeLoop, "apium-events");
+      writer.setDaemon(true);
+      writer.start();
     } else {
-      buffer = null;
-      flusher = null;
+      queue = null;
+      writer = null;
     }
   }
 
@@ -109,43 +134,116 @@ public final class EventDispatcher implements AutoCloseable {
    * failure is logged (at most once a minute) and the event is lost, as an event is.
    */
   public void send(String type, Map<String, Object> fields) {
+    send(type, () -> fields);
+  }
+
+  /**
+   * Sends one event whose fields are built when it is written: on the writer thread for a worker's
+   * task events, so the task's thread never formats reprs or JSON. The supplier must read only
+   * values that do not change afterwards.
+   */
+  public void send(String type, Supplier<Map<String, Object>> fields) {
     boolean task = type.startsWith("task-");
-    if (closed || (task && !taskEvents)) {
+    if (task && (closed || !taskEvents)) {
       return;
     }
-    Map<String, Object> event = event(type, fields);
-    if (task && buffer != null) {
-      if (!buffer.offer(event)) {
-        logFailure(type, "the broker does not keep up; " + BUFFER_CAPACITY + " events wait");
-      }
+    Pending event = new Pending(type, lamport.incrementAndGet(), timestamp(), fields);
+    if (task && queue != null) {
+      enqueue(event);
     } else {
-      publish(type.replace('-', '.'), event);
+      publish(type.replace('-', '.'), g -> writeEvent(g, event));
     }
   }
 
-  /** An event body as Celery builds it: common fields, the event's, {@code timestamp, type}. */
-  Map<String, Object> event(String type, Map<String, Object> fields) {
-    Map<String, Object> event = new LinkedHashMap<>();
-    event.put("hostname", hostname);
-    event.put("utcoffset", utcoffset);
-    event.put("pid", pid);
-    event.put("clock", lamport.incrementAndGet());
-    event.putAll(fields);
-    java.time.Instant now = clock.instant();
-    event.put("timestamp", now.getEpochSecond() + (now.getNano() / 1000) / 1e6);
-    event.put("type", type);
-    return event;
+  private double timestamp() {
+    Instant now = clock.instant();
+    return now.getEpochSecond() + (now.getNano() / 1000) / 1e6;
   }
 
-  private void publish(String routingKey, Object body) {
-    Map<String, Object> headers = new LinkedHashMap<>();
-    headers.put("hostname", hostname);
+  private void enqueue(Pending event) {
+    if (queued.incrementAndGet() > BUFFER_CAPACITY) {
+      queued.decrementAndGet();
+      logFailure(event.type(), "the broker does not keep up; " + BUFFER_CAPACITY + " events wait");
+      return;
+    }
+    queue.offer(event);
+    if (writerIdle) {
+      writerIdle = false;
+      LockSupport.unpark(writer);
+    }
+  }
+
+  /** Writes one event; one whose fields cannot be built is left out (and logged). */
+  private void writeEvent(JsonGenerator g, Pending event) throws IOException {
+    Map<String, Object> fields;
+    try {
+      fields = event.fields().get();
+    } catch (RuntimeException e) {
+      logFailure(event.type(), "its fields could not be built: " + e);
+      return;
+    }
+    g.writeStartObject();
+    g.writeStringField("hostname", hostname);
+    g.writeNumberField("utcoffset", utcoffset);
+    g.writeNumberField("pid", pid);
+    g.writeNumberField("clock", event.clock());
+    for (Map.Entry<String, Object> field : fields.entrySet()) {
+      g.writeFieldName(field.getKey());
+      writeValue(g, field.getValue());
+    }
+    g.writeNumberField("timestamp", event.timestamp());
+    g.writeStringField("type", event.type());
+    g.writeEndObject();
+  }
+
+  private static void writeValue(JsonGenerator g, Object value) throws IOException {
+    if (value == null) {
+      g.writeNull();
+    } else if (value instanceof String s) {
+      g.writeString(s);
+    } else if (value instanceof Integer i) {
+      g.writeNumber(i);
+    } else if (value instanceof Long l) {
+      g.writeNumber(l);
+    } else if (value instanceof Double d) {
+      g.writeNumber(d);
+    } else if (value instanceof Boolean b) {
+      g.writeBoolean(b);
+    } else {
+      g.writeObject(value);
+    }
+  }
+
+  private interface Body {
+    void write(JsonGenerator g) throws IOException;
+  }
+
+  /** The wire message of one body, or null (logged) if it could not be written. */
+  private WireMessage message(String routingKey, Body body) {
+    byte[] json;
+    try {
+      ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+      try (JsonGenerator g = CeleryJson.MAPPER.createGenerator(out)) {
+        body.write(g);
+      }
+      json = out.toByteArray();
+    } catch (IOException | RuntimeException e) {
+      logFailure(routingKey, "could not write it: " + e);
+      return null;
+    }
     Map<String, Object> properties = new LinkedHashMap<>();
     properties.put("delivery_mode", 1);
     properties.put("priority", 0);
+    return WireMessage.json(headers, properties, json);
+  }
+
+  private void publish(String routingKey, Body body) {
+    WireMessage message = message(routingKey, body);
+    if (message == null) {
+      return;
+    }
     try {
-      broker.publishFanout(
-          EXCHANGE, routingKey, WireMessage.json(headers, properties, CeleryJson.writeBytes(body)));
+      broker.publishFanout(EXCHANGE, routingKey, message);
     } catch (RuntimeException e) {
       logFailure(routingKey, e.getMessage());
     }
@@ -159,32 +257,86 @@ public final class EventDispatcher implements AutoCloseable {
     }
   }
 
-  private void flushLoop() {
-    List<Map<String, Object>> batch = new ArrayList<>(BUFFER_LIMIT);
-    while (!closed || !buffer.isEmpty()) {
-      try {
-        Map<String, Object> first = buffer.poll(200, TimeUnit.MILLISECONDS);
-        if (first == null) {
-          continue;
+  /**
+   * The writer thread: sleeps while nothing is queued; else gathers for {@link #LINGER_MILLIS}
+   * unless a batch is already full, then sends everything queued as {@code task.multi} messages of
+   * at most {@link #BUFFER_LIMIT} events, pipelined (one round trip for up to {@link
+   * #MESSAGES_PER_ROUND} messages).
+   */
+  private void writeLoop() {
+    List<Pending> batch = new ArrayList<>(BUFFER_LIMIT);
+    List<WireMessage> round = new ArrayList<>(MESSAGES_PER_ROUND);
+    while (true) {
+      if (queue.isEmpty()) {
+        if (closed) {
+          return;
         }
-        batch.add(first);
-        buffer.drainTo(batch, BUFFER_LIMIT - 1);
-        publish("task.multi", List.copyOf(batch));
-        batch.clear();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+        writerIdle = true;
+        if (queue.isEmpty() && !closed) {
+          LockSupport.park(this);
+        }
+        writerIdle = false;
+        continue;
       }
+      if (!closed && queued.get() < BUFFER_LIMIT) {
+        LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(LINGER_MILLIS));
+      }
+      Pending next;
+      while ((next = queue.poll()) != null) {
+        queued.decrementAndGet();
+        batch.add(next);
+        if (batch.size() == BUFFER_LIMIT) {
+          addBatch(batch, round);
+          if (round.size() == MESSAGES_PER_ROUND) {
+            sendRound(round);
+          }
+        }
+      }
+      addBatch(batch, round);
+      sendRound(round);
     }
   }
 
-  /** Sends buffered task events and stops the flusher (waits up to 5 s). */
+  private void addBatch(List<Pending> batch, List<WireMessage> round) {
+    if (batch.isEmpty()) {
+      return;
+    }
+    WireMessage message =
+        message(
+            "task.multi",
+            g -> {
+              g.writeStartArray();
+              for (Pending event : batch) {
+                writeEvent(g, event);
+              }
+              g.writeEndArray();
+            });
+    if (message != null) {
+      round.add(message);
+    }
+    batch.clear();
+  }
+
+  private void sendRound(List<WireMessage> round) {
+    if (round.isEmpty()) {
+      return;
+    }
+    try {
+      broker.publishFanoutAll(EXCHANGE, "task.multi", List.copyOf(round));
+    } catch (RuntimeException e) {
+      logFailure("task.multi", e.getMessage());
+    }
+    round.clear();
+  }
+
+  /** Sends queued task events and stops the writer (waits up to 5 s). */
   @Override
   public void close() {
     closed = true;
-    if (flusher != null) {
+    if (writer != null) {
+      LockSupport.unpark(writer);
       try {
-        flusher.join(5000);
+        writer.join(5000);
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }

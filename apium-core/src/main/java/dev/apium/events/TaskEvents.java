@@ -71,6 +71,20 @@ public final class TaskEvents {
     return f;
   }
 
+  /**
+   * {@code task-failed} for a task the worker does not know: Celery's {@code on_unknown_task} sends
+   * only {@code uuid} and {@code exception} ({@code NotRegistered('name')}), no traceback.
+   */
+  public static Map<String, Object> notRegistered(String id, String task) {
+    Map<String, Object> f = uuid(id);
+    f.put(
+        "exception",
+        "NotRegistered("
+            + PythonRepr.of(com.fasterxml.jackson.databind.node.TextNode.valueOf(task))
+            + ")");
+    return f;
+  }
+
   /** {@code task-retried}: the exception that caused the retry ({@code "None"} if none). */
   public static Map<String, Object> retried(String id, String exceptionRepr, String traceback) {
     Map<String, Object> f = uuid(id);

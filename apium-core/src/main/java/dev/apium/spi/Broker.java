@@ -83,6 +83,17 @@ public interface Broker extends AutoCloseable {
   void publishFanout(String exchange, String routingKey, WireMessage message);
 
   /**
+   * Broadcasts several messages with one routing key, in order, as {@link #publishFanout} would one
+   * by one (the event writer's {@code task.multi} batches); a transport that can pipeline (Redis)
+   * overrides this to pay one round trip for the lot. The default sends them one by one.
+   */
+  default void publishFanoutAll(String exchange, String routingKey, List<WireMessage> messages) {
+    for (WireMessage message : messages) {
+      publishFanout(exchange, routingKey, message);
+    }
+  }
+
+  /**
    * Listens on a fan-out exchange. {@code bindingKey} is a topic pattern ({@code worker.#}, {@code
    * #}) or empty for all. The listener runs on a transport thread.
    */

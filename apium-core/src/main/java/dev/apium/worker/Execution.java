@@ -16,6 +16,10 @@ final class Execution {
   final Thread thread;
   final Duration soft;
   final Duration hard;
+
+  /** When it started, in epoch milliseconds ({@code time_start} of {@code inspect active}). */
+  final long startedMillis = System.currentTimeMillis();
+
   private boolean finished;
   private String takenOver;
   private boolean softExceeded;

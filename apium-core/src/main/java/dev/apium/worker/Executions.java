@@ -84,6 +84,15 @@ final class Executions {
     return running.size();
   }
 
+  /** The tasks running now (a live view, for {@code inspect active}). */
+  java.util.Collection<Execution> running() {
+    return java.util.Collections.unmodifiableCollection(running.values());
+  }
+
+  boolean isRunning(String id) {
+    return running.containsKey(id);
+  }
+
   List<String> ids() {
     return List.copyOf(running.keySet());
   }

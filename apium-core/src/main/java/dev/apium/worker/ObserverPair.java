@@ -2,6 +2,7 @@ package dev.apium.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apium.protocol.ExceptionInfo;
+import dev.apium.protocol.TaskMessage;
 
 /**
  * Two {@link TaskObserver}s as one, {@code first} then {@code second}: the {@link WorkerMonitor}
@@ -61,5 +62,17 @@ record ObserverPair(TaskObserver first, TaskObserver second) implements TaskObse
   public void rejected(String taskId, String taskName, String queue, String reason) {
     first.rejected(taskId, taskName, queue, reason);
     second.rejected(taskId, taskName, queue, reason);
+  }
+
+  @Override
+  public void requeued(Request r) {
+    first.requeued(r);
+    second.requeued(r);
+  }
+
+  @Override
+  public void unregistered(TaskMessage message) {
+    first.unregistered(message);
+    second.unregistered(message);
   }
 }

@@ -120,6 +120,7 @@ final class Settlement {
                     app.clock().instant())
                 .withGroupAndParent(message.group(), message.parentId()));
     failed.incrementAndGet();
+    observer.unregistered(message);
     observer.rejected(message.id(), message.task(), delivery.queue(), "NotRegistered");
     host.onFailure(message, delivery, info, text);
     delivery.deadLetter("NotRegistered: " + message.task());
@@ -208,6 +209,7 @@ final class Settlement {
     if (acksLate) {
       log.error("{}; returning the task to the broker to run again", e.getMessage());
       r.requeue();
+      observer.requeued(r);
     } else {
       log.error(
           "{}; the task ran but its state is lost (use acks_late to rerun it)", e.getMessage());
@@ -257,6 +259,7 @@ final class Settlement {
   void returnOnColdShutdown(Request r) {
     log.warn("Cold shutdown: returning running task {} to the broker", r);
     r.requeue();
+    observer.requeued(r);
   }
 
   /** Acks once SUCCESS is stored; requeues if it could not be (acks_late: the task runs again). */

@@ -195,6 +195,7 @@ final class TaskConsumer {
             } catch (RuntimeException | Error e) {
               log.error("Task {} escaped its runner; returning it", request, e);
               request.requeue();
+              settlement.observer().requeued(request);
             }
           }
         });

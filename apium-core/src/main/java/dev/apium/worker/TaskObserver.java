@@ -2,6 +2,7 @@ package dev.apium.worker;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apium.protocol.ExceptionInfo;
+import dev.apium.protocol.TaskMessage;
 
 /**
  * What the engine tells whoever watches its tasks (the {@link WorkerMonitor}, which sends Celery's
@@ -33,4 +34,10 @@ interface TaskObserver {
 
   /** A message that never became a task went to the dead letters (unreadable, unregistered). */
   default void rejected(String taskId, String taskName, String queue, String reason) {}
+
+  /** A running task went back to the broker instead of ending (Celery's {@code task-rejected}). */
+  default void requeued(Request r) {}
+
+  /** A message for a task no one registered here (it ends FAILURE {@code NotRegistered}). */
+  default void unregistered(TaskMessage message) {}
 }

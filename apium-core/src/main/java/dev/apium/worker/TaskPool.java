@@ -32,6 +32,7 @@ final class TaskPool {
   private final AtomicInteger active = new AtomicInteger();
   private final Set<Thread> abandoned = ConcurrentHashMap.newKeySet();
   private int target;
+  private volatile Autoscaler autoscaler;
 
   TaskPool(Kind kind, int concurrency, String nodename) {
     if (kind == Kind.VIRTUAL) {
@@ -108,6 +109,15 @@ final class TaskPool {
       target = size;
     }
     resized();
+  }
+
+  /** The autoscaler steering this pool ({@code --autoscale}), or null for a fixed size. */
+  Autoscaler autoscaler() {
+    return autoscaler;
+  }
+
+  void autoscaledBy(Autoscaler value) {
+    autoscaler = value;
   }
 
   /** The number of threads wanted (without abandoned ones). */

@@ -11,6 +11,7 @@ import dev.apium.events.EventDispatcher;
 import dev.apium.events.TaskEvents;
 import dev.apium.events.WorkerEvents;
 import dev.apium.protocol.ExceptionInfo;
+import dev.apium.protocol.TaskMessage;
 import dev.apium.spi.Delivery;
 import dev.apium.spi.Subscription;
 import dev.apium.spi.Threads;
@@ -26,7 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.IntSupplier;
@@ -34,12 +35,13 @@ import java.util.function.Supplier;
 
 /**
  * A worker's monitoring side: the engine tells it what happens to each task ({@link #received},
- * {@link #started}, {@link #succeeded}, {@link #failed}, {@link #retried}, {@link #revoked}, {@link
- * #ended}); it sends Celery's events through its {@link EventDispatcher} (task events only with
- * {@code worker_send_task_events} / {@code -E} or after {@code enable_events}), heartbeats every 2
- * s between {@code worker-online} and {@code worker-offline}, and answers the remote-control
- * commands as the engine's {@link WorkerView}. Called from transport, pool and mailbox threads;
- * owns one heartbeat thread between {@link #start()} and {@link #stop()}.
+ * {@link #started}, {@link #succeeded}, {@link #failed}, {@link #retried}, {@link #revoked}); it
+ * counts tasks by name for {@code stats}, sends Celery's events through its {@link EventDispatcher}
+ * (task events only with {@code worker_send_task_events} / {@code -E} or after {@code
+ * enable_events}), heartbeats every 2 s between {@code worker-online} and {@code worker-offline},
+ * and answers the remote-control commands as the engine's {@link WorkerView} (the running tasks are
+ * read from {@link Executions}, not tracked twice). Called from transport, pool and mailbox
+ * threads; owns one heartbeat thread between {@link #start()} and {@link #stop()}.
  */
 final class WorkerMonitor implements WorkerView, TaskObserver {
   /** Setting (and {@code apium worker -E}): send task events. Off by default, as in Celery. */
@@ -51,8 +53,7 @@ final class WorkerMonitor implements WorkerView, TaskObserver {
   private final Runnable shutdown;
   private Mailbox mailbox;
   private final EventDispatcher events;
-  private final Map<String, Running> active = new ConcurrentHashMap<>();
-  private final Map<String, AtomicLong> totals = new ConcurrentHashMap<>();
+  private final Map<String, LongAdder> totals = new ConcurrentHashMap<>();
   private final Map<String, Duration[]> timeLimits = new ConcurrentHashMap<>();
   private final Map<String, Subscription> addedQueues = new ConcurrentHashMap<>();
   private final Set<String> cancelled = ConcurrentHashMap.newKeySet();
@@ -62,8 +63,6 @@ final class WorkerMonitor implements WorkerView, TaskObserver {
   private final IntConsumer resizePool;
   private final Consumer<Delivery> deliveries;
   private ScheduledExecutorService heart;
-
-  private record Running(Request request, double timeStart) {}
 
   /**
    * The parts of a running worker the monitor reads and steers, handed over by {@link Worker} at
@@ -140,59 +139,82 @@ final class WorkerMonitor implements WorkerView, TaskObserver {
     }
     addedQueues.values().forEach(Subscription::close);
     addedQueues.clear();
-    events.send("worker-offline", heartbeatFields());
+    // The task events still queued go first, then the worker says goodbye.
     events.close();
+    events.send("worker-offline", heartbeatFields());
   }
 
   private Map<String, Object> heartbeatFields() {
     return WorkerEvents.fields(
-        WorkerEvents.FREQ, active.size(), engine.settlement().counts().processed());
+        WorkerEvents.FREQ, engine.executions().size(), engine.settlement().counts().processed());
   }
 
   // ---- task events (engine callbacks) ----
+  // With events off each costs a volatile read; with events on, the fields are built by the
+  // dispatcher's writer thread, so the calling thread never formats reprs or JSON.
 
   @Override
   public void received(Request r) {
     if (events.taskEventsEnabled()) {
-      events.send("task-received", TaskEvents.received(r.message));
+      events.send("task-received", () -> TaskEvents.received(r.message));
     }
   }
 
   @Override
   public void started(Request r) {
-    active.put(r.id(), new Running(r, app.clock().millis() / 1000.0));
-    totals.computeIfAbsent(r.message.task(), k -> new AtomicLong()).incrementAndGet();
+    totals.computeIfAbsent(r.message.task(), k -> new LongAdder()).increment();
     if (events.taskEventsEnabled()) {
-      events.send("task-started", TaskEvents.started(r.id()));
+      String id = r.id();
+      events.send("task-started", () -> TaskEvents.started(id));
     }
-  }
-
-  @Override
-  public void ended(Request r) {
-    active.remove(r.id());
   }
 
   @Override
   public void succeeded(Request r, JsonNode result, long nanos) {
     if (events.taskEventsEnabled()) {
-      events.send("task-succeeded", TaskEvents.succeeded(r.id(), result, nanos / 1e9));
+      String id = r.id();
+      events.send("task-succeeded", () -> TaskEvents.succeeded(id, result, nanos / 1e9));
     }
   }
 
   @Override
   public void failed(Request r, ExceptionInfo info, String traceback) {
-    events.send("task-failed", TaskEvents.failed(r.id(), info.repr(), traceback));
+    if (events.taskEventsEnabled()) {
+      String id = r.id();
+      events.send("task-failed", () -> TaskEvents.failed(id, info.repr(), traceback));
+    }
   }
 
   @Override
   public void retried(Request r, ExceptionInfo cause, String traceback) {
-    events.send(
-        "task-retried", TaskEvents.retried(r.id(), cause == null ? null : cause.repr(), traceback));
+    if (events.taskEventsEnabled()) {
+      String id = r.id();
+      events.send(
+          "task-retried",
+          () -> TaskEvents.retried(id, cause == null ? null : cause.repr(), traceback));
+    }
   }
 
   @Override
   public void revoked(Request r, boolean expired) {
-    events.send("task-revoked", TaskEvents.revoked(r.id(), false, null, expired));
+    if (events.taskEventsEnabled()) {
+      events.send("task-revoked", TaskEvents.revoked(r.id(), false, null, expired));
+    }
+  }
+
+  @Override
+  public void requeued(Request r) {
+    if (events.taskEventsEnabled()) {
+      events.send("task-rejected", TaskEvents.rejected(r.id(), true));
+    }
+  }
+
+  /** Celery's {@code on_unknown_task}: {@code task-failed} with only the uuid and the exception. */
+  @Override
+  public void unregistered(TaskMessage message) {
+    if (events.taskEventsEnabled()) {
+      events.send("task-failed", TaskEvents.notRegistered(message.id(), message.task()));
+    }
   }
 
   /** The task's options with time limits set by the {@code time_limit} command, if any. */
@@ -212,7 +234,9 @@ final class WorkerMonitor implements WorkerView, TaskObserver {
   public List<RequestSnapshot> active() {
     List<RequestSnapshot> out = new ArrayList<>();
     long pid = ProcessHandle.current().pid();
-    active.values().forEach(a -> out.add(snapshot(a.request, a.timeStart, pid)));
+    for (Execution e : engine.executions().running()) {
+      out.add(snapshot(e.request, e.startedMillis / 1000.0, pid));
+    }
     return out;
   }
 
@@ -231,7 +255,7 @@ final class WorkerMonitor implements WorkerView, TaskObserver {
     List<RequestSnapshot> out = new ArrayList<>();
     for (Request r : unsettled.get()) {
       boolean future = r.message.eta() != null && r.message.eta().isAfter(now);
-      if (!active.containsKey(r.id()) && future == eta) {
+      if (!engine.executions().isRunning(r.id()) && future == eta) {
         out.add(snapshot(r, null, null));
       }
     }
@@ -264,7 +288,7 @@ final class WorkerMonitor implements WorkerView, TaskObserver {
   @Override
   public Map<String, Long> totals() {
     Map<String, Long> out = new TreeMap<>();
-    totals.forEach((k, v) -> out.put(k, v.get()));
+    totals.forEach((k, v) -> out.put(k, v.sum()));
     return out;
   }
 
@@ -336,7 +360,6 @@ final class WorkerMonitor implements WorkerView, TaskObserver {
   public boolean terminate(String id) {
     boolean done = engine.executions().terminate(id);
     if (done) {
-      active.remove(id);
       events.send("task-revoked", TaskEvents.revoked(id, true, 15, false));
     }
     return done;
@@ -368,12 +391,16 @@ final class WorkerMonitor implements WorkerView, TaskObserver {
 
   @Override
   public boolean autoscaling() {
-    return false;
+    return engine.pool().autoscaler() != null;
   }
 
   @Override
   public int[] autoscale(Integer max, Integer min) {
-    throw new IllegalStateException("Autoscale not enabled");
+    Autoscaler autoscaler = engine.pool().autoscaler();
+    if (autoscaler == null) {
+      throw new IllegalStateException("Autoscale not enabled");
+    }
+    return autoscaler.update(max, min);
   }
 
   @Override

@@ -156,6 +156,16 @@ class CeleryCliAgainstApiumWorkerIT {
     assertThat(worker.poolSize()).isEqualTo(1);
     CeleryCli.Run autoscale = celery.control(node, "autoscale", "4", "2");
     assertThat(autoscale.out()).contains(node + ": ERROR", "Autoscale not enabled");
+    // A worker started with autoscale takes new bounds from Celery's CLI at run time.
+    String scaledNode = "scaled-" + node;
+    Worker scaled =
+        app.worker().queues(queue + "-scaled").autoscale(3, 1).nodename(scaledNode).start();
+    closing.add(scaled);
+    assertThat(scaled.poolSize()).isEqualTo(1);
+    assertThat(celery.control(scaledNode, "autoscale", "5", "2").out())
+        .contains(scaledNode + ": OK", "autoscale now max=5 min=2");
+    assertThat(scaled.poolSize()).as("min 2 grows the pool at once").isEqualTo(2);
+    scaled.stop(Duration.ofSeconds(10));
 
     assertThat(celery.control(node, "enable_events").out()).contains("task events enabled");
     assertThat(celery.control(node, "enable_events").out()).contains("task events already enabled");

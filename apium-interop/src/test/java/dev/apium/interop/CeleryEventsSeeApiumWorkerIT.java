@@ -31,7 +31,9 @@ import org.junit.jupiter.api.Test;
  * Celery 5.2.6's own event consumers follow an Apium worker started with task events on: {@code
  * celery.events.state.State} fed by {@code app.events.Receiver} (what Flower runs) tracks tasks
  * through RECEIVED, STARTED and SUCCESS / FAILURE / RETRY / REVOKED and sees the worker alive, then
- * offline; {@code celery events --dump} prints the same events. Redis db 3 and a RabbitMQ vhost.
+ * offline, a task no one registered FAILURE {@code NotRegistered}; {@code celery events --dump}
+ * prints the same events. The client sends {@code task-sent} ({@code task_send_sent_event}), which
+ * the same State receives. Redis db 3 and a RabbitMQ vhost.
  */
 class CeleryEventsSeeApiumWorkerIT {
   static final String REDIS = "redis://127.0.0.1:6379/3";
@@ -112,6 +114,7 @@ class CeleryEventsSeeApiumWorkerIT {
             .backend(REDIS)
             .config("task_default_queue", queue)
             .config("worker_send_task_events", "true")
+            .config("task_send_sent_event", "true")
             .build();
     closing.add(app);
     app.register("ev.add", call -> call.arg(0, int.class) + call.arg(1, int.class));
@@ -148,6 +151,8 @@ class CeleryEventsSeeApiumWorkerIT {
             Map.of(),
             CallOptions.create().countdown(Duration.ofSeconds(2)));
     app.control().revoke(revoked.id());
+    // No worker knows this task: Celery's on_unknown_task sends task-failed NotRegistered.
+    AsyncResult<Object> unknown = app.send("ev.nobody", List.of(), Map.of(), null);
     assertThat(ok.get(Duration.ofSeconds(30))).isEqualTo(5);
     assertThat(retried.get(Duration.ofSeconds(30))).isEqualTo("second time");
     try {
@@ -157,7 +162,10 @@ class CeleryEventsSeeApiumWorkerIT {
     }
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> state.text().contains("EV task-revoked " + revoked.id()));
+        .until(
+            () ->
+                state.text().contains("EV task-revoked " + revoked.id())
+                    && state.text().contains("EV task-failed " + unknown.id()));
     worker.stop(Duration.ofSeconds(10));
     await()
         .atMost(Duration.ofSeconds(30))
@@ -180,13 +188,15 @@ class CeleryEventsSeeApiumWorkerIT {
     assertThat(tasks.path(ok.id()).path("state").asText()).isEqualTo("SUCCESS");
     assertThat(tasks.path(ok.id()).path("name").asText()).isEqualTo("ev.add");
     assertThat(tasks.path(ok.id()).path("result").asText()).isEqualTo("5");
+    // task-sent comes from the Apium client (task_send_sent_event), the rest from the worker.
     assertThat(types(tasks, ok.id()))
-        .containsExactly("task-received", "task-started", "task-succeeded");
+        .containsExactly("task-sent", "task-received", "task-started", "task-succeeded");
     assertThat(tasks.path(failing.id()).path("state").asText()).isEqualTo("FAILURE");
     assertThat(tasks.path(failing.id()).path("exception").asText()).contains("boom");
     assertThat(types(tasks, failing.id()))
-        .containsExactly("task-received", "task-started", "task-failed");
-    assertThat(types(tasks, retried.id()))
+        .containsExactly("task-sent", "task-received", "task-started", "task-failed");
+    // The retry is sent again from inside the task, so a second task-sent sits somewhere there.
+    assertThat(types(tasks, retried.id()).stream().filter(t -> !t.equals("task-sent")))
         .containsExactly(
             "task-received",
             "task-started",
@@ -194,7 +204,12 @@ class CeleryEventsSeeApiumWorkerIT {
             "task-received",
             "task-started",
             "task-succeeded");
+    assertThat(types(tasks, retried.id())).startsWith("task-sent").contains("task-received");
+    assertThat(types(tasks, retried.id()).stream().filter(t -> t.equals("task-sent"))).hasSize(2);
     assertThat(tasks.path(revoked.id()).path("state").asText()).isEqualTo("REVOKED");
+    assertThat(tasks.path(unknown.id()).path("state").asText()).isEqualTo("FAILURE");
+    assertThat(tasks.path(unknown.id()).path("exception").asText())
+        .isEqualTo("NotRegistered('ev.nobody')");
 
     String dumped = dump.text();
     assertThat(dumped)

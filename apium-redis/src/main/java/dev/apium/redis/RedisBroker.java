@@ -284,6 +284,21 @@ public final class RedisBroker implements Broker {
         () -> commands().publish(keys.channel(exchange, routingKey), envelope));
   }
 
+  /** One PUBLISH per message, all written before any reply is awaited: one round trip. */
+  @Override
+  public void publishFanoutAll(String exchange, String routingKey, List<WireMessage> messages) {
+    String channel = keys.channel(exchange, routingKey);
+    RedisAsyncCommands<String, String> async = connection.async();
+    List<RedisFuture<Long>> sent = new ArrayList<>(messages.size());
+    for (WireMessage message : messages) {
+      String envelope = Envelopes.write(message, exchange, routingKey);
+      sent.add(run("publish to " + exchange, () -> async.publish(channel, envelope)));
+    }
+    for (RedisFuture<Long> publish : sent) {
+      run("publish to " + exchange, () -> await(publish));
+    }
+  }
+
   @Override
   public Subscription subscribeFanout(
       String exchange, String bindingKey, Consumer<WireMessage> listener) {

@@ -38,6 +38,12 @@ public final class BenchTasks implements Consumer<Apium> {
     try {
       Path target = Path.of(path);
       Path tmp = Path.of(path + ".tmp");
+      // The worker's own CPU time at the mark (bench/tools/drain): exact whatever the machine does.
+      java.lang.management.OperatingSystemMXBean os =
+          java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+      if (os instanceof com.sun.management.OperatingSystemMXBean jvm) {
+        Files.writeString(Path.of(path + ".cpu"), String.valueOf(jvm.getProcessCpuTime()));
+      }
       Files.writeString(tmp, String.valueOf(System.currentTimeMillis() / 1000.0));
       Files.move(tmp, target, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
       return null;
