@@ -62,7 +62,11 @@ final class Publisher {
   <T> AsyncResult<T> send(
       String taskName, ArrayNode args, ObjectNode kwargs, CallOptions options, JavaType type) {
     TaskMessage message = build(taskName, args, kwargs, options);
-    if (pipelined && TaskContext.current() == null) {
+    TaskContext running = TaskContext.current();
+    if (running != null) {
+      running.trail().sent(message.id());
+    }
+    if (pipelined && running == null) {
       CompletableFuture<Void> published = publishPipelined(message, options);
       return app.resultOf(message.id(), type, null, published);
     }

@@ -64,6 +64,7 @@ final class TaskRunner {
     WorkerHost.Invocation invocation =
         host.enter(
             r.message, r.delivery, nodename, execution::softExceeded, execution::softLimitError);
+    r.children(invocation::children);
     try {
       if (settlement.trackStarted(r)) {
         ObjectNode info = CeleryJson.object();
