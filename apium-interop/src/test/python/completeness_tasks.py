@@ -68,3 +68,25 @@ def returns_result(x):
 @app.task(name="c14.returns_group")
 def returns_group(n):
     return group(add.s(i, i) for i in range(n)).delay()
+
+
+@app.task(name="c14.identity")
+def identity(x):
+    return x
+
+
+@app.task(name="c14.replace_failing", bind=True)
+def replace_failing(self, key):
+    from interop_tasks import fail, record
+
+    raise self.replace(chain(fail.s("inner"), add.si(1, 1)).on_error(record.si("errback", key)))
+
+
+@app.task(name="c14.retry_max", bind=True, max_retries=3)
+def retry_max(self, key):
+    import os
+
+    import redis
+
+    redis.Redis.from_url(os.environ["INTEROP_RECORD_URL"]).rpush(key, "run")
+    raise self.retry(countdown=0.1, max_retries=1)

@@ -61,6 +61,12 @@ public final class Chain implements Canvas {
     return new Chain(app, all, options);
   }
 
+  /** Sent with the chain's result once its last task succeeds (Celery's {@code chain.link}). */
+  public Chain link(Signature callback) {
+    return new Chain(
+        app, tasks, CanvasForms.appendList(data(), "link", List.of(callback.data())).options());
+  }
+
   /** Sent (or called) when any task of the chain fails. */
   public Chain linkError(Signature errback) {
     return new Chain(

@@ -59,7 +59,15 @@ final class Replacement {
     sig = CanvasForms.withOptions(sig, options);
     if (embed.chain() != null && !embed.chain().isEmpty()) {
       List<Signature> steps = new ArrayList<>();
-      steps.add(sig);
+      if (CanvasForms.is(sig, CanvasForms.CHAIN)) {
+        // Celery's chain | task unchains: the chain's errbacks go on each of its tasks.
+        List<Signature> errbacks = CanvasForms.list(sig.options().get("link_error"));
+        for (Signature task : CanvasForms.tasks(sig)) {
+          steps.add(CanvasForms.appendList(task, "link_error", errbacks));
+        }
+      } else {
+        steps.add(sig);
+      }
       List<Signature> rest = new ArrayList<>(embed.chain());
       Collections.reverse(rest);
       steps.addAll(rest);

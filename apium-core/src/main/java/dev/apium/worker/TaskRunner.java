@@ -81,7 +81,7 @@ final class TaskRunner {
       stored = settlement.succeeded(r, result, System.nanoTime() - started);
     } catch (RetryRequest retry) {
       if (execution.finish()) {
-        retrier.retry(r, retry.countdown(), retry.eta(), retry.getCause());
+        retrier.retry(r, retry.countdown(), retry.eta(), retry.getCause(), retry.maxRetries());
       }
     } catch (TaskReplaced replaced) {
       execution.finish();

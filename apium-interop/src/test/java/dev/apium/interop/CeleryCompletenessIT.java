@@ -29,10 +29,19 @@ class CeleryCompletenessIT {
   private Apium app;
   private PythonCelery python;
   private Worker worker;
+  private CompletenessTasks completenessTasks;
 
   static final String CALLS =
       """
       import completeness_tasks as c
+      import time
+      def values(group_result):
+          # Polls instead of get()/join(): the 5.2.6 client's result consumer can miss members that
+          # finished before it subscribed (seen with results long stored), whoever stored them.
+          deadline = time.time() + 30
+          while not group_result.ready() and time.time() < deadline:
+              time.sleep(0.05)
+          return [m.result for m in group_result.results]
       from celery.exceptions import ImproperlyConfigured
       from celery.result import result_from_tuple
       r = {}
@@ -73,17 +82,48 @@ class CeleryCompletenessIT {
       r['spawn_children'] = [[type(ch).__name__, ch.get(timeout=30)] for ch in res.children]
       res = c.spawn_group.delay(3)
       res.get(timeout=30)
-      r['group_children'] = [[type(ch).__name__, ch.join(timeout=30), len(ch.results)]
-                             for ch in res.children]
+      r['group_children'] = [[type(ch).__name__, values(ch), len(ch.results)] for ch in res.children]
       res = c.replace_chain.delay(5)
       r['replaced'] = res.get(timeout=30)
       r['replaced_collect'] = [v for _, v in res.collect(timeout=30)]
       rr = result_from_tuple(c.returns_result.delay(4).get(timeout=30), app)
       r['returns_result'] = [type(rr).__name__, rr.get(timeout=30)]
       gr = result_from_tuple(c.returns_group.delay(3).get(timeout=30), app)
-      # join, not get: the 5.2.6 client's join_native on a GroupResult rebuilt from a tuple can
-      # time out whichever worker stored it (seen against results already stored)
-      r['returns_group'] = [type(gr).__name__, gr.join(timeout=30)]
+      r['returns_group'] = [type(gr).__name__, values(gr)]
+      import os, time, uuid
+      import redis as _redis
+      rc = _redis.Redis.from_url(os.environ['INTEROP_RECORD_URL'])
+      def wait_for(key):
+          deadline = time.time() + 30
+          while time.time() < deadline and not rc.exists(key):
+              time.sleep(0.05)
+      key = 'c14-errback-' + uuid.uuid4().hex
+      res = chain(c.replace_failing.s(key), t.add.s(1))()
+      try:
+          res.get(timeout=30)
+          r['replacing_chain'] = 'no error'
+      except Exception as e:
+          r['replacing_chain'] = type(e).__name__
+      wait_for(key)
+      r['replacing_chain_errbacks'] = [x.decode().split(':', 1)[1] for x in rc.lrange(key, 0, -1)]
+      rc.delete(key)
+      r['nested_chord'] = chord([chain(t.add.s(20, 1), group(t.add.s(21), t.add.s(21)))])(
+          c.identity.s()).get(timeout=30)
+      failed = chord([t.add.s(1, 1), t.fail.s('boom')])(t.tsum.s())
+      try:
+          failed.get(timeout=30, follow_parents=False)
+      except Exception as e:
+          r['failed_chord'] = type(e).__name__
+      jkey = 'celery-taskset-meta-%s.j' % failed.parent.id
+      r['failed_chord_join_kept'] = [rc.zcard(jkey), rc.ttl(jkey) > 0]
+      rc.delete(jkey)
+      key = 'c14-retry-' + uuid.uuid4().hex
+      try:
+          c.retry_max.delay(key).get(timeout=30)
+          r['retry_max'] = 'no error'
+      except Exception as e:
+          r['retry_max'] = [type(e).__name__, rc.llen(key)]
+      rc.delete(key)
       out = r
       """;
 
@@ -104,6 +144,9 @@ class CeleryCompletenessIT {
     }
     if (app != null) {
       app.close();
+    }
+    if (completenessTasks != null) {
+      completenessTasks.close();
     }
     if (vhost != null) {
       vhost.close();
@@ -134,8 +177,9 @@ class CeleryCompletenessIT {
   void pythonClientSeesTheSameFromAnApiumWorkerAsFromAPythonWorker(String transport)
       throws Exception {
     start(transport);
-    app.register(new JavaInteropTasks(null));
-    app.register(new CompletenessTasks());
+    app.register(new JavaInteropTasks(REDIS));
+    completenessTasks = new CompletenessTasks(REDIS);
+    app.register(completenessTasks);
     worker = app.worker().nodename("c14@" + UUID.randomUUID()).queues(queue).concurrency(4).start();
     JsonNode onApium = python.run(CALLS);
 
@@ -159,6 +203,12 @@ class CeleryCompletenessIT {
     assertThat(onApium.get("replaced").asInt()).isEqualTo(16);
     assertThat(onApium.get("returns_result").toString()).isEqualTo("[\"AsyncResult\",8]");
     assertThat(onApium.get("returns_group").toString()).isEqualTo("[\"GroupResult\",[0,2,4]]");
+    assertThat(onApium.get("replacing_chain").asText()).isEqualTo("ValueError");
+    assertThat(onApium.get("replacing_chain_errbacks").toString()).isEqualTo("[\"errback\"]");
+    assertThat(onApium.get("nested_chord").toString()).isEqualTo("[[42,42]]");
+    assertThat(onApium.get("failed_chord").asText()).isEqualTo("ChordError");
+    assertThat(onApium.get("failed_chord_join_kept").toString()).isEqualTo("[2,true]");
+    assertThat(onApium.get("retry_max").toString()).isEqualTo("[\"MaxRetriesExceededError\",2]");
 
     worker.stop(Duration.ofSeconds(10));
     worker = null;

@@ -1,5 +1,6 @@
 package dev.apium.interop;
 
+import dev.apium.Apium;
 import dev.apium.AsyncResult;
 import dev.apium.Canvas;
 import dev.apium.Chain;
@@ -8,12 +9,50 @@ import dev.apium.GroupResult;
 import dev.apium.Task;
 import dev.apium.TaskContext;
 import dev.apium.TaskError;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.api.StatefulRedisConnection;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Java twins of the tasks in completeness_tasks.py (issue 14), under the same names. */
-public class CompletenessTasks {
+/**
+ * Java twins of the tasks in completeness_tasks.py (issue 14), under the same names; {@link
+ * #close()} drops the recording connection.
+ */
+public class CompletenessTasks implements AutoCloseable {
+  private final RedisClient client;
+  private final StatefulRedisConnection<String, String> recorder;
+
+  public CompletenessTasks(String recordUrl) {
+    this.client = RedisClient.create(recordUrl);
+    this.recorder = client.connect();
+  }
+
+  @Task("c14.identity")
+  public Object identity(Object x) {
+    return x;
+  }
+
+  @Task("c14.replace_failing")
+  public Object replaceFailing(String key, TaskContext context) {
+    Apium app = context.app();
+    throw context.replace(
+        Chain.of(app.signature("interop.fail", "inner"), app.signature("interop.add", 1, 1).si())
+            .linkError(app.signature("interop.record", "errback", key).si()));
+  }
+
+  @Task(value = "c14.retry_max", maxRetries = 3)
+  public Object retryMax(String key, TaskContext context) {
+    recorder.sync().rpush(key, "run");
+    throw context.retry(Duration.ofMillis(100)).withMaxRetries(1);
+  }
+
+  @Override
+  public void close() {
+    recorder.close();
+    client.shutdown();
+  }
 
   @Task("c14.fail2")
   public Object fail2(String a, String b) {
