@@ -90,3 +90,13 @@ def retry_max(self, key):
 
     redis.Redis.from_url(os.environ["INTEROP_RECORD_URL"]).rpush(key, "run")
     raise self.retry(countdown=0.1, max_retries=1)
+
+
+@app.task(name="c14.expires_in", bind=True, expires=60)
+def expires_in(self):
+    from datetime import datetime, timezone
+
+    expires = self.request.expires
+    if isinstance(expires, str):
+        expires = datetime.fromisoformat(expires)
+    return None if expires is None else (expires - datetime.now(timezone.utc)).total_seconds()

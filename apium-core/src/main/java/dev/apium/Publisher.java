@@ -114,9 +114,12 @@ final class Publisher {
     String parent = o.parentId != null ? o.parentId : current == null ? null : current.id();
     String root = o.rootId != null ? o.rootId : current == null ? id : current.rootId();
     Instant eta = o.eta != null ? o.eta : o.countdown == null ? null : now.plus(o.countdown);
+    RegisteredTask local = app.task(taskName);
     Instant expires =
         o.expires != null ? o.expires : o.expiresIn == null ? null : now.plus(o.expiresIn);
-    RegisteredTask local = app.task(taskName);
+    if (expires == null && local != null && local.options().expires() != null) {
+      expires = now.plus(local.options().expires());
+    }
     boolean ignore =
         o.ignoreResult != null
             ? o.ignoreResult

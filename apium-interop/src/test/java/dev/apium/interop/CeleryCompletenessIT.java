@@ -1,11 +1,17 @@
 package dev.apium.interop;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apium.Apium;
+import dev.apium.AsyncResult;
+import dev.apium.Chain;
+import dev.apium.Group;
+import dev.apium.TaskFailedException;
 import dev.apium.worker.Worker;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,6 +115,8 @@ class CeleryCompletenessIT {
       rc.delete(key)
       r['nested_chord'] = chord([chain(t.add.s(20, 1), group(t.add.s(21), t.add.s(21)))])(
           c.identity.s()).get(timeout=30)
+      body = chord([t.add.s(1, 1), t.add.s(2, 2)])(group(t.tsum.s(), t.tsum.s()))
+      r['chord_group_body'] = [type(body).__name__, values(body)]
       failed = chord([t.add.s(1, 1), t.fail.s('boom')])(t.tsum.s())
       try:
           failed.get(timeout=30, follow_parents=False)
@@ -151,6 +159,61 @@ class CeleryCompletenessIT {
     if (vhost != null) {
       vhost.close();
     }
+  }
+
+  /** What an Apium client sees from whichever worker consumes the queue. */
+  private void assertApiumClientCalls() throws Exception {
+    Duration wait = Duration.ofSeconds(30);
+    assertThatThrownBy(() -> app.send("c14.fail2", "a", "b").get(wait))
+        .isInstanceOfSatisfying(
+            TaskFailedException.class,
+            e -> {
+              assertThat(e.type()).isEqualTo("ExpectedException");
+              assertThat(e.module()).isEqualTo("completeness_tasks");
+              assertThat(e.info().args()).containsExactly("a", "b");
+            });
+    assertThatThrownBy(() -> app.send("c14.arity", 1, 2, 3).get(wait))
+        .isInstanceOfSatisfying(
+            TaskFailedException.class,
+            e -> {
+              assertThat(e.type()).isEqualTo("TypeError");
+              assertThat(e.remoteMessage())
+                  .isEqualTo("arity() takes 2 positional arguments but 3 were given");
+            });
+    assertThatThrownBy(() -> app.send("c14.replace_empty").get(wait))
+        .isInstanceOfSatisfying(
+            TaskFailedException.class,
+            e -> {
+              assertThat(e.module() + "." + e.type())
+                  .isEqualTo("celery.exceptions.ImproperlyConfigured");
+              assertThat(e.remoteMessage()).isEqualTo("Cannot replace with an empty chain");
+            });
+    String linked = "c14-link-" + UUID.randomUUID();
+    AsyncResult<Object> chain =
+        Chain.of(app.signature("interop.add", 1, 2), app.signature("interop.add", 10))
+            .link(app.signature("c14.identity").taskId(linked))
+            .delay();
+    assertThat(chain.get(wait)).isEqualTo(13);
+    assertThat(app.result(linked).get(wait)).isEqualTo(13);
+    assertThat(Group.of(app, List.of()).delay().join(wait)).isEmpty();
+    Object expiresIn = app.send("c14.expires_in").get(wait);
+    assertThat(((Number) expiresIn).doubleValue()).isBetween(20.0, 61.0);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"redis", "amqp"})
+  void apiumClientSeesTheSameFromAnApiumWorkerAsFromAPythonWorker(String transport)
+      throws Exception {
+    start(transport);
+    app.register(new JavaInteropTasks(REDIS));
+    completenessTasks = new CompletenessTasks(REDIS);
+    app.register(completenessTasks);
+    worker = app.worker().nodename("c14@" + UUID.randomUUID()).queues(queue).concurrency(4).start();
+    assertApiumClientCalls();
+    worker.stop(Duration.ofSeconds(10));
+    worker = null;
+    python.startWorker("py-c14-" + UUID.randomUUID() + "@%h", 2, queue);
+    assertApiumClientCalls();
   }
 
   private void start(String transport) throws Exception {
@@ -206,6 +269,7 @@ class CeleryCompletenessIT {
     assertThat(onApium.get("replacing_chain").asText()).isEqualTo("ValueError");
     assertThat(onApium.get("replacing_chain_errbacks").toString()).isEqualTo("[\"errback\"]");
     assertThat(onApium.get("nested_chord").toString()).isEqualTo("[[42,42]]");
+    assertThat(onApium.get("chord_group_body").toString()).isEqualTo("[\"GroupResult\",[6,6]]");
     assertThat(onApium.get("failed_chord").asText()).isEqualTo("ChordError");
     assertThat(onApium.get("failed_chord_join_kept").toString()).isEqualTo("[2,true]");
     assertThat(onApium.get("retry_max").toString()).isEqualTo("[\"MaxRetriesExceededError\",2]");

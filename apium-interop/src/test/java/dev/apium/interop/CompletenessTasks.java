@@ -48,6 +48,14 @@ public class CompletenessTasks implements AutoCloseable {
     throw context.retry(Duration.ofMillis(100)).withMaxRetries(1);
   }
 
+  /** Seconds until this call expires; a client that has it registered gives it 60 by default. */
+  @Task(value = "c14.expires_in", expires = 60)
+  public Double expiresIn(TaskContext context) {
+    return context.expires() == null
+        ? null
+        : Duration.between(java.time.Instant.now(), context.expires()).toMillis() / 1000.0;
+  }
+
   @Override
   public void close() {
     recorder.close();
