@@ -44,12 +44,18 @@ final class AppBridge implements WorkerHost {
             delivery.exchange(),
             delivery.routingKey(),
             delivery.redelivered());
+    context.properties(delivery.message().properties());
     TaskContext.bind(context);
     context.softTimeLimit(softExceeded, softLimitError);
     return new Invocation() {
       @Override
       public Object call(TaskFunction function) throws Exception {
         return function.apply(new TaskCall(message.args(), message.kwargs(), context));
+      }
+
+      @Override
+      public JsonNode children() {
+        return context.trail().toJson();
       }
 
       @Override
@@ -62,6 +68,11 @@ final class AppBridge implements WorkerHost {
   @Override
   public void publish(TaskMessage message, String queue) {
     app.publisher().publish(message, CallOptions.create().queue(queue));
+  }
+
+  @Override
+  public void sendSuccessors(TaskMessage message, Delivery delivery, JsonNode result) {
+    followUps.sendSuccessors(message, result);
   }
 
   @Override

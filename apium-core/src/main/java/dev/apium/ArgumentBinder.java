@@ -7,8 +7,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.apium.protocol.CeleryJson;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
+import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -18,13 +20,14 @@ import java.util.Set;
  * registration; {@link #bind} is called on worker threads and is thread-safe.
  */
 final class ArgumentBinder {
-  private final String taskName;
+  // The name CPython's TypeError messages give the function: the Java method's.
+  private final String function;
   private final Parameter[] parameters;
   private final JavaType[] types;
   private final boolean namesMissing;
 
   ArgumentBinder(String taskName, Method method) {
-    this.taskName = taskName;
+    this.function = method.getName();
     this.parameters = method.getParameters();
     this.types = new JavaType[parameters.length];
     boolean missing = false;
@@ -52,64 +55,93 @@ final class ArgumentBinder {
         + " maven-compiler-plugin <parameters>true</parameters>, or send positional args)";
   }
 
+  /**
+   * The values for the method's parameters. A call of the wrong shape fails as CPython's {@code
+   * TypeError} with its wording (e.g. {@code add() takes 2 positional arguments but 3 were given}),
+   * so Python callers catch it by type.
+   */
   Object[] bind(ArrayNode args, ObjectNode kwargs, TaskContext context) {
     Object[] values = new Object[parameters.length];
     int position = 0;
+    int declared = 0;
     Set<String> used = new HashSet<>();
+    List<String> missing = new ArrayList<>();
+    JsonNode[] found = new JsonNode[parameters.length];
     for (int i = 0; i < parameters.length; i++) {
       Parameter parameter = parameters[i];
       if (parameter.getType() == TaskContext.class) {
-        values[i] = context;
         continue;
       }
+      declared++;
       String name = parameter.getName();
-      JsonNode value;
       if (position < args.size()) {
-        value = args.get(position++);
+        found[i] = args.get(position++);
         if (kwargs.has(name)) {
-          throw new IllegalArgumentException(
-              "task " + taskName + " got multiple values for argument '" + name + "'");
+          throw typeError(function + "() got multiple values for argument '" + name + "'");
         }
       } else if (kwargs.has(name)) {
-        value = kwargs.get(name);
+        found[i] = kwargs.get(name);
         used.add(name);
       } else {
-        throw new IllegalArgumentException(
-            "task "
-                + taskName
-                + " is missing required argument '"
-                + name
-                + "' (position "
-                + i
-                + ")"
-                + hint(kwargs));
+        missing.add(name);
       }
-      values[i] = convert(value, types[i], "argument '" + name + "'");
     }
     if (position < args.size()) {
-      throw new IllegalArgumentException(
-          "task "
-              + taskName
-              + " takes "
-              + position
-              + " positional argument(s) but "
+      throw typeError(
+          function
+              + "() takes "
+              + declared
+              + " positional argument"
+              + (declared == 1 ? "" : "s")
+              + " but "
               + args.size()
-              + " were given");
+              + (args.size() == 1 ? " was" : " were")
+              + " given");
     }
     Iterator<String> names = kwargs.fieldNames();
     while (names.hasNext()) {
       String name = names.next();
       if (!used.contains(name)) {
-        throw new IllegalArgumentException(
-            "task "
-                + taskName
-                + " got an unexpected keyword argument '"
-                + name
-                + "'"
-                + hint(kwargs));
+        throw typeError(
+            function + "() got an unexpected keyword argument '" + name + "'" + hint(kwargs));
       }
     }
+    if (!missing.isEmpty()) {
+      throw typeError(
+          function
+              + "() missing "
+              + missing.size()
+              + " required positional argument"
+              + (missing.size() == 1 ? "" : "s")
+              + ": "
+              + pythonList(missing)
+              + hint(kwargs));
+    }
+    for (int i = 0; i < parameters.length; i++) {
+      values[i] =
+          parameters[i].getType() == TaskContext.class
+              ? context
+              : convert(found[i], types[i], "argument '" + parameters[i].getName() + "'");
+    }
     return values;
+  }
+
+  /** CPython's list of names: {@code 'x'}, {@code 'x' and 'y'}, {@code 'x', 'y', and 'z'}. */
+  private static String pythonList(List<String> names) {
+    List<String> quoted = names.stream().map(n -> "'" + n + "'").toList();
+    if (quoted.size() == 1) {
+      return quoted.get(0);
+    }
+    if (quoted.size() == 2) {
+      return quoted.get(0) + " and " + quoted.get(1);
+    }
+    return String.join(", ", quoted.subList(0, quoted.size() - 1))
+        + ", and "
+        + quoted.get(quoted.size() - 1);
+  }
+
+  private TaskError typeError(String message) {
+    return new TaskError("builtins", "TypeError", message);
   }
 
   static <T> T convert(JsonNode value, Class<T> type, String what) {

@@ -2,6 +2,7 @@ package dev.apium;
 
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.ExceptionInfo;
 import dev.apium.protocol.ResultMeta;
 import dev.apium.protocol.TaskState;
@@ -57,6 +58,24 @@ public final class AsyncResult<T> {
   /** The previous task of a chain, or null. */
   public AsyncResult<?> parent() {
     return parent;
+  }
+
+  /**
+   * Celery's tuple form ({@code as_tuple()}): {@code [[id, parent tuple or null], null]}. A task
+   * returning an AsyncResult stores this, which Python's {@code result_from_tuple} reads back.
+   */
+  @com.fasterxml.jackson.annotation.JsonValue
+  public JsonNode toTuple() {
+    com.fasterxml.jackson.databind.node.ArrayNode tuple = CeleryJson.array();
+    com.fasterxml.jackson.databind.node.ArrayNode head = tuple.addArray();
+    head.add(id);
+    if (parent == null) {
+      head.addNull();
+    } else {
+      head.add(parent.toTuple());
+    }
+    tuple.addNull();
+    return tuple;
   }
 
   /** The same id with another result type. */

@@ -41,7 +41,8 @@ final class CanvasFollowUp {
     return new CanvasFollowUp(app, nodename);
   }
 
-  void onSuccess(TaskMessage m, Delivery delivery, JsonNode result) {
+  /** Before SUCCESS is stored, as Celery's tracer: the callbacks, then the chain's next link. */
+  void sendSuccessors(TaskMessage m, JsonNode result) {
     Embed embed = m.embed();
     String root = m.rootId() != null ? m.rootId() : m.id();
     try {
@@ -58,6 +59,11 @@ final class CanvasFollowUp {
     } catch (RuntimeException e) {
       log.error("Task {} succeeded but its callbacks or next chain link could not be sent", m, e);
     }
+  }
+
+  /** After SUCCESS is stored: the chord join. */
+  void onSuccess(TaskMessage m, Delivery delivery, JsonNode result) {
+    Embed embed = m.embed();
     if (embed.chord() != null) {
       try {
         chords.partDone(m, TaskState.SUCCESS, result);
@@ -117,13 +123,16 @@ final class CanvasFollowUp {
     if (current != null && current.message() == m) {
       return current;
     }
-    return new TaskContext(
-        app,
-        m,
-        nodename,
-        delivery.queue(),
-        delivery.exchange(),
-        delivery.routingKey(),
-        delivery.redelivered());
+    TaskContext context =
+        new TaskContext(
+            app,
+            m,
+            nodename,
+            delivery.queue(),
+            delivery.exchange(),
+            delivery.routingKey(),
+            delivery.redelivered());
+    context.properties(delivery.message().properties());
+    return context;
   }
 }

@@ -96,7 +96,23 @@ final class CanvasSender {
     return steps.results().get(0);
   }
 
+  /** Sends a group's members; the running task, if any, lists the group, not its members. */
   private Frozen applyGroup(Signature sig, CanvasApply a) {
+    TaskContext running = TaskContext.current();
+    if (running == null) {
+      return sendGroup(sig, a);
+    }
+    Frozen sent = null;
+    running.trail().enterGroup();
+    try {
+      sent = sendGroup(sig, a);
+      return sent;
+    } finally {
+      running.trail().leaveGroup(sent);
+    }
+  }
+
+  private Frozen sendGroup(Signature sig, CanvasApply a) {
     if (!a.link.isEmpty()) {
       throw new IllegalArgumentException(
           "cannot link a callback to a group: use a chord (Chord.of(group, callback))");

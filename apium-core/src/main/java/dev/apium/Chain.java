@@ -30,11 +30,18 @@ public final class Chain implements Canvas {
     return of(all);
   }
 
+  /**
+   * A chain of {@code tasks}; may be empty, as Celery's {@code chain()}, e.g. to replace a task
+   * with (which fails as Celery's {@code ImproperlyConfigured}), but an empty chain cannot be sent.
+   */
   public static Chain of(List<? extends Canvas> tasks) {
-    if (tasks.isEmpty()) {
-      throw new IllegalArgumentException("a chain needs at least one task");
-    }
-    return new Chain(tasks.get(0).app(), new ArrayList<>(tasks), CeleryJson.object());
+    return new Chain(
+        tasks.isEmpty() ? null : tasks.get(0).app(), new ArrayList<>(tasks), CeleryJson.object());
+  }
+
+  /** The empty chain (Celery's {@code chain()}). */
+  public static Chain of() {
+    return of(List.of());
   }
 
   /** The same chain (and options) with other tasks: used by {@link Stamping}. */
@@ -52,6 +59,12 @@ public final class Chain implements Canvas {
     List<Canvas> all = new ArrayList<>(tasks);
     all.add(next);
     return new Chain(app, all, options);
+  }
+
+  /** Sent with the chain's result once its last task succeeds (Celery's {@code chain.link}). */
+  public Chain link(Signature callback) {
+    return new Chain(
+        app, tasks, CanvasForms.appendList(data(), "link", List.of(callback.data())).options());
   }
 
   /** Sent (or called) when any task of the chain fails. */
@@ -90,6 +103,7 @@ public final class Chain implements Canvas {
 
   /** Sends the chain; {@code options.taskId} names the last task, routing applies to the first. */
   public <T> AsyncResult<T> applyAsync(CallOptions options, Class<T> resultType) {
+    requireTasks();
     if (endsInGroup()) {
       throw new IllegalArgumentException(
           "chain "
@@ -102,11 +116,19 @@ public final class Chain implements Canvas {
 
   /** Sends a chain whose last step is a group; the result is that group's. */
   public GroupResult applyAsyncGroup(CallOptions options) {
+    requireTasks();
     if (!endsInGroup()) {
       throw new IllegalArgumentException(
           "chain " + this + " does not end in a group: use applyAsync");
     }
     return new CanvasSender(app).apply(data(), CanvasApply.from(options)).toGroupResult(app);
+  }
+
+  private void requireTasks() {
+    if (tasks.isEmpty()) {
+      throw new IllegalStateException(
+          "an empty chain has nothing to send (Celery's chain() sends nothing either): add tasks");
+    }
   }
 
   private boolean endsInGroup() {

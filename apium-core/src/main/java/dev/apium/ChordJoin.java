@@ -10,7 +10,9 @@ import dev.apium.protocol.Signature;
 import dev.apium.protocol.TaskMessage;
 import dev.apium.protocol.TaskState;
 import dev.apium.spi.ChordPart;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -64,7 +66,6 @@ final class ChordJoin {
   /** Sends the body with the header's results, or fails it when a header task failed. */
   void complete(
       String groupId, Signature body, List<ChordPart> parts, String parentId, String root) {
-    ArrayNode results = CeleryJson.array();
     for (ChordPart part : parts) {
       if (TaskState.propagates(part.state())) {
         ExceptionInfo cause =
@@ -76,8 +77,8 @@ final class ChordJoin {
             "Chord {} failed: header task {} raised {}", groupId, part.taskId(), cause.repr());
         return;
       }
-      results.add(part.result());
     }
+    ArrayNode results = results(groupId, parts);
     CanvasApply a = CanvasApply.withParentResult(results);
     a.parentId = parentId;
     a.rootId = root;
@@ -87,6 +88,57 @@ final class ChordJoin {
       log.error("Chord {}: could not send its body", groupId, e);
       fail(body, chordError("Callback error: " + e), root);
     }
+  }
+
+  /**
+   * The body's argument: the parts in header order or, as Celery's Redis join, in the shape of the
+   * header's GroupResult when the client saved it (it does when a member is itself a group, e.g. a
+   * chain ending in a group): {@code [[42, 42]]}, not {@code [42, 42]}.
+   */
+  private ArrayNode results(String groupId, List<ChordPart> parts) {
+    ArrayNode flat = CeleryJson.array();
+    Map<String, JsonNode> byId = new HashMap<>();
+    for (ChordPart part : parts) {
+      flat.add(part.result());
+      byId.put(part.taskId(), part.result());
+    }
+    Optional<JsonNode> saved;
+    try {
+      saved = app.backend().restoreGroup(groupId);
+    } catch (RuntimeException e) {
+      log.warn("Chord {}: could not read its saved header ({}); results passed flat", groupId, e);
+      return flat;
+    }
+    JsonNode members = saved.map(tuple -> tuple.get(1)).orElse(null);
+    if (members == null || !members.isArray()) {
+      return flat;
+    }
+    ArrayNode nested = CeleryJson.array();
+    for (JsonNode member : members) {
+      JsonNode value = valueOf(member, byId);
+      if (value == null) {
+        return flat;
+      }
+      nested.add(value);
+    }
+    return nested;
+  }
+
+  /** A result tuple's value from the parts: a group's is the list of its members'. */
+  private static JsonNode valueOf(JsonNode tuple, Map<String, JsonNode> byId) {
+    JsonNode nodes = tuple.get(1);
+    if (nodes != null && nodes.isArray()) {
+      ArrayNode list = CeleryJson.array();
+      for (JsonNode node : nodes) {
+        JsonNode value = valueOf(node, byId);
+        if (value == null) {
+          return null;
+        }
+        list.add(value);
+      }
+      return list;
+    }
+    return byId.get(tuple.path(0).path(0).asText(""));
   }
 
   static ExceptionInfo chordError(String message) {

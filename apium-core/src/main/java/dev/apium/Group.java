@@ -25,11 +25,17 @@ public final class Group implements Canvas {
     return of(all);
   }
 
+  /**
+   * A group of {@code tasks}; may be empty, as Celery's {@code group()}: sending it (with {@link
+   * #of(Apium, List)}, which knows the app) gives an empty {@link GroupResult}.
+   */
   public static Group of(List<? extends Canvas> tasks) {
-    if (tasks.isEmpty()) {
-      throw new IllegalArgumentException("a group needs at least one task");
-    }
-    return new Group(tasks.get(0).app(), new ArrayList<>(tasks));
+    return new Group(tasks.isEmpty() ? null : tasks.get(0).app(), new ArrayList<>(tasks));
+  }
+
+  /** A group of {@code app}'s, possibly empty. */
+  public static Group of(Apium app, List<? extends Canvas> tasks) {
+    return new Group(app, new ArrayList<>(tasks));
   }
 
   /** Celery 5.3+'s stamping: every member (and its callbacks) carries the stamp. */
@@ -62,6 +68,18 @@ public final class Group implements Canvas {
 
   /** Sends every member; {@code options.taskId} is the group id, routing applies to each member. */
   public GroupResult applyAsync(CallOptions options) {
+    if (tasks.isEmpty()) {
+      if (app == null) {
+        throw new IllegalStateException(
+            "an empty group does not know its app: build it with Group.of(app, List.of())");
+      }
+      return new GroupResult(
+          app,
+          options != null && options.taskId != null
+              ? options.taskId
+              : java.util.UUID.randomUUID().toString(),
+          List.of());
+    }
     return new CanvasSender(app).apply(data(), CanvasApply.from(options)).toGroupResult(app);
   }
 

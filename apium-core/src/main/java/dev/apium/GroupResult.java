@@ -85,15 +85,17 @@ public final class GroupResult {
     return values;
   }
 
-  /** Celery's tuple form: {@code [[gid, null], [[[id, null], null], ...]]}. */
+  /**
+   * Celery's tuple form ({@code as_tuple()}): {@code [[gid, null], [[[id, parent], null], ...]]}. A
+   * task returning a GroupResult stores this, which Python's {@code result_from_tuple} reads back.
+   */
+  @com.fasterxml.jackson.annotation.JsonValue
   public JsonNode toTuple() {
     ArrayNode tuple = CeleryJson.array();
     tuple.addArray().add(id).addNull();
     ArrayNode members = tuple.addArray();
     for (AsyncResult<Object> r : results) {
-      ArrayNode member = members.addArray();
-      member.addArray().add(r.id()).addNull();
-      member.addNull();
+      members.add(r.toTuple());
     }
     return tuple;
   }

@@ -68,7 +68,11 @@ final class Publisher {
   <T> AsyncResult<T> send(
       String taskName, ArrayNode args, ObjectNode kwargs, CallOptions options, JavaType type) {
     TaskMessage message = build(taskName, args, kwargs, options);
-    if (pipelined && TaskContext.current() == null) {
+    TaskContext running = TaskContext.current();
+    if (running != null) {
+      running.trail().sent(message.id());
+    }
+    if (pipelined && running == null) {
       CompletableFuture<Void> published = publishPipelined(message, options);
       return app.resultOf(message.id(), type, null, published);
     }
@@ -121,9 +125,12 @@ final class Publisher {
     String parent = o.parentId != null ? o.parentId : current == null ? null : current.id();
     String root = o.rootId != null ? o.rootId : current == null ? id : current.rootId();
     Instant eta = o.eta != null ? o.eta : o.countdown == null ? null : now.plus(o.countdown);
+    RegisteredTask local = app.task(taskName);
     Instant expires =
         o.expires != null ? o.expires : o.expiresIn == null ? null : now.plus(o.expiresIn);
-    RegisteredTask local = app.task(taskName);
+    if (expires == null && local != null && local.options().expires() != null) {
+      expires = now.plus(local.options().expires());
+    }
     boolean ignore =
         o.ignoreResult != null
             ? o.ignoreResult

@@ -25,11 +25,10 @@ final class Replacement {
     Embed embed = m.embed();
     Signature sig = replacement.data();
     if (sig.options().has("chord")) {
-      throw new IllegalArgumentException(
-          "a canvas replacing task " + m.id() + " must not be part of a chord itself");
+      throw improperlyConfigured("A signature replacing a task must not be part of a chord");
     }
     if (CanvasForms.is(sig, CanvasForms.CHAIN) && CanvasForms.tasks(sig).isEmpty()) {
-      throw new IllegalArgumentException("cannot replace task " + m.id() + " with an empty chain");
+      throw improperlyConfigured("Cannot replace with an empty chain");
     }
     if (CanvasForms.is(sig, CanvasForms.GROUP)) {
       Signature accumulate =
@@ -60,7 +59,15 @@ final class Replacement {
     sig = CanvasForms.withOptions(sig, options);
     if (embed.chain() != null && !embed.chain().isEmpty()) {
       List<Signature> steps = new ArrayList<>();
-      steps.add(sig);
+      if (CanvasForms.is(sig, CanvasForms.CHAIN)) {
+        // Celery's chain | task unchains: the chain's errbacks go on each of its tasks.
+        List<Signature> errbacks = CanvasForms.list(sig.options().get("link_error"));
+        for (Signature task : CanvasForms.tasks(sig)) {
+          steps.add(CanvasForms.appendList(task, "link_error", errbacks));
+        }
+      } else {
+        steps.add(sig);
+      }
       List<Signature> rest = new ArrayList<>(embed.chain());
       Collections.reverse(rest);
       steps.addAll(rest);
@@ -109,6 +116,11 @@ final class Replacement {
     int last = tasks.size() - 1;
     tasks.set(last, CanvasForms.appendList(tasks.get(last), "link", links));
     return CanvasForms.chain(tasks, chain.options().deepCopy());
+  }
+
+  /** Celery's {@code ImproperlyConfigured}, with its own wording, so Python catches it by name. */
+  private static TaskError improperlyConfigured(String message) {
+    return new TaskError("celery.exceptions", "ImproperlyConfigured", message);
   }
 
   private static ObjectNode indexZero() {

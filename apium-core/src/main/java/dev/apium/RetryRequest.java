@@ -12,11 +12,35 @@ public final class RetryRequest extends RuntimeException {
   private static final long serialVersionUID = 1L;
   private final transient Duration countdown;
   private final transient Instant eta;
+  private final Integer maxRetries;
 
   RetryRequest(Duration countdown, Instant eta, Throwable cause) {
+    this(countdown, eta, cause, null);
+  }
+
+  private RetryRequest(Duration countdown, Instant eta, Throwable cause, Integer maxRetries) {
     super(describe(countdown, eta), cause, false, false);
     this.countdown = countdown;
     this.eta = eta;
+    this.maxRetries = maxRetries;
+  }
+
+  /**
+   * This retry with its own limit (Celery's {@code retry(max_retries=...)}), over the task's {@code
+   * maxRetries}: {@code throw context.retry(Duration.ofSeconds(1)).withMaxRetries(5);}. -1 means no
+   * limit.
+   */
+  public RetryRequest withMaxRetries(int max) {
+    if (max < -1) {
+      throw new IllegalArgumentException(
+          "max retries must be -1 (no limit) or more, got " + max + ": e.g. withMaxRetries(5)");
+    }
+    return new RetryRequest(countdown, eta, getCause(), max);
+  }
+
+  /** The limit this retry asked for, or null for the task's own. */
+  public Integer maxRetries() {
+    return maxRetries;
   }
 
   private static String describe(Duration countdown, Instant eta) {

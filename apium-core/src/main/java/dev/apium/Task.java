@@ -61,4 +61,10 @@ public @interface Task {
    * app's {@code rate_limit_scope} (per worker unless set).
    */
   RateLimitScope rateLimitScope() default RateLimitScope.WORKER;
+
+  /**
+   * Seconds a call stays valid when the caller names no expiry (Celery's task-level {@code
+   * expires}), applied by clients that have this task registered; 0 = never expires.
+   */
+  double expires() default 0;
 }

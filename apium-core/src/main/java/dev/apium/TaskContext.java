@@ -26,6 +26,8 @@ public final class TaskContext {
   private final String exchange;
   private final String routingKey;
   private final boolean redelivered;
+  private volatile Map<String, Object> properties = Map.of();
+  private final Trail trail = new Trail();
   private volatile java.util.function.BooleanSupplier softExceeded = () -> false;
   private volatile java.util.function.Supplier<? extends RuntimeException> softLimitError;
 
@@ -164,6 +166,25 @@ public final class TaskContext {
     info.put("priority", message.priority());
     info.put("redelivered", redelivered);
     return info;
+  }
+
+  /**
+   * Celery's {@code request.properties}: the message's transport properties as the broker carried
+   * them, e.g. {@code correlation_id}, {@code reply_to}, {@code delivery_mode}, {@code priority},
+   * {@code app_id} (and on Redis kombu's {@code delivery_info}, {@code body_encoding}...).
+   */
+  public Map<String, Object> properties() {
+    return properties;
+  }
+
+  /** What this task sent so far (Celery's {@code request.children}). */
+  Trail trail() {
+    return trail;
+  }
+
+  /** Set by the worker before the task runs: the delivered message's properties. */
+  void properties(Map<String, Object> value) {
+    properties = value == null ? Map.of() : value;
   }
 
   /** Set by the worker before the task runs: the soft time limit's flag and its error. */

@@ -21,6 +21,8 @@ import java.util.List;
  * @param retryBackoffMax the longest automatic-retry delay (Celery's 600 s)
  * @param retryJitter pick each backoff delay at random between 0 and its computed value
  * @param rateLimitScope where the rate limit is counted; null = the app's {@code rate_limit_scope}
+ * @param expires how long a call stays valid when the caller names no expiry (Celery's task-level
+ *     {@code expires}, applied by a client that has the task registered); null = never expires
  */
 public record TaskOptions(
     Boolean acksLate,
@@ -35,7 +37,8 @@ public record TaskOptions(
     Duration retryBackoff,
     Duration retryBackoffMax,
     boolean retryJitter,
-    RateLimitScope rateLimitScope) {
+    RateLimitScope rateLimitScope,
+    Duration expires) {
 
   static final Duration DEFAULT_BACKOFF_MAX = Duration.ofSeconds(600);
 
@@ -46,6 +49,38 @@ public record TaskOptions(
     autoretryFor = autoretryFor == null ? List.of() : List.copyOf(autoretryFor);
     defaultRetryDelay = defaultRetryDelay == null ? Duration.ofSeconds(180) : defaultRetryDelay;
     retryBackoffMax = retryBackoffMax == null ? DEFAULT_BACKOFF_MAX : retryBackoffMax;
+  }
+
+  /** The settings without a default expiry. */
+  public TaskOptions(
+      Boolean acksLate,
+      Boolean ignoreResult,
+      int maxRetries,
+      Duration defaultRetryDelay,
+      Duration softTimeLimit,
+      Duration timeLimit,
+      String rateLimit,
+      List<Class<? extends Throwable>> autoretryFor,
+      Boolean trackStarted,
+      Duration retryBackoff,
+      Duration retryBackoffMax,
+      boolean retryJitter,
+      RateLimitScope rateLimitScope) {
+    this(
+        acksLate,
+        ignoreResult,
+        maxRetries,
+        defaultRetryDelay,
+        softTimeLimit,
+        timeLimit,
+        rateLimit,
+        autoretryFor,
+        trackStarted,
+        retryBackoff,
+        retryBackoffMax,
+        retryJitter,
+        rateLimitScope,
+        null);
   }
 
   /** The settings without backoff (jitter on, as Celery's default) and the app's rate scope. */
@@ -89,7 +124,8 @@ public record TaskOptions(
         task.retryBackoff() > 0 ? seconds(task.retryBackoff()) : null,
         seconds(task.retryBackoffMax()),
         task.retryJitter(),
-        task.rateLimitScope() == RateLimitScope.CLUSTER ? RateLimitScope.CLUSTER : null);
+        task.rateLimitScope() == RateLimitScope.CLUSTER ? RateLimitScope.CLUSTER : null,
+        task.expires() > 0 ? seconds(task.expires()) : null);
   }
 
   private static Duration seconds(double value) {
@@ -169,6 +205,21 @@ public record TaskOptions(
     return c.build();
   }
 
+  /**
+   * Calls that name no expiry expire this long after they are sent (Celery's task {@code expires}).
+   */
+  public TaskOptions withExpires(Duration value) {
+    if (value != null && (value.isNegative() || value.isZero())) {
+      throw new IllegalArgumentException(
+          "a task's default expiry must be positive, got "
+              + value
+              + ": e.g. Duration.ofMinutes(5)");
+    }
+    Copy c = copy();
+    c.expires = value;
+    return c.build();
+  }
+
   /** A mutable copy used by the {@code with...} methods. */
   private static final class Copy {
     Boolean acksLate;
@@ -184,6 +235,7 @@ public record TaskOptions(
     Duration retryBackoffMax;
     boolean retryJitter;
     RateLimitScope rateLimitScope;
+    Duration expires;
 
     Copy(TaskOptions o) {
       acksLate = o.acksLate;
@@ -199,6 +251,7 @@ public record TaskOptions(
       retryBackoffMax = o.retryBackoffMax;
       retryJitter = o.retryJitter;
       rateLimitScope = o.rateLimitScope;
+      expires = o.expires;
     }
 
     TaskOptions build() {
@@ -215,7 +268,8 @@ public record TaskOptions(
           retryBackoff,
           retryBackoffMax,
           retryJitter,
-          rateLimitScope);
+          rateLimitScope,
+          expires);
     }
   }
 }

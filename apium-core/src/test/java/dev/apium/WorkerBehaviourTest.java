@@ -132,7 +132,14 @@ class WorkerBehaviourTest {
           .isEqualTo(3.0);
       AsyncResult<Object> wrong = app.signature("math.add", 1, 2, 3).delay();
       assertThatThrownBy(() -> wrong.get(Duration.ofSeconds(5)))
-          .hasMessageContaining("takes 2 positional argument(s) but 3 were given");
+          .isInstanceOfSatisfying(
+              TaskFailedException.class,
+              e -> {
+                assertThat(e.type()).isEqualTo("TypeError");
+                assertThat(e.module()).isEqualTo("builtins");
+                assertThat(e.remoteMessage())
+                    .isEqualTo("add() takes 2 positional arguments but 3 were given");
+              });
     }
   }
 

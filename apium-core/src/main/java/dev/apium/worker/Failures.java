@@ -39,7 +39,7 @@ final class Failures {
   private static ExceptionInfo describe(Throwable error) {
     Throwable e = unwrap(error);
     if (e instanceof TaskError t) {
-      return ExceptionInfo.of(t.module(), t.type(), t.getMessage());
+      return new ExceptionInfo(t.type(), t.args(), t.module());
     }
     String message = e.getMessage() == null ? "" : e.getMessage();
     Package pkg = e.getClass().getPackage();

@@ -35,6 +35,19 @@ final class Request {
     this.onSettled = onSettled;
   }
 
+  // What the running task sent (Celery's children), set by the runner while it runs; null before.
+  private volatile java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> children;
+
+  void children(java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> value) {
+    children = value;
+  }
+
+  /** The result tuples of the tasks it sent while it ran (a JSON array), or null. */
+  com.fasterxml.jackson.databind.JsonNode children() {
+    java.util.function.Supplier<com.fasterxml.jackson.databind.JsonNode> source = children;
+    return source == null ? null : source.get();
+  }
+
   String id() {
     return message.id();
   }

@@ -44,8 +44,13 @@ final class Retrier {
    * are null) because of {@code cause} (may be null).
    */
   void retry(Request r, Duration countdown, Instant eta, Throwable cause) {
+    retry(r, countdown, eta, cause, null);
+  }
+
+  /** As {@link #retry(Request, Duration, Instant, Throwable)}, with this call's own limit. */
+  void retry(Request r, Duration countdown, Instant eta, Throwable cause, Integer maxRetries) {
     TaskOptions options = r.task.options();
-    int max = options.maxRetries();
+    int max = maxRetries != null ? maxRetries : options.maxRetries();
     if (max >= 0 && r.message.retries() >= max) {
       ExceptionInfo info =
           cause != null

@@ -153,6 +153,8 @@ final class Settlement {
    */
   CompletableFuture<Void> succeeded(Request r, JsonNode result, long nanos) {
     CompletableFuture<Void> stored = null;
+    // Celery sends these before the state is written, which then lists them as children.
+    host.sendSuccessors(r.message, r.delivery, result);
     if (!ignoreResult(r)) {
       stored = storePipelined(r, ResultMeta.success(r.id(), result, app.clock().instant()));
     }
@@ -332,6 +334,10 @@ final class Settlement {
         app.resultDates()
             .apply(meta, app.clock().instant())
             .withGroupAndParent(r.message.group(), r.message.parentId());
+    JsonNode children = meta.children().isEmpty() ? r.children() : null;
+    if (children != null && !children.isEmpty()) {
+      full = full.withChildren(children);
+    }
     if (extendedResults) {
       ObjectNode extended = CeleryJson.object();
       extended.put("name", r.message.task());

@@ -74,6 +74,7 @@ final class TaskRunner {
     WorkerHost.Invocation invocation =
         host.enter(
             r.message, r.delivery, nodename, execution::softExceeded, execution::softLimitError);
+    r.children(invocation::children);
     try {
       if (settlement.trackStarted(r)) {
         ObjectNode info = CeleryJson.object();
@@ -90,7 +91,7 @@ final class TaskRunner {
       stored = settlement.succeeded(r, result, System.nanoTime() - started);
     } catch (RetryRequest retry) {
       if (execution.finish()) {
-        retrier.retry(r, retry.countdown(), retry.eta(), retry.getCause());
+        retrier.retry(r, retry.countdown(), retry.eta(), retry.getCause(), retry.maxRetries());
       }
     } catch (TaskReplaced replaced) {
       execution.finish();

@@ -37,7 +37,13 @@ public interface WorkerHost {
   /** Publishes a task message (a retry) to {@code queue}; throws when the broker refuses it. */
   void publish(TaskMessage message, String queue);
 
-  /** The success follow-ups: callbacks, the next chain link, the chord join. Never throws. */
+  /**
+   * The success follow-ups sent before SUCCESS is stored, as Celery's tracer does (so the stored
+   * {@code children} list them): the callbacks and the next chain link. Never throws.
+   */
+  void sendSuccessors(TaskMessage message, Delivery delivery, JsonNode result);
+
+  /** The success follow-ups after SUCCESS is stored: the chord join. Never throws. */
   void onSuccess(TaskMessage message, Delivery delivery, JsonNode result);
 
   /** The failure follow-ups: the chord, the rest of the chain, the errbacks. Never throws. */
@@ -47,6 +53,12 @@ public interface WorkerHost {
   interface Invocation {
     /** Calls the task's function with the message's arguments and the bound context. */
     Object call(TaskFunction function) throws Exception;
+
+    /**
+     * Celery's {@code children}: result tuples of what the task sent so far (a JSON array), for its
+     * stored state.
+     */
+    JsonNode children();
 
     /** Unbinds the context from the calling thread. */
     void close();

@@ -159,6 +159,27 @@ class RedisResultBackendIT {
   }
 
   @Test
+  void aFailedChordKeepsItsJoinRecordUntilItExpiresAsCeleryDoes() {
+    String gid = RedisTestSupport.unique("g");
+    backend.chordSetSize(gid, 2);
+    assertThat(backend.chordPartDone(gid, 0, part("a", 2))).isEmpty();
+    JsonNode error =
+        CeleryJson.parse(
+            "{\"exc_type\": \"ValueError\", \"exc_message\": [\"x\"], \"exc_module\": \"builtins\"}");
+    Optional<List<ChordPart>> done =
+        backend.chordPartDone(gid, 1, new ChordPart("f", "FAILURE", error));
+    assertThat(done.orElseThrow())
+        .extracting(ChordPart::state)
+        .containsExactly("SUCCESS", "FAILURE");
+    assertThat(redis.raw.zcard("celery-taskset-meta-" + gid + ".j")).isEqualTo(2);
+    assertThat(redis.raw.ttl("celery-taskset-meta-" + gid + ".j")).isPositive();
+    assertThat(redis.raw.get("celery-taskset-meta-" + gid + ".s")).isEqualTo("2");
+    assertThat(backend.chordPartDone(gid, 1, new ChordPart("f", "FAILURE", error)))
+        .as("a duplicate does not complete it again")
+        .isEmpty();
+  }
+
+  @Test
   void chordJoinFiresExactlyOnceUnderConcurrency() throws Exception {
     int chords = 200;
     int parts = 20;

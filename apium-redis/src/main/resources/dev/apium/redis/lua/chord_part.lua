@@ -8,8 +8,10 @@
 -- ARGV[2]  member JSON '[1, "<id>", "<STATE>", <result>]'
 -- ARGV[3]  task id
 -- ARGV[4]  time to live of every key, seconds
--- Returns the members ordered by score to the caller that completed the chord (then deletes
--- .j/.s/.t; .ids expires so late duplicates stay ignored); an empty array otherwise.
+-- Returns the members ordered by score to the caller that completed the chord (the count reaches
+-- the total exactly once: ids are deduplicated); an empty array otherwise. As Celery, deletes
+-- .j/.s/.t when every part succeeded, and keeps them until they expire when one failed (Celery's
+-- join raises ChordError before its delete); .ids expires so late duplicates stay ignored.
 if redis.call('SADD', KEYS[4], ARGV[3]) == 0 then return {} end
 redis.call('EXPIRE', KEYS[4], ARGV[4])
 redis.call('ZADD', KEYS[1], ARGV[1], ARGV[2])
@@ -19,7 +21,11 @@ redis.call('EXPIRE', KEYS[3], ARGV[4])
 local size = redis.call('GET', KEYS[2])
 if not size then return {} end
 local total = tonumber(size) + tonumber(redis.call('GET', KEYS[3]) or '0')
-if redis.call('ZCOUNT', KEYS[1], '-inf', '+inf') < total then return {} end
+if redis.call('ZCOUNT', KEYS[1], '-inf', '+inf') ~= total then return {} end
 local parts = redis.call('ZRANGE', KEYS[1], 0, -1)
+for _, part in ipairs(parts) do
+  local state = string.match(part, '^%[%s*1%s*,%s*"[^"]*"%s*,%s*"(%u+)"')
+  if state == 'FAILURE' or state == 'REVOKED' then return parts end
+end
 redis.call('DEL', KEYS[1], KEYS[2], KEYS[3])
 return parts
