@@ -6,13 +6,15 @@ import dev.apium.dashboard.DashboardSettings;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
  * {@code apium dashboard}: serves the live web dashboard (workers, tasks, queues, dead letters,
- * actions) for every worker, Python or Java, on the broker, until interrupted. Runs on the main
+ * actions) for every worker, Python or Java, on the broker, until interrupted (or for {@code
+ * --duration} seconds). Runs on the main
  * thread, which waits while Javalin's threads serve.
  */
 @Command(
@@ -51,6 +53,9 @@ final class DashboardCommand implements Callable<Integer> {
       description = "Queues whose depth to show besides those the workers consume.")
   List<String> queues = List.of();
 
+  @Option(names = "--duration", description = "Stop after this many seconds (default: never).")
+  Double duration;
+
   @Override
   public Integer call() throws InterruptedException {
     String credentials = auth != null ? auth : System.getenv("APIUM_DASHBOARD_AUTH");
@@ -70,7 +75,11 @@ final class DashboardCommand implements Callable<Integer> {
       System.out.flush();
       CountDownLatch stop = new CountDownLatch(1);
       Runtime.getRuntime().addShutdownHook(new Thread(stop::countDown));
-      stop.await();
+      if (duration == null) {
+        stop.await();
+      } else {
+        stop.await(Math.round(duration * 1000), TimeUnit.MILLISECONDS);
+      }
     }
     return 0;
   }
