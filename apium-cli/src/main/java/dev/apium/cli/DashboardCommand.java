@@ -14,8 +14,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code apium dashboard}: serves the live web dashboard (workers, tasks, queues, dead letters,
  * actions) for every worker, Python or Java, on the broker, until interrupted (or for {@code
- * --duration} seconds). Runs on the main
- * thread, which waits while Javalin's threads serve.
+ * --duration} seconds). Runs on the main thread, which waits while Javalin's threads serve.
  */
 @Command(
     name = "dashboard",

@@ -30,7 +30,15 @@ class DashboardCommandIT {
       port = free.getLocalPort();
     }
     String[] args = {
-      "dashboard", "-b", REDIS, "--backend", REDIS, "--port", Integer.toString(port), "--duration", "30"
+      "dashboard",
+      "-b",
+      REDIS,
+      "--backend",
+      REDIS,
+      "--port",
+      Integer.toString(port),
+      "--duration",
+      "30"
     };
     CompletableFuture<Integer> run =
         CompletableFuture.supplyAsync(() -> ApiumCommand.commandLine().execute(args));
@@ -41,7 +49,9 @@ class DashboardCommandIT {
         .ignoreExceptions()
         .until(
             () ->
-                http.send(HttpRequest.newBuilder(workers).build(), HttpResponse.BodyHandlers.ofString())
+                http.send(
+                            HttpRequest.newBuilder(workers).build(),
+                            HttpResponse.BodyHandlers.ofString())
                         .statusCode()
                     == 200);
     HttpResponse<String> page =
@@ -51,7 +61,8 @@ class DashboardCommandIT {
     assertThat(page.body()).contains("Apium dashboard", "id=\"tasks\"");
     HttpResponse<String> refused =
         http.send(
-            HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/workers/x@y/shutdown"))
+            HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:" + port + "/api/workers/x@y/shutdown"))
                 .POST(HttpRequest.BodyPublishers.noBody())
                 .build(),
             HttpResponse.BodyHandlers.ofString());
@@ -67,6 +78,8 @@ class DashboardCommandIT {
     cli.setErr(new PrintWriter(err));
     int code = cli.execute("dashboard", "-b", REDIS, "--port", "0", "--auth", "admin:");
     assertThat(code).isEqualTo(2);
-    assertThat(err.toString().strip()).startsWith("apium: dashboard auth 'admin:'").doesNotContain("\n");
+    assertThat(err.toString().strip())
+        .startsWith("apium: dashboard auth 'admin:'")
+        .doesNotContain("\n");
   }
 }

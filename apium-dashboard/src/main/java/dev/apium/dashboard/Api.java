@@ -73,8 +73,7 @@ final class Api {
           }
         });
     r.get(
-        "/api/stats",
-        ctx -> json(ctx, state.stats(now(), intParam(ctx, "seconds", 120, 1, 600))));
+        "/api/stats", ctx -> json(ctx, state.stats(now(), intParam(ctx, "seconds", 120, 1, 600))));
     r.get("/api/queues", ctx -> json(ctx, queueDepths()));
     r.post("/api/tasks/{id}/revoke", this::revoke);
     r.post("/api/workers/{name}/shutdown", this::shutdown);
@@ -201,7 +200,9 @@ final class Api {
     }
     Map<String, JsonNode> replies =
         app.control().poolResize(by, List.of(ctx.pathParam("name")), CONTROL_TIMEOUT);
-    json(ctx, Map.of("ok", (by > 0 ? "pool_grow " : "pool_shrink ") + Math.abs(by), "replies", replies));
+    json(
+        ctx,
+        Map.of("ok", (by > 0 ? "pool_grow " : "pool_shrink ") + Math.abs(by), "replies", replies));
   }
 
   private void rateLimit(Context ctx) {
@@ -211,12 +212,17 @@ final class Api {
     String task = param(ctx, "task");
     String rate = param(ctx, "rate");
     if (task == null || task.isBlank()) {
-      error(ctx, 400, "task is missing: give the task name whose rate to limit, e.g. task=tasks.add");
+      error(
+          ctx, 400, "task is missing: give the task name whose rate to limit, e.g. task=tasks.add");
       return;
     }
     Map<String, JsonNode> replies =
         app.control()
-            .rateLimit(task, rate == null || rate.isBlank() ? "0" : rate.trim(), List.of(ctx.pathParam("name")), CONTROL_TIMEOUT);
+            .rateLimit(
+                task,
+                rate == null || rate.isBlank() ? "0" : rate.trim(),
+                List.of(ctx.pathParam("name")),
+                CONTROL_TIMEOUT);
     json(ctx, Map.of("ok", "rate_limit " + task + " " + rate, "replies", replies));
   }
 
@@ -236,7 +242,9 @@ final class Api {
   /** A parameter from the query string or a form body. */
   static String param(Context ctx, String name) {
     String v = ctx.queryParam(name);
-    if (v == null && ctx.contentType() != null && ctx.contentType().startsWith("application/x-www-form-urlencoded")) {
+    if (v == null
+        && ctx.contentType() != null
+        && ctx.contentType().startsWith("application/x-www-form-urlencoded")) {
       v = ctx.formParam(name);
     }
     return v;

@@ -11,9 +11,9 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Who may act: checks a request against the configured credentials (basic auth {@code
- * user:password}, a bearer token, or a session cookie set by the login form) and read-only mode.
- * A cookie-authenticated action must also carry the {@code X-Apium-Action} header, which a page
- * of another site cannot add, so forms elsewhere cannot trigger actions. Called from HTTP threads;
+ * user:password}, a bearer token, or a session cookie set by the login form) and read-only mode. A
+ * cookie-authenticated action must also carry the {@code X-Apium-Action} header, which a page of
+ * another site cannot add, so forms elsewhere cannot trigger actions. Called from HTTP threads;
  * sessions live in a concurrent set until the dashboard stops.
  */
 final class Auth {

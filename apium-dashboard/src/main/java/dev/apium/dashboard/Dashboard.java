@@ -11,9 +11,9 @@ import java.io.UncheckedIOException;
 import java.util.List;
 
 /**
- * Apium's web dashboard: watches a mixed fleet of Celery and Apium workers through their events
- * and remote control and serves pages, a JSON API under {@code /api}, server-sent live updates
- * ({@code /api/stream}) and Prometheus {@code /metrics}. {@link #start} begins receiving events and
+ * Apium's web dashboard: watches a mixed fleet of Celery and Apium workers through their events and
+ * remote control and serves pages, a JSON API under {@code /api}, server-sent live updates ({@code
+ * /api/stream}) and Prometheus {@code /metrics}. {@link #start} begins receiving events and
  * listening; {@link #close} stops both (the app stays the caller's). Started and closed by one
  * thread; requests are served on Javalin's threads.
  */

@@ -19,7 +19,8 @@ public record DashboardSettings(
 
   public DashboardSettings {
     if (port < 0 || port > 65535) {
-      throw new IllegalArgumentException("dashboard port " + port + ": use 0..65535 (0 = any free)");
+      throw new IllegalArgumentException(
+          "dashboard port " + port + ": use 0..65535 (0 = any free)");
     }
     if (historySize < 1) {
       throw new IllegalArgumentException(

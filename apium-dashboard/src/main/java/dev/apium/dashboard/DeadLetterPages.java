@@ -98,10 +98,21 @@ final class DeadLetterPages {
                 + "<table id=\"dead\"><thead><tr><th>Id</th><th>Queue</th><th>Dead at</th><th>Task</th>"
                 + "<th>Reason</th><th></th></tr></thead><tbody>");
     for (DeadLetter d : all) {
-      b.append("<tr><td><a href=\"/dead/").append(url(d.id())).append("\">").append(esc(d.id())).append("</a></td><td>")
-          .append(esc(d.queue())).append("</td><td>").append(esc(d.deadAt())).append("</td><td>").append(esc(d.task()))
-          .append("</td><td>").append(esc(d.reason())).append("</td><td><button class=\"action\" data-action=\"/api/dead/")
-          .append(esc(url(d.id()))).append("/replay\">Replay</button></td></tr>");
+      b.append("<tr><td><a href=\"/dead/")
+          .append(url(d.id()))
+          .append("\">")
+          .append(esc(d.id()))
+          .append("</a></td><td>")
+          .append(esc(d.queue()))
+          .append("</td><td>")
+          .append(esc(d.deadAt()))
+          .append("</td><td>")
+          .append(esc(d.task()))
+          .append("</td><td>")
+          .append(esc(d.reason()))
+          .append("</td><td><button class=\"action\" data-action=\"/api/dead/")
+          .append(esc(url(d.id())))
+          .append("/replay\">Replay</button></td></tr>");
     }
     if (all.isEmpty()) {
       b.append("<tr><td colspan=\"6\" class=\"muted\">No dead letters.</td></tr>");

@@ -10,10 +10,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Receives every worker's Celery events from the broker's {@code celeryev} fanout (Redis pub/sub
- * or the AMQP topic exchange, whatever the app's broker is) and folds them into a {@link
- * FleetState}; on start it asks every worker for a heartbeat, as Celery's receiver does, so
- * workers show at once. Events arrive on the transport's thread; {@link #close()} from any.
+ * Receives every worker's Celery events from the broker's {@code celeryev} fanout (Redis pub/sub or
+ * the AMQP topic exchange, whatever the app's broker is) and folds them into a {@link FleetState};
+ * on start it asks every worker for a heartbeat, as Celery's receiver does, so workers show at
+ * once. Events arrive on the transport's thread; {@link #close()} from any.
  */
 final class EventReceiver implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(EventReceiver.class);

@@ -15,9 +15,9 @@ import java.util.TreeMap;
 /**
  * The dashboard's picture of the fleet, folded from Celery events: every worker seen, the most
  * recent {@code historySize} tasks (the oldest is dropped when a new one arrives, so memory is
- * bounded whatever the load) and per-second counts of finished and failed tasks for the charts.
- * Fed by the event receiver's transport thread, read by HTTP threads: every method is synchronized
- * and returns copies.
+ * bounded whatever the load) and per-second counts of finished and failed tasks for the charts. Fed
+ * by the event receiver's transport thread, read by HTTP threads: every method is synchronized and
+ * returns copies.
  */
 public final class FleetState {
   /** Seconds of throughput history kept for the charts. */
@@ -203,7 +203,8 @@ public final class FleetState {
       }
       if (text != null && !text.isBlank()) {
         String q = text.toLowerCase(Locale.ROOT);
-        return t.uuid.startsWith(q) || (t.name != null && t.name.toLowerCase(Locale.ROOT).contains(q));
+        return t.uuid.startsWith(q)
+            || (t.name != null && t.name.toLowerCase(Locale.ROOT).contains(q));
       }
       return true;
     }

@@ -9,8 +9,8 @@ import java.time.format.DateTimeFormatter;
 import java.util.Locale;
 
 /**
- * Small HTML helpers for the server-rendered pages: escaping, URL encoding, the page frame with
- * its navigation, times and state badges. Stateless; called from HTTP threads.
+ * Small HTML helpers for the server-rendered pages: escaping, URL encoding, the page frame with its
+ * navigation, times and state badges. Stateless; called from HTTP threads.
  */
 final class Html {
   private static final DateTimeFormatter TIME =
@@ -22,7 +22,10 @@ final class Html {
     if (value == null) {
       return "";
     }
-    String s = value instanceof JsonNode n ? (n.isTextual() ? n.asText() : n.isNull() ? "" : n.toString()) : value.toString();
+    String s =
+        value instanceof JsonNode n
+            ? (n.isTextual() ? n.asText() : n.isNull() ? "" : n.toString())
+            : value.toString();
     StringBuilder out = new StringBuilder(s.length() + 16);
     for (int i = 0; i < s.length(); i++) {
       char c = s.charAt(i);
@@ -51,11 +54,18 @@ final class Html {
 
   static String badge(String state) {
     String s = state == null ? "" : state;
-    return "<span class=\"state state-" + esc(s.toLowerCase(Locale.ROOT)) + "\">" + esc(s) + "</span>";
+    return "<span class=\"state state-"
+        + esc(s.toLowerCase(Locale.ROOT))
+        + "\">"
+        + esc(s)
+        + "</span>";
   }
 
   static String shorten(JsonNode value, int max) {
-    String s = value == null || value.isNull() ? "" : value.isTextual() ? value.asText() : value.toString();
+    String s =
+        value == null || value.isNull()
+            ? ""
+            : value.isTextual() ? value.asText() : value.toString();
     return s.length() <= max ? s : s.substring(0, max - 1) + "…";
   }
 

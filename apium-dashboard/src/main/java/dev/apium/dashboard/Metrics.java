@@ -21,7 +21,9 @@ final class Metrics {
     ObjectNode s = state.stats(now, 1);
     StringBuilder b = new StringBuilder();
     gauge(b, "apium_dashboard_workers_online", "Workers whose heartbeat is recent.");
-    b.append("apium_dashboard_workers_online ").append(s.path("workers_online").asInt()).append('\n');
+    b.append("apium_dashboard_workers_online ")
+        .append(s.path("workers_online").asInt())
+        .append('\n');
     counter(b, "apium_dashboard_events_total", "Celery events received.");
     b.append("apium_dashboard_events_total ").append(s.path("events").asLong()).append('\n');
     gauge(b, "apium_dashboard_tasks", "Tasks held in the history, by state.");

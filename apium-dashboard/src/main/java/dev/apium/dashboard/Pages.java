@@ -21,7 +21,8 @@ import java.util.Locale;
  */
 final class Pages {
   static final List<String> STATES =
-      List.of("PENDING", "RECEIVED", "STARTED", "SUCCESS", "FAILURE", "RETRY", "REVOKED", "REJECTED");
+      List.of(
+          "PENDING", "RECEIVED", "STARTED", "SUCCESS", "FAILURE", "RETRY", "REVOKED", "REJECTED");
   private final FleetState state;
   private final Api api;
   private final Auth auth;
@@ -54,10 +55,21 @@ final class Pages {
           page(ctx, "Task " + id, "tasks", live("/fragment/task/" + url(id), task(id)));
         });
     r.get("/fragment/task/{id}", ctx -> ctx.html(task(ctx.pathParam("id"))));
-    r.get("/queues", ctx -> page(ctx, "Queues", "queues", "<div data-live=\"/fragment/queues\" data-every=\"5000\">" + queues() + "</div>"));
+    r.get(
+        "/queues",
+        ctx ->
+            page(
+                ctx,
+                "Queues",
+                "queues",
+                "<div data-live=\"/fragment/queues\" data-every=\"5000\">" + queues() + "</div>"));
     r.get("/fragment/queues", ctx -> ctx.html(queues()));
     r.get("/dead", ctx -> page(ctx, "Dead letters", "dead", dead.list()));
-    r.get("/dead/{id}", ctx -> page(ctx, "Dead letter " + ctx.pathParam("id"), "dead", dead.show(ctx.pathParam("id"))));
+    r.get(
+        "/dead/{id}",
+        ctx ->
+            page(
+                ctx, "Dead letter " + ctx.pathParam("id"), "dead", dead.show(ctx.pathParam("id"))));
   }
 
   private void page(Context ctx, String title, String active, String body) {
@@ -84,12 +96,20 @@ final class Pages {
     double now = Api.now();
     ObjectNode s = state.stats(now, 120);
     StringBuilder b = new StringBuilder("<section class=\"cards\">");
-    card(b, "Workers online", s.path("workers_online").asText() + " / " + s.path("workers").asText(), "workers-online");
+    card(
+        b,
+        "Workers online",
+        s.path("workers_online").asText() + " / " + s.path("workers").asText(),
+        "workers-online");
     JsonNode states = s.path("states");
     card(b, "Succeeded", states.path("SUCCESS").asText("0"), "count-success");
     card(b, "Failed", states.path("FAILURE").asText("0"), "count-failure");
     card(b, "Running", states.path("STARTED").asText("0"), "count-started");
-    card(b, "Tasks held", s.path("tasks_held").asText() + " of " + s.path("history_size").asText(), "tasks-held");
+    card(
+        b,
+        "Tasks held",
+        s.path("tasks_held").asText() + " of " + s.path("history_size").asText(),
+        "tasks-held");
     b.append("</section>");
     b.append("<h2>Throughput, last 2 minutes (tasks/s)</h2>");
     b.append(chart(s.path("succeeded_per_second"), s.path("failed_per_second")));
@@ -131,21 +151,52 @@ final class Pages {
     int h = 120;
     double bw = (double) w / Math.max(n, 1);
     StringBuilder svg =
-        new StringBuilder("<svg class=\"chart\" viewBox=\"0 0 " + w + " " + (h + 14) + "\" role=\"img\" aria-label=\"throughput\">");
+        new StringBuilder(
+            "<svg class=\"chart\" viewBox=\"0 0 "
+                + w
+                + " "
+                + (h + 14)
+                + "\" role=\"img\" aria-label=\"throughput\">");
     for (int i = 0; i < n; i++) {
       double okH = h * ok.get(i).asDouble() / max;
       double badH = h * bad.get(i).asDouble() / max;
       String x = String.format(Locale.ROOT, "%.1f", i * bw);
       String width = String.format(Locale.ROOT, "%.1f", Math.max(bw - 1, 1));
       if (okH > 0) {
-        svg.append(String.format(Locale.ROOT, "<rect class=\"ok\" x=\"%s\" y=\"%.1f\" width=\"%s\" height=\"%.1f\"/>", x, h - okH, width, okH));
+        svg.append(
+            String.format(
+                Locale.ROOT,
+                "<rect class=\"ok\" x=\"%s\" y=\"%.1f\" width=\"%s\" height=\"%.1f\"/>",
+                x,
+                h - okH,
+                width,
+                okH));
       }
       if (badH > 0) {
-        svg.append(String.format(Locale.ROOT, "<rect class=\"bad\" x=\"%s\" y=\"%.1f\" width=\"%s\" height=\"%.1f\"/>", x, h - okH - badH, width, badH));
+        svg.append(
+            String.format(
+                Locale.ROOT,
+                "<rect class=\"bad\" x=\"%s\" y=\"%.1f\" width=\"%s\" height=\"%.1f\"/>",
+                x,
+                h - okH - badH,
+                width,
+                badH));
       }
     }
-    svg.append("<line x1=\"0\" y1=\"").append(h).append("\" x2=\"").append(w).append("\" y2=\"").append(h).append("\" class=\"axis\"/>");
-    svg.append("<text x=\"0\" y=\"").append(h + 12).append("\">-120 s</text><text x=\"").append(w - 30).append("\" y=\"").append(h + 12).append("\">now</text>");
+    svg.append("<line x1=\"0\" y1=\"")
+        .append(h)
+        .append("\" x2=\"")
+        .append(w)
+        .append("\" y2=\"")
+        .append(h)
+        .append("\" class=\"axis\"/>");
+    svg.append("<text x=\"0\" y=\"")
+        .append(h + 12)
+        .append("\">-120 s</text><text x=\"")
+        .append(w - 30)
+        .append("\" y=\"")
+        .append(h + 12)
+        .append("\">now</text>");
     svg.append("<text x=\"4\" y=\"12\">").append(max).append("/s</text></svg>");
     return svg.toString();
   }
@@ -159,23 +210,52 @@ final class Pages {
     for (JsonNode w : workers) {
       String name = w.path("hostname").asText();
       boolean online = w.path("online").asBoolean();
-      b.append("<tr data-worker=\"").append(esc(name)).append("\"><td><a href=\"/workers/").append(url(name)).append("\">").append(esc(name)).append("</a></td><td>")
-          .append(online ? "<span class=\"state state-success\">online</span>" : "<span class=\"state state-failure\">offline</span>")
-          .append("</td><td>").append(esc(w.path("sw_ident").asText(""))).append(' ').append(esc(w.path("sw_ver").asText("")))
-          .append("</td><td>").append(w.path("heartbeat_age").isNumber() ? String.format(Locale.ROOT, "%.0f s ago", w.path("heartbeat_age").asDouble()) : "")
-          .append("</td><td>").append(w.path("active").asInt())
-          .append("</td><td>").append(w.path("processed").asLong())
-          .append("</td><td>").append(w.path("succeeded").asLong())
-          .append("</td><td>").append(w.path("failed").asLong())
-          .append("</td><td>").append(esc(w.path("loadavg").asText("")))
+      b.append("<tr data-worker=\"")
+          .append(esc(name))
+          .append("\"><td><a href=\"/workers/")
+          .append(url(name))
+          .append("\">")
+          .append(esc(name))
+          .append("</a></td><td>")
+          .append(
+              online
+                  ? "<span class=\"state state-success\">online</span>"
+                  : "<span class=\"state state-failure\">offline</span>")
+          .append("</td><td>")
+          .append(esc(w.path("sw_ident").asText("")))
+          .append(' ')
+          .append(esc(w.path("sw_ver").asText("")))
+          .append("</td><td>")
+          .append(
+              w.path("heartbeat_age").isNumber()
+                  ? String.format(Locale.ROOT, "%.0f s ago", w.path("heartbeat_age").asDouble())
+                  : "")
+          .append("</td><td>")
+          .append(w.path("active").asInt())
+          .append("</td><td>")
+          .append(w.path("processed").asLong())
+          .append("</td><td>")
+          .append(w.path("succeeded").asLong())
+          .append("</td><td>")
+          .append(w.path("failed").asLong())
+          .append("</td><td>")
+          .append(esc(w.path("loadavg").asText("")))
           .append("</td><td class=\"actions\">")
-          .append(action("Pool +1", "/api/workers/" + url(name) + "/pool?n=1", null, "grow-" + name))
-          .append(action("Pool −1", "/api/workers/" + url(name) + "/pool?n=-1", null, "shrink-" + name))
-          .append(action("Shut down", "/api/workers/" + url(name) + "/shutdown", "Shut down " + name + "?", "shutdown-" + name))
+          .append(
+              action("Pool +1", "/api/workers/" + url(name) + "/pool?n=1", null, "grow-" + name))
+          .append(
+              action("Pool −1", "/api/workers/" + url(name) + "/pool?n=-1", null, "shrink-" + name))
+          .append(
+              action(
+                  "Shut down",
+                  "/api/workers/" + url(name) + "/shutdown",
+                  "Shut down " + name + "?",
+                  "shutdown-" + name))
           .append("</td></tr>");
     }
     if (workers.isEmpty()) {
-      b.append("<tr><td colspan=\"10\" class=\"muted\">No worker seen yet: start workers with events on (-E).</td></tr>");
+      b.append(
+          "<tr><td colspan=\"10\" class=\"muted\">No worker seen yet: start workers with events on (-E).</td></tr>");
     }
     return b.append("</tbody></table>").toString();
   }
@@ -187,27 +267,52 @@ final class Pages {
     }
     ObjectNode in = api.inspect(name);
     StringBuilder b = new StringBuilder("<dl class=\"fields\">");
-    w.properties().forEach(e -> b.append("<dt>").append(esc(e.getKey())).append("</dt><dd>").append(esc(e.getValue())).append("</dd>"));
+    w.properties()
+        .forEach(
+            e ->
+                b.append("<dt>")
+                    .append(esc(e.getKey()))
+                    .append("</dt><dd>")
+                    .append(esc(e.getValue()))
+                    .append("</dd>"));
     b.append("</dl><h2>Rate limit</h2><form class=\"action-form\" data-action=\"/api/workers/")
         .append(url(name))
-        .append("/rate-limit\"><input name=\"task\" placeholder=\"task name\" required> <input name=\"rate\" placeholder=\"10/s (empty = none)\"> <button>Set</button></form>");
+        .append(
+            "/rate-limit\"><input name=\"task\" placeholder=\"task name\" required> <input name=\"rate\" placeholder=\"10/s (empty = none)\"> <button>Set</button></form>");
     for (String part : List.of("active", "reserved", "scheduled", "registered", "stats")) {
-      b.append("<h2>").append(esc(part.substring(0, 1).toUpperCase(Locale.ROOT) + part.substring(1))).append("</h2><pre class=\"json\">")
-          .append(esc(in.path(part).isMissingNode() || in.path(part).isNull() ? "(no reply)" : in.path(part).toPrettyString()))
+      b.append("<h2>")
+          .append(esc(part.substring(0, 1).toUpperCase(Locale.ROOT) + part.substring(1)))
+          .append("</h2><pre class=\"json\">")
+          .append(
+              esc(
+                  in.path(part).isMissingNode() || in.path(part).isNull()
+                      ? "(no reply)"
+                      : in.path(part).toPrettyString()))
           .append("</pre>");
     }
     return b.toString();
   }
 
   private String tasksPage(Context ctx) {
-    StringBuilder b = new StringBuilder("<form class=\"filters\" method=\"get\" action=\"/tasks\">");
-    b.append("<input name=\"q\" placeholder=\"id or name\" value=\"").append(esc(ctx.queryParam("q"))).append("\"> <select name=\"state\"><option value=\"\">any state</option>");
+    StringBuilder b =
+        new StringBuilder("<form class=\"filters\" method=\"get\" action=\"/tasks\">");
+    b.append("<input name=\"q\" placeholder=\"id or name\" value=\"")
+        .append(esc(ctx.queryParam("q")))
+        .append("\"> <select name=\"state\"><option value=\"\">any state</option>");
     for (String s : STATES) {
-      b.append("<option").append(s.equals(ctx.queryParam("state")) ? " selected" : "").append('>').append(s).append("</option>");
+      b.append("<option")
+          .append(s.equals(ctx.queryParam("state")) ? " selected" : "")
+          .append('>')
+          .append(s)
+          .append("</option>");
     }
     b.append("</select> <select name=\"worker\"><option value=\"\">any worker</option>");
     for (String w : state.workerNames()) {
-      b.append("<option").append(w.equals(ctx.queryParam("worker")) ? " selected" : "").append('>').append(esc(w)).append("</option>");
+      b.append("<option")
+          .append(w.equals(ctx.queryParam("worker")) ? " selected" : "")
+          .append('>')
+          .append(esc(w))
+          .append("</option>");
     }
     b.append("</select> <button>Search</button></form>");
     String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
@@ -222,16 +327,40 @@ final class Pages {
                 + "<th>Runtime</th><th>Args</th><th>Result / exception</th></tr></thead><tbody>");
     for (JsonNode t : tasks) {
       String id = t.path("uuid").asText();
-      b.append("<tr data-task=\"").append(esc(id)).append("\"><td><a href=\"/tasks/").append(url(id)).append("\">").append(esc(id)).append("</a></td><td>")
-          .append(esc(t.path("name").asText(""))).append("</td><td class=\"task-state\">").append(badge(t.path("state").asText()))
-          .append("</td><td>").append(esc(t.path("worker").asText(""))).append("</td><td>").append(time(t.path("received")))
-          .append("</td><td>").append(t.path("runtime").isNumber() ? String.format(Locale.ROOT, "%.3f s", t.path("runtime").asDouble()) : "")
-          .append("</td><td>").append(esc(shorten(t.path("args"), 40)))
-          .append("</td><td>").append(esc(shorten(t.path("exception").isNull() || t.path("exception").isMissingNode() ? t.path("result") : t.path("exception"), 60)))
+      b.append("<tr data-task=\"")
+          .append(esc(id))
+          .append("\"><td><a href=\"/tasks/")
+          .append(url(id))
+          .append("\">")
+          .append(esc(id))
+          .append("</a></td><td>")
+          .append(esc(t.path("name").asText("")))
+          .append("</td><td class=\"task-state\">")
+          .append(badge(t.path("state").asText()))
+          .append("</td><td>")
+          .append(esc(t.path("worker").asText("")))
+          .append("</td><td>")
+          .append(time(t.path("received")))
+          .append("</td><td>")
+          .append(
+              t.path("runtime").isNumber()
+                  ? String.format(Locale.ROOT, "%.3f s", t.path("runtime").asDouble())
+                  : "")
+          .append("</td><td>")
+          .append(esc(shorten(t.path("args"), 40)))
+          .append("</td><td>")
+          .append(
+              esc(
+                  shorten(
+                      t.path("exception").isNull() || t.path("exception").isMissingNode()
+                          ? t.path("result")
+                          : t.path("exception"),
+                      60)))
           .append("</td></tr>");
     }
     if (tasks.isEmpty()) {
-      b.append("<tr><td colspan=\"8\" class=\"muted\">No task seen (workers need task events: -E).</td></tr>");
+      b.append(
+          "<tr><td colspan=\"8\" class=\"muted\">No task seen (workers need task events: -E).</td></tr>");
     }
     return b.append("</tbody></table>").toString();
   }
@@ -239,14 +368,25 @@ final class Pages {
   String task(String id) {
     ObjectNode t = state.task(id);
     if (t == null) {
-      return "<p class=\"muted\" id=\"task-missing\">Task " + esc(id) + " not seen yet (or it left the history of " + state.historySize() + " tasks).</p>";
+      return "<p class=\"muted\" id=\"task-missing\">Task "
+          + esc(id)
+          + " not seen yet (or it left the history of "
+          + state.historySize()
+          + " tasks).</p>";
     }
     StringBuilder b = new StringBuilder("<p class=\"actions\">");
-    b.append(action("Revoke", "/api/tasks/" + url(id) + "/revoke", "Revoke task " + id + "?", "revoke"));
-    b.append(action("Terminate", "/api/tasks/" + url(id) + "/revoke?terminate=true", "Terminate task " + id + " (interrupts it if running)?", "terminate"));
+    b.append(
+        action("Revoke", "/api/tasks/" + url(id) + "/revoke", "Revoke task " + id + "?", "revoke"));
+    b.append(
+        action(
+            "Terminate",
+            "/api/tasks/" + url(id) + "/revoke?terminate=true",
+            "Terminate task " + id + " (interrupts it if running)?",
+            "terminate"));
     b.append("</p><dl class=\"fields\">");
     field(b, "State", badge(t.path("state").asText()), "task-state");
-    for (String k : List.of("name", "worker", "args", "kwargs", "result", "exception", "retries", "runtime")) {
+    for (String k :
+        List.of("name", "worker", "args", "kwargs", "result", "exception", "retries", "runtime")) {
       field(b, k, esc(t.path(k)), "task-" + k);
     }
     field(b, "parent", link(t.path("parent_id")), "task-parent");
@@ -261,11 +401,20 @@ final class Pages {
     }
     b.append("</dl>");
     if (t.hasNonNull("traceback")) {
-      b.append("<h2>Traceback</h2><pre id=\"traceback\" class=\"traceback\">").append(esc(t.path("traceback").asText())).append("</pre>");
+      b.append("<h2>Traceback</h2><pre id=\"traceback\" class=\"traceback\">")
+          .append(esc(t.path("traceback").asText()))
+          .append("</pre>");
     }
-    b.append("<h2>Timeline</h2><table id=\"timeline\"><thead><tr><th>Time</th><th>Event</th><th>Worker</th></tr></thead><tbody>");
+    b.append(
+        "<h2>Timeline</h2><table id=\"timeline\"><thead><tr><th>Time</th><th>Event</th><th>Worker</th></tr></thead><tbody>");
     for (JsonNode e : t.path("timeline")) {
-      b.append("<tr><td>").append(time(e.path("timestamp"))).append("</td><td>").append(esc(e.path("type").asText())).append("</td><td>").append(esc(e.path("hostname").asText())).append("</td></tr>");
+      b.append("<tr><td>")
+          .append(time(e.path("timestamp")))
+          .append("</td><td>")
+          .append(esc(e.path("type").asText()))
+          .append("</td><td>")
+          .append(esc(e.path("hostname").asText()))
+          .append("</td></tr>");
     }
     return b.append("</tbody></table>").toString();
   }
@@ -278,22 +427,40 @@ final class Pages {
   }
 
   private static void field(StringBuilder b, String label, String html, String id) {
-    b.append("<dt>").append(esc(label)).append("</dt><dd id=\"").append(esc(id)).append("\">").append(html).append("</dd>");
+    b.append("<dt>")
+        .append(esc(label))
+        .append("</dt><dd id=\"")
+        .append(esc(id))
+        .append("\">")
+        .append(html)
+        .append("</dd>");
   }
 
   String queues() {
-    StringBuilder b = new StringBuilder("<table id=\"queues\"><thead><tr><th>Queue</th><th>Messages</th><th>Actions</th></tr></thead><tbody>");
+    StringBuilder b =
+        new StringBuilder(
+            "<table id=\"queues\"><thead><tr><th>Queue</th><th>Messages</th><th>Actions</th></tr></thead><tbody>");
     var queues = api.queueDepths();
     for (JsonNode q : queues) {
       String name = q.path("name").asText();
-      b.append("<tr data-queue=\"").append(esc(name)).append("\"><td>").append(esc(name)).append("</td><td>")
+      b.append("<tr data-queue=\"")
+          .append(esc(name))
+          .append("\"><td>")
+          .append(esc(name))
+          .append("</td><td>")
           .append(q.has("messages") ? q.path("messages").asText() : esc(q.path("error").asText()))
           .append("</td><td>")
-          .append("<button class=\"action\" data-action=\"/api/queues/").append(esc(url(name))).append("/purge\" data-type-confirm=\"").append(esc(name))
-          .append("\" id=\"purge-").append(esc(name)).append("\">Purge</button></td></tr>");
+          .append("<button class=\"action\" data-action=\"/api/queues/")
+          .append(esc(url(name)))
+          .append("/purge\" data-type-confirm=\"")
+          .append(esc(name))
+          .append("\" id=\"purge-")
+          .append(esc(name))
+          .append("\">Purge</button></td></tr>");
     }
     if (queues.isEmpty()) {
-      b.append("<tr><td colspan=\"3\" class=\"muted\">No queue known: no worker answered active_queues; name queues with -Q.</td></tr>");
+      b.append(
+          "<tr><td colspan=\"3\" class=\"muted\">No queue known: no worker answered active_queues; name queues with -Q.</td></tr>");
     }
     return b.append("</tbody></table>").toString();
   }

@@ -158,7 +158,11 @@ final class TaskRecord {
     o.put("finished", finished);
     var events = o.putArray("timeline");
     for (String[] t : timeline) {
-      events.addObject().put("type", t[0]).put("timestamp", Double.parseDouble(t[1])).put("hostname", t[2]);
+      events
+          .addObject()
+          .put("type", t[0])
+          .put("timestamp", Double.parseDouble(t[1]))
+          .put("hostname", t[2]);
     }
     return o;
   }

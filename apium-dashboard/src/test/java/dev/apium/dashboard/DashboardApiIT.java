@@ -20,9 +20,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The dashboard's JSON API against real Redis (db 0, a queue and node name of its own) and an
- * Apium worker in this JVM with task events on: workers, tasks reaching SUCCESS and FAILURE with
- * the traceback, task detail, stats, queues, metrics, and the actions behind auth (refused without
+ * The dashboard's JSON API against real Redis (db 0, a queue and node name of its own) and an Apium
+ * worker in this JVM with task events on: workers, tasks reaching SUCCESS and FAILURE with the
+ * traceback, task detail, stats, queues, metrics, and the actions behind auth (refused without
  * credentials, with wrong ones, in read-only mode; done with basic auth).
  */
 class DashboardApiIT {
@@ -73,8 +73,7 @@ class DashboardApiIT {
   }
 
   private static String basic(String userPass) {
-    return "Basic "
-        + Base64.getEncoder().encodeToString(userPass.getBytes(StandardCharsets.UTF_8));
+    return "Basic " + Base64.getEncoder().encodeToString(userPass.getBytes(StandardCharsets.UTF_8));
   }
 
   @Test
@@ -120,8 +119,10 @@ class DashboardApiIT {
     assertThat(http.json("/api/queues").toString()).contains(queue);
     assertThat(http.json("/api/workers/" + node).path("inspect").path("registered").toString())
         .contains("dash.add");
-    assertThat(http.get("/metrics").body()).contains("apium_dashboard_worker_processed_total{worker=\"" + node + "\"}");
-    assertThat(http.get("/tasks/" + bad.id()).body()).contains("id=\"traceback\"", "dashboard boom");
+    assertThat(http.get("/metrics").body())
+        .contains("apium_dashboard_worker_processed_total{worker=\"" + node + "\"}");
+    assertThat(http.get("/tasks/" + bad.id()).body())
+        .contains("id=\"traceback\"", "dashboard boom");
     assertThat(http.get("/workers").body()).contains(node);
   }
 
@@ -132,14 +133,20 @@ class DashboardApiIT {
         .until(() -> http.json("/api/workers").toString().contains(node));
     AsyncResult<Object> later =
         app.send(
-            "dash.add", List.of(1, 1), Map.of(), CallOptions.create().countdown(Duration.ofSeconds(3)));
+            "dash.add",
+            List.of(1, 1),
+            Map.of(),
+            CallOptions.create().countdown(Duration.ofSeconds(3)));
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> http.json("/api/tasks/" + later.id()).path("state").asText().equals("RECEIVED"));
+        .until(
+            () -> http.json("/api/tasks/" + later.id()).path("state").asText().equals("RECEIVED"));
     String path = "/api/tasks/" + later.id() + "/revoke";
     assertThat(http.post(path, null).statusCode()).isEqualTo(401);
     assertThat(http.post(path, basic("admin:wrong")).statusCode()).isEqualTo(401);
-    assertThat(http.post(path, "Bearer s3cret").statusCode()).as("a token is not a password").isEqualTo(401);
+    assertThat(http.post(path, "Bearer s3cret").statusCode())
+        .as("a token is not a password")
+        .isEqualTo(401);
     assertThat(http.get("/api/tasks/" + later.id()).body()).doesNotContain("REVOKED");
 
     HttpResponse<String> revoked = http.post(path, basic("admin:s3cret"));
@@ -147,15 +154,18 @@ class DashboardApiIT {
     assertThat(revoked.body()).contains(node);
     await()
         .atMost(Duration.ofSeconds(30))
-        .until(() -> http.json("/api/tasks/" + later.id()).path("state").asText().equals("REVOKED"));
+        .until(
+            () -> http.json("/api/tasks/" + later.id()).path("state").asText().equals("REVOKED"));
 
     assertThat(http.post("/api/workers/" + node + "/pool?n=0", basic("admin:s3cret")).statusCode())
         .isEqualTo(400);
-    HttpResponse<String> grown = http.post("/api/workers/" + node + "/pool?n=1", basic("admin:s3cret"));
+    HttpResponse<String> grown =
+        http.post("/api/workers/" + node + "/pool?n=1", basic("admin:s3cret"));
     assertThat(grown.statusCode()).isEqualTo(200);
     assertThat(grown.body()).contains(node);
     HttpResponse<String> limited =
-        http.post("/api/workers/" + node + "/rate-limit?task=dash.add&rate=100/s", basic("admin:s3cret"));
+        http.post(
+            "/api/workers/" + node + "/rate-limit?task=dash.add&rate=100/s", basic("admin:s3cret"));
     assertThat(limited.statusCode()).isEqualTo(200);
     assertThat(limited.body()).contains(node);
     assertThat(http.post("/api/queues/" + queue + "/purge", basic("admin:s3cret")).statusCode())
@@ -171,12 +181,15 @@ class DashboardApiIT {
   void readOnlyAndNoCredentialsRefuseActions() throws Exception {
     try (Dashboard ro =
             Dashboard.start(
-                app, DashboardSettings.defaults().withPort(0).withAuth("t0ken").withReadOnly(true));
+                app,
+                DashboardSettings.defaults().withPort(0).withAuth("t0ken").withReadOnly(true));
         Dashboard none = Dashboard.start(app, DashboardSettings.defaults().withPort(0))) {
-      HttpResponse<String> r = new Http(ro.port()).post("/api/workers/" + node + "/shutdown", "Bearer t0ken");
+      HttpResponse<String> r =
+          new Http(ro.port()).post("/api/workers/" + node + "/shutdown", "Bearer t0ken");
       assertThat(r.statusCode()).isEqualTo(403);
       assertThat(r.body()).contains("read-only");
-      HttpResponse<String> n = new Http(none.port()).post("/api/workers/" + node + "/shutdown", null);
+      HttpResponse<String> n =
+          new Http(none.port()).post("/api/workers/" + node + "/shutdown", null);
       assertThat(n.statusCode()).isEqualTo(403);
       assertThat(n.body()).contains("--auth");
     }

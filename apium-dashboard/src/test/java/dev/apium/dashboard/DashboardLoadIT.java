@@ -111,7 +111,10 @@ class DashboardLoadIT {
                   maxHeld.accumulateAndGet(dashboard.state().taskCount(), Math::max);
                   return allSent.isDone()
                       && body.contains(last.get())
-                      && http.json("/api/tasks/" + last.get()).path("state").asText().equals("SUCCESS");
+                      && http.json("/api/tasks/" + last.get())
+                          .path("state")
+                          .asText()
+                          .equals("SUCCESS");
                 });
         double sendSeconds = (System.nanoTime() - start) / 1e9;
         System.out.printf(

@@ -15,10 +15,14 @@ class FleetStateTest {
   @Test
   void tasksGoThroughTheirStatesAndKeepTheTraceback() {
     FleetState s = new FleetState(10);
-    event(s, "{\"type\":\"task-received\",\"uuid\":\"a\",\"name\":\"t.add\",\"args\":\"(1, 2)\",\"hostname\":\"w@h\",\"timestamp\":100.0}");
+    event(
+        s,
+        "{\"type\":\"task-received\",\"uuid\":\"a\",\"name\":\"t.add\",\"args\":\"(1, 2)\",\"hostname\":\"w@h\",\"timestamp\":100.0}");
     event(s, "{\"type\":\"task-started\",\"uuid\":\"a\",\"hostname\":\"w@h\",\"timestamp\":100.5}");
     assertThat(s.task("a").path("state").asText()).isEqualTo("STARTED");
-    event(s, "{\"type\":\"task-failed\",\"uuid\":\"a\",\"exception\":\"ValueError('x')\",\"traceback\":\"Traceback...\\nValueError: x\",\"hostname\":\"w@h\",\"timestamp\":101.0}");
+    event(
+        s,
+        "{\"type\":\"task-failed\",\"uuid\":\"a\",\"exception\":\"ValueError('x')\",\"traceback\":\"Traceback...\\nValueError: x\",\"hostname\":\"w@h\",\"timestamp\":101.0}");
     assertThat(s.task("a").path("state").asText()).isEqualTo("FAILURE");
     assertThat(s.task("a").path("traceback").asText()).contains("ValueError: x");
     assertThat(s.task("a").path("name").asText()).isEqualTo("t.add");
@@ -29,7 +33,9 @@ class FleetStateTest {
   @Test
   void aLateStartedEventDoesNotUndoSuccess() {
     FleetState s = new FleetState(10);
-    event(s, "{\"type\":\"task-succeeded\",\"uuid\":\"a\",\"result\":\"5\",\"runtime\":0.1,\"hostname\":\"w@h\",\"timestamp\":101.0}");
+    event(
+        s,
+        "{\"type\":\"task-succeeded\",\"uuid\":\"a\",\"result\":\"5\",\"runtime\":0.1,\"hostname\":\"w@h\",\"timestamp\":101.0}");
     event(s, "{\"type\":\"task-started\",\"uuid\":\"a\",\"hostname\":\"w@h\",\"timestamp\":100.5}");
     assertThat(s.task("a").path("state").asText()).isEqualTo("SUCCESS");
   }
@@ -38,7 +44,11 @@ class FleetStateTest {
   void historyIsBoundedOldestFirst() {
     FleetState s = new FleetState(3);
     for (int i = 0; i < 10; i++) {
-      event(s, "{\"type\":\"task-received\",\"uuid\":\"t" + i + "\",\"hostname\":\"w@h\",\"timestamp\":1.0}");
+      event(
+          s,
+          "{\"type\":\"task-received\",\"uuid\":\"t"
+              + i
+              + "\",\"hostname\":\"w@h\",\"timestamp\":1.0}");
     }
     assertThat(s.taskCount()).isEqualTo(3);
     assertThat(s.task("t6")).isNull();
@@ -50,7 +60,9 @@ class FleetStateTest {
   @Test
   void workersGoOfflineOnTheEventOrWhenHeartbeatsStop() {
     FleetState s = new FleetState(3);
-    event(s, "{\"type\":\"worker-heartbeat\",\"hostname\":\"py@h\",\"freq\":2.0,\"sw_ident\":\"py-celery\",\"active\":1,\"processed\":7,\"timestamp\":100.0}");
+    event(
+        s,
+        "{\"type\":\"worker-heartbeat\",\"hostname\":\"py@h\",\"freq\":2.0,\"sw_ident\":\"py-celery\",\"active\":1,\"processed\":7,\"timestamp\":100.0}");
     assertThat(s.worker("py@h", 101).path("online").asBoolean()).isTrue();
     assertThat(s.worker("py@h", 101).path("processed").asLong()).isEqualTo(7);
     assertThat(s.worker("py@h", 110).path("online").asBoolean()).isFalse();

@@ -111,12 +111,18 @@ class DashboardBrowserIT {
     b.environment()
         .putAll(
             Map.of(
-                "DASHBOARD_URL", "http://127.0.0.1:" + dashboard.port(),
-                "PY_WORKER", pyNode,
-                "JAVA_WORKER", javaNode,
-                "SHOTS", SHOTS.toString(),
-                "USER_NAME", "admin",
-                "PASSWORD", "s3cret"));
+                "DASHBOARD_URL",
+                "http://127.0.0.1:" + dashboard.port(),
+                "PY_WORKER",
+                pyNode,
+                "JAVA_WORKER",
+                javaNode,
+                "SHOTS",
+                SHOTS.toString(),
+                "USER_NAME",
+                "admin",
+                "PASSWORD",
+                "s3cret"));
     node = b.start();
     ConcurrentLinkedQueue<String> out = new ConcurrentLinkedQueue<>();
     Writer toNode = new OutputStreamWriter(node.getOutputStream(), StandardCharsets.UTF_8);
@@ -156,8 +162,7 @@ class DashboardBrowserIT {
             List.of(1, 1),
             Map.of(),
             CallOptions.create().queue(pyQueue).countdown(Duration.ofSeconds(25)));
-    return Map.of(
-        "python", py.id(), "java", java.id(), "failed", failed.id(), "later", later.id());
+    return Map.of("python", py.id(), "java", java.id(), "failed", failed.id(), "later", later.id());
   }
 
   static {
