@@ -108,6 +108,9 @@ try {
   await page.goto(base + "/queues");
   await page.waitForSelector("#queues");
   await shot(page, "queues");
+  await page.goto(base + "/beat");
+  await page.waitForSelector("#beat-leader >> text=beat-");
+  await shot(page, "beat");
   await page.goto(base + "/dead");
   await shot(page, "dead-letters");
   console.log("@@DONE");

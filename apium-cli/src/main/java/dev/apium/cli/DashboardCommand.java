@@ -3,6 +3,7 @@ package dev.apium.cli;
 import dev.apium.Apium;
 import dev.apium.dashboard.Dashboard;
 import dev.apium.dashboard.DashboardSettings;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
@@ -52,6 +53,19 @@ final class DashboardCommand implements Callable<Integer> {
       description = "Queues whose depth to show besides those the workers consume.")
   List<String> queues = List.of();
 
+  @Option(
+      names = "--schedule",
+      paramLabel = "FILE",
+      description =
+          "Beat schedule file (as for `apium beat`) whose entries, last and next runs and leader the"
+              + " Beat page shows.")
+  Path schedule;
+
+  @Option(
+      names = "--beat-name",
+      description = "Name of the beat to show (default: the app's name, as `apium beat` uses).")
+  String beatName;
+
   @Option(names = "--duration", description = "Stop after this many seconds (default: never).")
   Double duration;
 
@@ -61,7 +75,13 @@ final class DashboardCommand implements Callable<Integer> {
     DashboardSettings settings =
         new DashboardSettings(address, port, credentials, readOnly, history);
     try (Apium apium = app.build();
-        Dashboard dashboard = Dashboard.start(apium, settings, queues)) {
+        Dashboard dashboard =
+            Dashboard.start(
+                apium,
+                settings,
+                queues,
+                beatName,
+                schedule == null ? List.of() : apium.beat().file(schedule).entries())) {
       System.out.println(
           "apium dashboard on http://"
               + address

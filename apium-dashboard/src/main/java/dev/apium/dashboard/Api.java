@@ -79,6 +79,7 @@ final class Api {
     r.post("/api/workers/{name}/shutdown", this::shutdown);
     r.post("/api/workers/{name}/pool", this::pool);
     r.post("/api/workers/{name}/rate-limit", this::rateLimit);
+    r.post("/api/workers/{name}/consumer", this::consumer);
     r.post("/api/queues/{name}/purge", this::purge);
   }
 
@@ -224,6 +225,27 @@ final class Api {
                 List.of(ctx.pathParam("name")),
                 CONTROL_TIMEOUT);
     json(ctx, Map.of("ok", "rate_limit " + task + " " + rate, "replies", replies));
+  }
+
+  /** {@code add_consumer} ({@code ?queue=q}) or {@code cancel_consumer} ({@code &cancel=true}). */
+  private void consumer(Context ctx) {
+    if (!allowed(ctx)) {
+      return;
+    }
+    String queue = param(ctx, "queue");
+    if (queue == null || queue.isBlank()) {
+      error(ctx, 400, "queue is missing: give the queue to consume or cancel, e.g. queue=images");
+      return;
+    }
+    boolean cancel = "true".equals(param(ctx, "cancel"));
+    List<String> to = List.of(ctx.pathParam("name"));
+    Map<String, JsonNode> replies =
+        cancel
+            ? app.control().cancelConsumer(queue.trim(), to, CONTROL_TIMEOUT)
+            : app.control().addConsumer(queue.trim(), to, CONTROL_TIMEOUT);
+    json(
+        ctx,
+        Map.of("ok", (cancel ? "cancel_consumer " : "add_consumer ") + queue, "replies", replies));
   }
 
   private void purge(Context ctx) {

@@ -1,6 +1,7 @@
 package dev.apium.dashboard;
 
 import dev.apium.Apium;
+import dev.apium.beat.BeatEntry;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.Cookie;
@@ -23,13 +24,19 @@ public final class Dashboard implements AutoCloseable {
   private final LiveUpdates live;
   private final Javalin server;
 
-  private Dashboard(Apium app, DashboardSettings settings, List<String> queues) {
+  private Dashboard(
+      Apium app,
+      DashboardSettings settings,
+      List<String> queues,
+      String beatName,
+      List<BeatEntry> beat) {
     state = new FleetState(settings.historySize());
     live = new LiveUpdates(state);
     Auth auth = new Auth(settings);
     Api api = new Api(app, state, auth, queues);
     DeadLetterPages dead = new DeadLetterPages(app, auth, queues);
-    Pages pages = new Pages(state, api, auth, dead);
+    BeatView beatView = new BeatView(app, beatName, beat);
+    Pages pages = new Pages(state, api, auth, dead, beatView);
     Metrics metrics = new Metrics(state);
     server =
         Javalin.create(
@@ -40,6 +47,7 @@ public final class Dashboard implements AutoCloseable {
                   IllegalArgumentException.class, (e, ctx) -> Api.error(ctx, 400, e.getMessage()));
               api.routes(config.routes);
               dead.routes(config.routes);
+              beatView.routes(config.routes);
               pages.routes(config.routes);
               config.routes.get("/metrics", metrics::serve);
               config.routes.sse("/api/stream", live::add);
@@ -82,7 +90,21 @@ public final class Dashboard implements AutoCloseable {
    * those the workers report consuming).
    */
   public static Dashboard start(Apium app, DashboardSettings settings, List<String> queues) {
-    return new Dashboard(app, settings, List.copyOf(queues));
+    return new Dashboard(app, settings, List.copyOf(queues), null, List.of());
+  }
+
+  /**
+   * As {@link #start(Apium, DashboardSettings, List)}, also showing a beat schedule: its entries,
+   * their last and next runs and the current leader of the beat named {@code beatName} (null: the
+   * app's name, as {@code apium beat} uses).
+   */
+  public static Dashboard start(
+      Apium app,
+      DashboardSettings settings,
+      List<String> queues,
+      String beatName,
+      List<BeatEntry> beatEntries) {
+    return new Dashboard(app, settings, List.copyOf(queues), beatName, beatEntries);
   }
 
   /** The port it listens on (useful with port 0). */

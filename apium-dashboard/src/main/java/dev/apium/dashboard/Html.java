@@ -78,7 +78,8 @@ final class Html {
           {"workers", "/workers", "Workers"},
           {"tasks", "/tasks", "Tasks"},
           {"queues", "/queues", "Queues"},
-          {"dead", "/dead", "Dead letters"}
+          {"dead", "/dead", "Dead letters"},
+          {"beat", "/beat", "Beat"}
         }) {
       nav.append("<a href=\"")
           .append(item[1])

@@ -1,9 +1,6 @@
 package dev.apium.dashboard;
 
-import static dev.apium.dashboard.Html.badge;
 import static dev.apium.dashboard.Html.esc;
-import static dev.apium.dashboard.Html.shorten;
-import static dev.apium.dashboard.Html.time;
 import static dev.apium.dashboard.Html.url;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -20,19 +17,20 @@ import java.util.Locale;
  * here. Handlers run on Javalin's HTTP threads.
  */
 final class Pages {
-  static final List<String> STATES =
-      List.of(
-          "PENDING", "RECEIVED", "STARTED", "SUCCESS", "FAILURE", "RETRY", "REVOKED", "REJECTED");
   private final FleetState state;
   private final Api api;
   private final Auth auth;
   private final DeadLetterPages dead;
+  private final BeatView beat;
+  private final TaskPages tasks;
 
-  Pages(FleetState state, Api api, Auth auth, DeadLetterPages dead) {
+  Pages(FleetState state, Api api, Auth auth, DeadLetterPages dead, BeatView beat) {
     this.state = state;
     this.api = api;
     this.auth = auth;
     this.dead = dead;
+    this.beat = beat;
+    this.tasks = new TaskPages(state);
   }
 
   void routes(RoutesConfig r) {
@@ -46,15 +44,15 @@ final class Pages {
           String name = ctx.pathParam("name");
           page(ctx, "Worker " + name, "workers", worker(name));
         });
-    r.get("/tasks", ctx -> page(ctx, "Tasks", "tasks", tasksPage(ctx)));
-    r.get("/fragment/tasks", ctx -> ctx.html(taskRows(ctx)));
+    r.get("/tasks", ctx -> page(ctx, "Tasks", "tasks", tasks.page(ctx)));
+    r.get("/fragment/tasks", ctx -> ctx.html(tasks.rows(ctx)));
     r.get(
         "/tasks/{id}",
         ctx -> {
           String id = ctx.pathParam("id");
-          page(ctx, "Task " + id, "tasks", live("/fragment/task/" + url(id), task(id)));
+          page(ctx, "Task " + id, "tasks", live("/fragment/task/" + url(id), tasks.task(id)));
         });
-    r.get("/fragment/task/{id}", ctx -> ctx.html(task(ctx.pathParam("id"))));
+    r.get("/fragment/task/{id}", ctx -> ctx.html(tasks.task(ctx.pathParam("id"))));
     r.get(
         "/queues",
         ctx ->
@@ -64,6 +62,7 @@ final class Pages {
                 "queues",
                 "<div data-live=\"/fragment/queues\" data-every=\"5000\">" + queues() + "</div>"));
     r.get("/fragment/queues", ctx -> ctx.html(queues()));
+    r.get("/beat", ctx -> page(ctx, "Beat", "beat", beat.page()));
     r.get("/dead", ctx -> page(ctx, "Dead letters", "dead", dead.list()));
     r.get(
         "/dead/{id}",
@@ -76,11 +75,11 @@ final class Pages {
     ctx.html(Html.page(title, active, auth.loggedIn(ctx), body));
   }
 
-  private static String live(String fragment, String html) {
+  static String live(String fragment, String html) {
     return "<div data-live=\"" + esc(fragment) + "\">" + html + "</div>";
   }
 
-  private static String action(String label, String path, String confirm, String id) {
+  static String action(String label, String path, String confirm, String id) {
     return "<button class=\"action\" id=\""
         + esc(id)
         + "\" data-action=\""
@@ -279,6 +278,15 @@ final class Pages {
         .append(url(name))
         .append(
             "/rate-limit\"><input name=\"task\" placeholder=\"task name\" required> <input name=\"rate\" placeholder=\"10/s (empty = none)\"> <button>Set</button></form>");
+    b.append("<h2>Consumers</h2><form class=\"action-form\" data-action=\"/api/workers/")
+        .append(url(name))
+        .append("/consumer\"><input name=\"queue\" placeholder=\"queue\" required>")
+        .append(" <button>Add consumer</button></form><form class=\"action-form\" data-action=")
+        .append("\"/api/workers/")
+        .append(url(name))
+        .append("/consumer\"><input name=\"queue\" placeholder=\"queue\" required>")
+        .append("<input type=\"hidden\" name=\"cancel\" value=\"true\">")
+        .append(" <button>Cancel consumer</button></form>");
     for (String part : List.of("active", "reserved", "scheduled", "registered", "stats")) {
       b.append("<h2>")
           .append(esc(part.substring(0, 1).toUpperCase(Locale.ROOT) + part.substring(1)))
@@ -291,149 +299,6 @@ final class Pages {
           .append("</pre>");
     }
     return b.toString();
-  }
-
-  private String tasksPage(Context ctx) {
-    StringBuilder b =
-        new StringBuilder("<form class=\"filters\" method=\"get\" action=\"/tasks\">");
-    b.append("<input name=\"q\" placeholder=\"id or name\" value=\"")
-        .append(esc(ctx.queryParam("q")))
-        .append("\"> <select name=\"state\"><option value=\"\">any state</option>");
-    for (String s : STATES) {
-      b.append("<option")
-          .append(s.equals(ctx.queryParam("state")) ? " selected" : "")
-          .append('>')
-          .append(s)
-          .append("</option>");
-    }
-    b.append("</select> <select name=\"worker\"><option value=\"\">any worker</option>");
-    for (String w : state.workerNames()) {
-      b.append("<option")
-          .append(w.equals(ctx.queryParam("worker")) ? " selected" : "")
-          .append('>')
-          .append(esc(w))
-          .append("</option>");
-    }
-    b.append("</select> <button>Search</button></form>");
-    String query = ctx.queryString() == null ? "" : "?" + ctx.queryString();
-    return b + live("/fragment/tasks" + query, taskRows(ctx));
-  }
-
-  private String taskRows(Context ctx) {
-    var tasks = state.tasks(Api.filter(ctx), Api.limit(ctx));
-    StringBuilder b =
-        new StringBuilder(
-            "<table id=\"tasks\"><thead><tr><th>Task</th><th>Name</th><th>State</th><th>Worker</th><th>Received</th>"
-                + "<th>Runtime</th><th>Args</th><th>Result / exception</th></tr></thead><tbody>");
-    for (JsonNode t : tasks) {
-      String id = t.path("uuid").asText();
-      b.append("<tr data-task=\"")
-          .append(esc(id))
-          .append("\"><td><a href=\"/tasks/")
-          .append(url(id))
-          .append("\">")
-          .append(esc(id))
-          .append("</a></td><td>")
-          .append(esc(t.path("name").asText("")))
-          .append("</td><td class=\"task-state\">")
-          .append(badge(t.path("state").asText()))
-          .append("</td><td>")
-          .append(esc(t.path("worker").asText("")))
-          .append("</td><td>")
-          .append(time(t.path("received")))
-          .append("</td><td>")
-          .append(
-              t.path("runtime").isNumber()
-                  ? String.format(Locale.ROOT, "%.3f s", t.path("runtime").asDouble())
-                  : "")
-          .append("</td><td>")
-          .append(esc(shorten(t.path("args"), 40)))
-          .append("</td><td>")
-          .append(
-              esc(
-                  shorten(
-                      t.path("exception").isNull() || t.path("exception").isMissingNode()
-                          ? t.path("result")
-                          : t.path("exception"),
-                      60)))
-          .append("</td></tr>");
-    }
-    if (tasks.isEmpty()) {
-      b.append(
-          "<tr><td colspan=\"8\" class=\"muted\">No task seen (workers need task events: -E).</td></tr>");
-    }
-    return b.append("</tbody></table>").toString();
-  }
-
-  String task(String id) {
-    ObjectNode t = state.task(id);
-    if (t == null) {
-      return "<p class=\"muted\" id=\"task-missing\">Task "
-          + esc(id)
-          + " not seen yet (or it left the history of "
-          + state.historySize()
-          + " tasks).</p>";
-    }
-    StringBuilder b = new StringBuilder("<p class=\"actions\">");
-    b.append(
-        action("Revoke", "/api/tasks/" + url(id) + "/revoke", "Revoke task " + id + "?", "revoke"));
-    b.append(
-        action(
-            "Terminate",
-            "/api/tasks/" + url(id) + "/revoke?terminate=true",
-            "Terminate task " + id + " (interrupts it if running)?",
-            "terminate"));
-    b.append("</p><dl class=\"fields\">");
-    field(b, "State", badge(t.path("state").asText()), "task-state");
-    for (String k :
-        List.of("name", "worker", "args", "kwargs", "result", "exception", "retries", "runtime")) {
-      field(b, k, esc(t.path(k)), "task-" + k);
-    }
-    field(b, "parent", link(t.path("parent_id")), "task-parent");
-    field(b, "root", link(t.path("root_id")), "task-root");
-    StringBuilder kids = new StringBuilder();
-    for (JsonNode c : t.path("children")) {
-      kids.append(link(c)).append(' ');
-    }
-    field(b, "children", kids.toString(), "task-children");
-    for (String k : List.of("received", "started", "finished")) {
-      field(b, k, time(t.path(k)), "task-" + k);
-    }
-    b.append("</dl>");
-    if (t.hasNonNull("traceback")) {
-      b.append("<h2>Traceback</h2><pre id=\"traceback\" class=\"traceback\">")
-          .append(esc(t.path("traceback").asText()))
-          .append("</pre>");
-    }
-    b.append(
-        "<h2>Timeline</h2><table id=\"timeline\"><thead><tr><th>Time</th><th>Event</th><th>Worker</th></tr></thead><tbody>");
-    for (JsonNode e : t.path("timeline")) {
-      b.append("<tr><td>")
-          .append(time(e.path("timestamp")))
-          .append("</td><td>")
-          .append(esc(e.path("type").asText()))
-          .append("</td><td>")
-          .append(esc(e.path("hostname").asText()))
-          .append("</td></tr>");
-    }
-    return b.append("</tbody></table>").toString();
-  }
-
-  private static String link(JsonNode id) {
-    if (id == null || id.isNull() || id.isMissingNode()) {
-      return "";
-    }
-    return "<a href=\"/tasks/" + url(id.asText()) + "\">" + esc(id.asText()) + "</a>";
-  }
-
-  private static void field(StringBuilder b, String label, String html, String id) {
-    b.append("<dt>")
-        .append(esc(label))
-        .append("</dt><dd id=\"")
-        .append(esc(id))
-        .append("\">")
-        .append(html)
-        .append("</dd>");
   }
 
   String queues() {

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.apium.Apium;
 import dev.apium.AsyncResult;
 import dev.apium.CallOptions;
+import dev.apium.beat.Beat;
 import dev.apium.worker.Worker;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -79,6 +80,7 @@ class DashboardApiIT {
   @Test
   void workersTasksAndDetail() throws Exception {
     await()
+        .ignoreExceptions()
         .atMost(Duration.ofSeconds(30))
         .until(() -> http.json("/api/workers").toString().contains(node));
     JsonNode w = null;
@@ -93,6 +95,7 @@ class DashboardApiIT {
     AsyncResult<Object> ok = app.send("dash.add", List.of(2, 3), Map.of(), null);
     AsyncResult<Object> bad = app.send("dash.fail", List.of(), Map.of(), null);
     await()
+        .ignoreExceptions()
         .atMost(Duration.ofSeconds(30))
         .until(() -> http.json("/api/tasks/" + ok.id()).path("state").asText().equals("SUCCESS"));
     JsonNode done = http.json("/api/tasks/" + ok.id());
@@ -103,6 +106,7 @@ class DashboardApiIT {
         .contains("task-received", "task-started", "task-succeeded");
 
     await()
+        .ignoreExceptions()
         .atMost(Duration.ofSeconds(30))
         .until(() -> http.json("/api/tasks/" + bad.id()).path("state").asText().equals("FAILURE"));
     JsonNode failed = http.json("/api/tasks/" + bad.id());
@@ -129,6 +133,7 @@ class DashboardApiIT {
   @Test
   void actionsNeedCredentialsAndRevokeWorks() throws Exception {
     await()
+        .ignoreExceptions()
         .atMost(Duration.ofSeconds(30))
         .until(() -> http.json("/api/workers").toString().contains(node));
     AsyncResult<Object> later =
@@ -138,6 +143,7 @@ class DashboardApiIT {
             Map.of(),
             CallOptions.create().countdown(Duration.ofSeconds(3)));
     await()
+        .ignoreExceptions()
         .atMost(Duration.ofSeconds(30))
         .until(
             () -> http.json("/api/tasks/" + later.id()).path("state").asText().equals("RECEIVED"));
@@ -153,6 +159,7 @@ class DashboardApiIT {
     assertThat(revoked.statusCode()).isEqualTo(200);
     assertThat(revoked.body()).contains(node);
     await()
+        .ignoreExceptions()
         .atMost(Duration.ofSeconds(30))
         .until(
             () -> http.json("/api/tasks/" + later.id()).path("state").asText().equals("REVOKED"));
@@ -168,6 +175,20 @@ class DashboardApiIT {
             "/api/workers/" + node + "/rate-limit?task=dash.add&rate=100/s", basic("admin:s3cret"));
     assertThat(limited.statusCode()).isEqualTo(200);
     assertThat(limited.body()).contains(node);
+    String extra = queue + "-extra";
+    HttpResponse<String> added =
+        http.post("/api/workers/" + node + "/consumer?queue=" + extra, basic("admin:s3cret"));
+    assertThat(added.statusCode()).isEqualTo(200);
+    assertThat(added.body()).contains(node, extra);
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> http.json("/api/queues").toString().contains(extra));
+    HttpResponse<String> cancelled =
+        http.post(
+            "/api/workers/" + node + "/consumer?cancel=true&queue=" + extra, basic("admin:s3cret"));
+    assertThat(cancelled.statusCode()).isEqualTo(200);
+    assertThat(cancelled.body()).contains(node);
     assertThat(http.post("/api/queues/" + queue + "/purge", basic("admin:s3cret")).statusCode())
         .as("purge without confirm")
         .isEqualTo(400);
@@ -175,6 +196,35 @@ class DashboardApiIT {
             http.post("/api/queues/" + queue + "/purge?confirm=" + queue, basic("admin:s3cret"))
                 .statusCode())
         .isEqualTo(200);
+  }
+
+  @Test
+  void beatEntriesLastRunAndLeader() throws Exception {
+    String beatName = "dash-beat-" + UUID.randomUUID();
+    try (Beat beat =
+            Beat.builder(app)
+                .name(beatName)
+                .owner("beat-owner-" + node)
+                .every("dash-every-second", Duration.ofSeconds(1), "dash.add", 1, 2)
+                .start();
+        Dashboard withBeat =
+            Dashboard.start(
+                app,
+                DashboardSettings.defaults().withPort(0),
+                List.of(),
+                beatName,
+                beat.entries())) {
+      Http h = new Http(withBeat.port());
+      await()
+          .ignoreExceptions()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> h.json("/api/beat").path("entries").path(0).hasNonNull("last_run"));
+      JsonNode b = h.json("/api/beat");
+      assertThat(b.path("leader").asText()).isEqualTo("beat-owner-" + node);
+      assertThat(b.path("entries").path(0).path("task").asText()).isEqualTo("dash.add");
+      assertThat(b.path("entries").path(0).path("next_run").asText()).isNotBlank();
+      assertThat(h.get("/beat").body()).contains("dash-every-second", "beat-owner-" + node);
+    }
   }
 
   @Test

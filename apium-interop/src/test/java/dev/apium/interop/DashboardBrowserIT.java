@@ -6,6 +6,9 @@ import static org.awaitility.Awaitility.await;
 import dev.apium.Apium;
 import dev.apium.AsyncResult;
 import dev.apium.CallOptions;
+import dev.apium.beat.Beat;
+import dev.apium.beat.BeatEntry;
+import dev.apium.beat.Schedule;
 import dev.apium.dashboard.Dashboard;
 import dev.apium.dashboard.DashboardSettings;
 import dev.apium.protocol.CeleryJson;
@@ -51,6 +54,7 @@ class DashboardBrowserIT {
   private Apium app;
   private Worker worker;
   private Dashboard dashboard;
+  private Beat beat;
   private Process node;
 
   @BeforeAll
@@ -69,6 +73,9 @@ class DashboardBrowserIT {
     }
     if (dashboard != null) {
       dashboard.close();
+    }
+    if (beat != null) {
+      beat.close();
     }
     if (worker != null) {
       worker.stop(Duration.ofSeconds(10));
@@ -95,11 +102,26 @@ class DashboardBrowserIT {
             .build();
     app.register("dash.add", call -> call.arg(0, int.class) + call.arg(1, int.class));
     worker = app.worker().queues(javaQueue).concurrency(2).nodename(javaNode).start();
+    beat =
+        Beat.builder(app)
+            .name("dashboard-" + suffix)
+            .owner("beat-" + suffix)
+            .entry(
+                BeatEntry.of(
+                        "python-every-10s",
+                        Schedule.every(Duration.ofSeconds(10)),
+                        "interop.add",
+                        1,
+                        2)
+                    .withQueue(pyQueue))
+            .start();
     dashboard =
         Dashboard.start(
             app,
             DashboardSettings.defaults().withPort(0).withAuth("admin:s3cret"),
-            List.of(pyQueue, javaQueue));
+            List.of(pyQueue, javaQueue),
+            "dashboard-" + suffix,
+            beat.entries());
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> dashboard.state().workerNames().containsAll(List.of(pyNode, javaNode)));
@@ -144,7 +166,8 @@ class DashboardBrowserIT {
     assertThat(node.exitValue()).isZero();
     assertThat(dashboard.state().task(ids.get("later")).path("state").asText())
         .isEqualTo("REVOKED");
-    for (String page : List.of("workers", "tasks", "task-failed", "task-revoked", "overview")) {
+    for (String page :
+        List.of("workers", "tasks", "task-failed", "task-revoked", "overview", "beat")) {
       assertThat(SHOTS.resolve(page + ".png")).isNotEmptyFile();
     }
   }
