@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
       StatusCommand.class,
       PurgeCommand.class,
       EventsCommand.class,
+      DashboardCommand.class,
       DemoCommand.class,
       DeadCommand.class,
       CommandLine.HelpCommand.class

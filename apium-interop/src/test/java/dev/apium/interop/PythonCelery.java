@@ -30,6 +30,7 @@ public final class PythonCelery implements AutoCloseable {
   private final List<Process> workers = new ArrayList<>();
   private final List<String> workerArgs = new ArrayList<>();
   private final Path logDir;
+  private boolean heartbeat;
 
   /**
    * @param broker broker URL for the Python side
@@ -69,6 +70,15 @@ public final class PythonCelery implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Lets the workers started next send {@code worker-heartbeat} events every 2 s (they start with
+   * {@code --without-heartbeat} otherwise), for tests that watch workers stay online.
+   */
+  public PythonCelery withHeartbeat() {
+    heartbeat = true;
+    return this;
+  }
+
   public PythonCelery env(String name, String value) {
     env.put(name, value);
     return this;
@@ -98,8 +108,10 @@ public final class PythonCelery implements AutoCloseable {
                 "-l",
                 "INFO",
                 "--without-gossip",
-                "--without-mingle",
-                "--without-heartbeat"));
+                "--without-mingle"));
+    if (!heartbeat) {
+      command.add("--without-heartbeat");
+    }
     command.addAll(workerArgs);
     if (queues.length > 0) {
       command.add("-Q");
