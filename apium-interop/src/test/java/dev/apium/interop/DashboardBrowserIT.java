@@ -38,13 +38,19 @@ import org.junit.jupiter.api.Test;
  * Apium worker on Redis db 0: the worker list shows both; tasks sent from this test appear and
  * reach SUCCESS / FAILURE without a reload; a failed task shows its Python traceback; revoking from
  * the page is refused until the user logs in, then revokes. Saves a screenshot of each page into
- * docs/dashboard/. Unique queues and node names.
+ * target/dashboard-screenshots/ (or the folder named by {@code -Dapium.screenshots}, e.g.
+ * ../docs/dashboard to refresh the docs). Unique queues and node names.
  */
 class DashboardBrowserIT {
   static final String REDIS = "redis://127.0.0.1:6379/0";
   private static final Path BROWSER_TESTS =
       Path.of("..", "apium-dashboard", "browser-tests").toAbsolutePath().normalize();
-  private static final Path SHOTS = Path.of("..", "docs", "dashboard").toAbsolutePath().normalize();
+  // target/ by default, so a test run leaves the checkout clean; the docs' screenshots are
+  // refreshed with -Dapium.screenshots=../docs/dashboard.
+  private static final Path SHOTS =
+      Path.of(System.getProperty("apium.screenshots", "target/dashboard-screenshots"))
+          .toAbsolutePath()
+          .normalize();
   private final String suffix = UUID.randomUUID().toString().substring(0, 8);
   private final String pyQueue = "dash-py-" + suffix;
   private final String javaQueue = "dash-java-" + suffix;
