@@ -5,9 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apium.protocol.CeleryJson;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -59,29 +57,11 @@ class ApiumCliAgainstPythonWorkerIT {
   private static Run apium(String... args) throws IOException, InterruptedException {
     Process p = new ProcessBuilder(java(args)).redirectError(ProcessBuilder.Redirect.PIPE).start();
     ConcurrentLinkedQueue<String> err = new ConcurrentLinkedQueue<>();
-    Thread t = drain(p.getErrorStream(), err);
+    Thread t = LineReader.follow(p.getErrorStream(), err);
     String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     t.join(5000);
     return new Run(p.exitValue(), out, String.join("\n", err));
-  }
-
-  private static Thread drain(java.io.InputStream in, ConcurrentLinkedQueue<String> lines) {
-    Thread t =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
-                  lines.add(line);
-                }
-              } catch (IOException e) {
-                lines.add("reader: " + e);
-              }
-            });
-    t.setDaemon(true);
-    t.start();
-    return t;
   }
 
   @Test
@@ -95,7 +75,7 @@ class ApiumCliAgainstPythonWorkerIT {
     ConcurrentLinkedQueue<String> dumped = new ConcurrentLinkedQueue<>();
     Process dump = new ProcessBuilder(java("events", "--dump", "-b", REDIS)).start();
     processes.add(dump);
-    drain(dump.getInputStream(), dumped);
+    LineReader.follow(dump.getInputStream(), dumped);
     await()
         .atMost(Duration.ofSeconds(90))
         .until(() -> String.join("\n", dumped).contains("starting capture"));

@@ -6,9 +6,7 @@ import static org.awaitility.Awaitility.await;
 import dev.apium.Apium;
 import dev.apium.AsyncResult;
 import dev.apium.worker.Worker;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,21 +106,7 @@ class ApiumOpsCliIT {
     Process table = apium("events", "-b", REDIS, "--duration", "170").start();
     processes.add(table);
     ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(table.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
-                  lines.add(line);
-                }
-              } catch (IOException e) {
-                lines.add("reader: " + e);
-              }
-            });
-    reader.setDaemon(true);
-    reader.start();
+    LineReader.follow(table.getInputStream(), lines);
     // The table is drawn every second once the CLI listens.
     await().atMost(Duration.ofSeconds(90)).until(() -> String.join("\n", lines).contains("WORKER"));
 

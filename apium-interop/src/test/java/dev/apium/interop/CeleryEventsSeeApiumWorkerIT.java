@@ -10,10 +10,7 @@ import dev.apium.CallOptions;
 import dev.apium.TaskFailedException;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.worker.Worker;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -82,21 +79,7 @@ class CeleryEventsSeeApiumWorkerIT {
     Process p = b.start();
     processes.add(p);
     ConcurrentLinkedQueue<String> lines = new ConcurrentLinkedQueue<>();
-    Thread reader =
-        new Thread(
-            () -> {
-              try (BufferedReader r =
-                  new BufferedReader(
-                      new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
-                for (String line = r.readLine(); line != null; line = r.readLine()) {
-                  lines.add(line);
-                }
-              } catch (IOException e) {
-                lines.add("reader: " + e);
-              }
-            });
-    reader.setDaemon(true);
-    reader.start();
+    LineReader.follow(p.getInputStream(), lines);
     return new Watched(p, lines);
   }
 
