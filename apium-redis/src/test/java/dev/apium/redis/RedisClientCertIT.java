@@ -77,31 +77,7 @@ class RedisClientCertIT {
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
-    server =
-        TlsRedisServer.start(
-            dir,
-            port,
-            "redis-server",
-            "--port",
-            "0",
-            "--tls-port",
-            Integer.toString(port),
-            "--bind",
-            "127.0.0.1",
-            "--tls-cert-file",
-            "server.pem",
-            "--tls-key-file",
-            "server.key",
-            "--tls-ca-cert-file",
-            "ca.pem",
-            "--tls-auth-clients",
-            "yes",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            dir.toString());
+    server = TlsRedisServer.startTls(dir, port, "server.pem", "server.key", "ca.pem", "yes");
   }
 
   private void run(String... command) throws Exception {

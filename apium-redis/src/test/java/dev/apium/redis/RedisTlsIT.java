@@ -48,32 +48,8 @@ class RedisTlsIT {
       port = socket.getLocalPort();
     }
     server =
-        TlsRedisServer.start(
-            dir,
-            port,
-            "redis-server",
-            "--port",
-            "0",
-            "--tls-port",
-            Integer.toString(port),
-            "--bind",
-            "127.0.0.1",
-            "--tls-cert-file",
-            "cert.pem",
-            "--tls-key-file",
-            "key.pem",
-            "--tls-ca-cert-file",
-            "cert.pem",
-            "--tls-auth-clients",
-            "no",
-            "--requirepass",
-            "s3cret",
-            "--save",
-            "",
-            "--appendonly",
-            "no",
-            "--dir",
-            dir.toString());
+        TlsRedisServer.startTls(
+            dir, port, "cert.pem", "key.pem", "cert.pem", "no", "--requirepass", "s3cret");
   }
 
   private void run(String... command) throws Exception {

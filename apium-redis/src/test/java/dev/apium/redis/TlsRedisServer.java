@@ -8,6 +8,8 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -28,6 +30,37 @@ final class TlsRedisServer {
             .start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
     assertThat(p.exitValue()).as(Files.readString(dir.resolve("openssl.log"))).isZero();
+  }
+
+  /**
+   * Starts a private, unpersisted redis-server in {@code dir} serving TLS only on {@code port}
+   * (loopback) with the given PEM files (relative to {@code dir}); {@code authClients} is its
+   * {@code tls-auth-clients} value ({@code yes} or {@code no}); {@code extra} are further options.
+   */
+  static Process startTls(
+      Path dir, int port, String cert, String key, String ca, String authClients, String... extra)
+      throws Exception {
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "redis-server",
+                "--port",
+                "0",
+                "--tls-port",
+                Integer.toString(port),
+                "--bind",
+                "127.0.0.1",
+                "--tls-cert-file",
+                cert,
+                "--tls-key-file",
+                key,
+                "--tls-ca-cert-file",
+                ca,
+                "--tls-auth-clients",
+                authClients));
+    command.addAll(List.of(extra));
+    command.addAll(List.of("--save", "", "--appendonly", "no", "--dir", dir.toString()));
+    return start(dir, port, command.toArray(String[]::new));
   }
 
   /** Starts {@code command} (a redis-server) in {@code dir}; returns once {@code port} accepts. */
