@@ -1,7 +1,7 @@
 package dev.apium.events;
 
 import com.fasterxml.jackson.core.JsonGenerator;
-import dev.apium.protocol.CeleryJson;
+import dev.apium.protocol.PlainJson;
 import dev.apium.protocol.WireMessage;
 import dev.apium.spi.Broker;
 import java.io.ByteArrayOutputStream;
@@ -189,29 +189,11 @@ public final class EventDispatcher implements AutoCloseable {
     g.writeNumberField("clock", event.clock());
     for (Map.Entry<String, Object> field : fields.entrySet()) {
       g.writeFieldName(field.getKey());
-      writeValue(g, field.getValue());
+      PlainJson.write(g, field.getValue());
     }
     g.writeNumberField("timestamp", event.timestamp());
     g.writeStringField("type", event.type());
     g.writeEndObject();
-  }
-
-  private static void writeValue(JsonGenerator g, Object value) throws IOException {
-    if (value == null) {
-      g.writeNull();
-    } else if (value instanceof String s) {
-      g.writeString(s);
-    } else if (value instanceof Integer i) {
-      g.writeNumber(i);
-    } else if (value instanceof Long l) {
-      g.writeNumber(l);
-    } else if (value instanceof Double d) {
-      g.writeNumber(d);
-    } else if (value instanceof Boolean b) {
-      g.writeBoolean(b);
-    } else {
-      g.writeObject(value);
-    }
   }
 
   private interface Body {
@@ -223,7 +205,7 @@ public final class EventDispatcher implements AutoCloseable {
     byte[] json;
     try {
       ByteArrayOutputStream out = new ByteArrayOutputStream(512);
-      try (JsonGenerator g = CeleryJson.MAPPER.createGenerator(out)) {
+      try (JsonGenerator g = PlainJson.FACTORY.createGenerator(out)) {
         body.write(g);
       }
       json = out.toByteArray();

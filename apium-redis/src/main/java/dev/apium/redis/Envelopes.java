@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.RedisEnvelope;
 import dev.apium.protocol.WireMessage;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
 
@@ -15,40 +14,12 @@ import java.util.UUID;
  * on restore, and strict reading on consume. Stateless; called from any thread.
  */
 final class Envelopes {
-  private static final String TAIL = "\"body_encoding\":\"base64\"}}";
-
   private Envelopes() {}
 
   /** A new envelope for a publish, with a fresh UUID4 {@code delivery_tag}. */
   static String write(WireMessage message, String exchange, String routingKey) {
-    Map<String, Object> properties = new LinkedHashMap<>();
-    message.properties().entrySet().stream()
-        .filter(
-            e ->
-                switch (e.getKey()) {
-                  case "delivery_info", "priority", "body_encoding", "delivery_tag" -> false;
-                  default -> true;
-                })
-        .forEach(e -> properties.put(e.getKey(), e.getValue()));
-    Map<String, Object> info = new LinkedHashMap<>();
-    info.put("exchange", exchange);
-    info.put("routing_key", routingKey);
-    properties.put("delivery_info", info);
-    Object priority = message.property("priority");
-    properties.put("priority", priority == null ? 0 : priority);
-    String text =
-        RedisEnvelope.encode(
-            new WireMessage(
-                message.headers(),
-                properties,
-                message.contentType(),
-                message.contentEncoding(),
-                message.body()));
-    if (!text.endsWith(TAIL)) {
-      throw new IllegalStateException("unexpected envelope layout: " + text);
-    }
-    String tag = UUID.randomUUID().toString();
-    return text.substring(0, text.length() - 2) + ",\"delivery_tag\":\"" + tag + "\"}}";
+    return RedisEnvelope.encodeForPublish(
+        message, exchange, routingKey, UUID.randomUUID().toString());
   }
 
   /**

@@ -229,6 +229,11 @@ final class RedisConnector implements AutoCloseable {
               .ioThreadPoolSize(2)
               .computationThreadPoolSize(2)
               .nettyCustomizer(new ConsolidatedFlushes())
+              // Apium measures what it needs itself: no per-command latency histograms, which
+              // Lettuce would otherwise keep whenever HdrHistogram is on the class path.
+              .commandLatencyRecorder(io.lettuce.core.metrics.CommandLatencyRecorder.disabled())
+              .commandLatencyPublisherOptions(
+                  io.lettuce.core.event.DefaultEventPublisherOptions.disabled())
               .build();
     }
     users++;
