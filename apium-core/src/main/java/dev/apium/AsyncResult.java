@@ -9,6 +9,12 @@ import dev.apium.protocol.TaskState;
 import dev.apium.spi.BrokerException;
 import dev.apium.spi.Threads;
 import java.time.Duration;
+import java.util.AbstractMap;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
@@ -19,7 +25,10 @@ import java.util.concurrent.TimeoutException;
 /**
  * A handle on a task's future result, whichever worker (Java or Python) runs it. Reads go to the
  * app's result backend; {@link #get(Duration)} waits by push (pub/sub, reply queue), never by a
- * busy poll. Cheap to create; thread-safe.
+ * busy poll. It may also stand for a group (a chain ending in a group, a group among a task's
+ * {@link #children()}, a group tuple read by {@link #fromTuple}): then {@link #group()} is that
+ * {@link GroupResult} and {@link #get(Duration)} returns the list of its members' results, as
+ * Celery's {@code GroupResult.get()}. Cheap to create; thread-safe.
  *
  * @param <T> the Java type the result converts to
  */
@@ -34,17 +43,98 @@ public final class AsyncResult<T> {
   private final AsyncResult<?> parent;
   private final CompletableFuture<Void> published;
 
+  /** The group this result stands for, or null for a task's result. */
+  private final GroupResult group;
+
   AsyncResult(
       Apium app,
       String id,
       JavaType type,
       AsyncResult<?> parent,
       CompletableFuture<Void> published) {
+    this(app, id, type, parent, published, null);
+  }
+
+  private AsyncResult(
+      Apium app,
+      String id,
+      JavaType type,
+      AsyncResult<?> parent,
+      CompletableFuture<Void> published,
+      GroupResult group) {
     this.app = app;
     this.id = id;
     this.type = type;
     this.parent = parent;
     this.published = published == null ? CompletableFuture.completedFuture(null) : published;
+    this.group = group;
+  }
+
+  /** A result standing for {@code group}: same id and parent, members' results as its value. */
+  static <T> AsyncResult<T> ofGroup(GroupResult group, JavaType type) {
+    return new AsyncResult<>(group.app(), group.id(), type, group.parent(), null, group);
+  }
+
+  /**
+   * Celery's {@code result_from_tuple}: a task's {@code [[id, parent], null]} gives its result, a
+   * group's {@code [[gid, parent], [member tuples...]]} a result standing for the group ({@link
+   * #group()}). {@code tuple} is the JSON form or what a result converted to Java (lists), e.g. the
+   * value of a task that returned an AsyncResult.
+   *
+   * @throws IllegalArgumentException when {@code tuple} is not in that form
+   */
+  public static AsyncResult<Object> fromTuple(Apium app, Object tuple) {
+    return ResultTuples.read(app, tuple);
+  }
+
+  /** The group this result stands for (see the class comment); empty for a task's result. */
+  public Optional<GroupResult> group() {
+    return Optional.ofNullable(group);
+  }
+
+  /**
+   * Celery's {@code AsyncResult.children}: the results of the tasks and groups this task sent while
+   * it ran (link callbacks, the next step of its chain, a replacement...), as stored with its
+   * result; empty while the task has not finished or sent nothing. For a group, its members.
+   */
+  public List<AsyncResult<Object>> children() {
+    if (group != null) {
+      return group.results();
+    }
+    JsonNode children = meta().map(ResultMeta::children).orElse(null);
+    List<AsyncResult<Object>> out = new ArrayList<>();
+    if (children != null && children.isArray()) {
+      for (JsonNode child : children) {
+        out.add(ResultTuples.read(app, child));
+      }
+    }
+    return out;
+  }
+
+  /**
+   * Celery's {@code collect()}: this result and then, breadth first, every result it (and they)
+   * started, each with its value, waiting for each in turn within {@code timeout} overall; a result
+   * listed twice comes once.
+   *
+   * @throws TaskFailedException for the first one that failed
+   * @throws TaskTimeoutException when one is not ready in time
+   */
+  public List<Map.Entry<AsyncResult<Object>, Object>> collect(Duration timeout) {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    List<Map.Entry<AsyncResult<Object>, Object>> out = new ArrayList<>();
+    Deque<AsyncResult<Object>> queue = new ArrayDeque<>();
+    java.util.Set<String> seen = new java.util.HashSet<>();
+    queue.add(as(Object.class));
+    while (!queue.isEmpty()) {
+      AsyncResult<Object> node = queue.poll();
+      if (!seen.add((node.group == null ? "task:" : "group:") + node.id)) {
+        continue; // a retried task lists itself among its children
+      }
+      Object value = node.get(Duration.ofNanos(Math.max(0, deadline - System.nanoTime())));
+      out.add(new AbstractMap.SimpleImmutableEntry<>(node, value));
+      queue.addAll(node.children());
+    }
+    return out;
   }
 
   AsyncResult(Apium app, String id, JavaType type, AsyncResult<?> parent) {
@@ -66,6 +156,9 @@ public final class AsyncResult<T> {
    */
   @com.fasterxml.jackson.annotation.JsonValue
   public JsonNode toTuple() {
+    if (group != null) {
+      return group.toTuple();
+    }
     com.fasterxml.jackson.databind.node.ArrayNode tuple = CeleryJson.array();
     com.fasterxml.jackson.databind.node.ArrayNode head = tuple.addArray();
     head.add(id);
@@ -80,12 +173,12 @@ public final class AsyncResult<T> {
 
   /** The same id with another result type. */
   public <U> AsyncResult<U> as(Class<U> resultType) {
-    return new AsyncResult<>(app, id, app.type(resultType), parent, published);
+    return new AsyncResult<>(app, id, app.type(resultType), parent, published, group);
   }
 
   /** The same id with a generic result type: {@code r.as(new TypeReference<List<Order>>() {})}. */
   public <U> AsyncResult<U> as(com.fasterxml.jackson.core.type.TypeReference<U> resultType) {
-    return new AsyncResult<>(app, id, app.type(resultType), parent, published);
+    return new AsyncResult<>(app, id, app.type(resultType), parent, published, group);
   }
 
   /**
@@ -98,11 +191,19 @@ public final class AsyncResult<T> {
 
   /** The stored meta, or empty while PENDING. */
   public Optional<ResultMeta> meta() {
+    if (group != null) {
+      return Optional.empty();
+    }
     return app.backend().get(id);
   }
 
   /** PENDING, STARTED, PROGRESS, RETRY, SUCCESS, FAILURE, REVOKED... */
   public String state() {
+    if (group != null) {
+      return group.failed()
+          ? TaskState.FAILURE
+          : group.successful() ? TaskState.SUCCESS : TaskState.PENDING;
+    }
     return meta().map(ResultMeta::status).orElse(TaskState.PENDING);
   }
 
@@ -112,6 +213,9 @@ public final class AsyncResult<T> {
   }
 
   public boolean ready() {
+    if (group != null) {
+      return group.ready();
+    }
     return TaskState.isReady(state());
   }
 
@@ -125,11 +229,21 @@ public final class AsyncResult<T> {
 
   /** The failure, when the task failed or was revoked; else null. */
   public TaskFailedException exception() {
+    if (group != null) {
+      return group.results().stream()
+          .map(AsyncResult::exception)
+          .filter(java.util.Objects::nonNull)
+          .findFirst()
+          .orElse(null);
+    }
     return meta().filter(m -> TaskState.propagates(m.status())).map(this::failure).orElse(null);
   }
 
   /** Waits for the result. @throws TaskFailedException if it failed or was revoked */
   public T get(Duration timeout) {
+    if (group != null) {
+      return convertList(group.join(timeout));
+    }
     CompletableFuture<ResultMeta> ready = readyOrNotQueued();
     try {
       return convert(ready.get(timeout.toMillis(), TimeUnit.MILLISECONDS));
@@ -216,6 +330,13 @@ public final class AsyncResult<T> {
 
   /** Completes with the converted result, or exceptionally with {@link TaskFailedException}. */
   public CompletableFuture<T> toCompletableFuture() {
+    if (group != null) {
+      List<CompletableFuture<Object>> members =
+          group.results().stream().map(AsyncResult::toCompletableFuture).toList();
+      return CompletableFuture.allOf(members.toArray(CompletableFuture[]::new))
+          .thenApplyAsync(
+              v -> convertList(members.stream().map(CompletableFuture::join).toList()), CALLBACKS);
+    }
     // Async: a backend may complete its wait on a transport thread, which user callbacks must not
     // hold up (or block).
     return readyOrNotQueued()
@@ -240,7 +361,16 @@ public final class AsyncResult<T> {
 
   /** Deletes the stored result. */
   public void forget() {
+    if (group != null) {
+      group.forget();
+      return;
+    }
     app.backend().forget(id);
+  }
+
+  private T convertList(List<Object> values) {
+    return ArgumentBinder.convert(
+        CeleryJson.toTree(values), type, "results of group " + id + " (" + values.size() + ")");
   }
 
   private T convert(ResultMeta meta) {
@@ -260,6 +390,6 @@ public final class AsyncResult<T> {
 
   @Override
   public String toString() {
-    return "AsyncResult[" + id + "]";
+    return group != null ? group.toString() : "AsyncResult[" + id + "]";
   }
 }

@@ -125,6 +125,7 @@ final class CanvasSender {
     List<Signature> members = CanvasForms.unrolled(sig);
     if (a.chord != null && !members.isEmpty()) {
       app.backend().chordSetSize(gid, members.stream().mapToInt(CanvasForms::descend).sum());
+      members = saveNestedHeader(gid, members, a);
     }
     List<Frozen> results = new ArrayList<>();
     for (int i = 0; i < members.size(); i++) {
@@ -140,6 +141,33 @@ final class CanvasSender {
       results.add(apply(members.get(i), m));
     }
     return new Frozen(gid, results);
+  }
+
+  /**
+   * A chord header some of whose members' results are groups (a chain ending in a group) is saved
+   * as its GroupResult before anything is sent, as Celery's Redis {@code apply_chord} does, so the
+   * join (Apium's or Python's) passes the body {@code [[42, 42]]}, not {@code [42, 42]}. The
+   * members are frozen first and sent frozen, so the saved ids are the ones that run; any other
+   * header is returned as it is.
+   */
+  private List<Signature> saveNestedHeader(String gid, List<Signature> members, CanvasApply a) {
+    if (members.stream().noneMatch(m -> CanvasForms.is(m, CHAIN))) {
+      return members;
+    }
+    List<Signature> frozen = new ArrayList<>();
+    List<AsyncResult<Object>> results = new ArrayList<>();
+    boolean nested = false;
+    for (int i = 0; i < members.size(); i++) {
+      CanvasFreezer.Prepared p = freezer.freeze(members.get(i), null, a.rootId, gid, a.chord, i);
+      frozen.add(p.sig());
+      results.add(p.result().toResult(app, app.type(Object.class)));
+      nested |= p.result().members != null;
+    }
+    if (!nested) {
+      return members;
+    }
+    app.backend().saveGroup(gid, new GroupResult(app, gid, results).toTuple());
+    return frozen;
   }
 
   private Frozen applyChord(Signature sig, CanvasApply a) {
@@ -165,8 +193,14 @@ final class CanvasSender {
     h.rootId = a.rootId;
     h.parentId = a.parentId;
     h.extra = a.extra;
-    apply(CanvasForms.withOptions(header, stripMembership(header.options())), h);
-    return frozenBody.result();
+    Frozen headerResult =
+        apply(CanvasForms.withOptions(header, stripMembership(header.options())), h);
+    Frozen bodyResult = frozenBody.result();
+    if (bodyResult.parent == null) {
+      // Celery's chord.run: bodyres.parent = header_result.
+      bodyResult.parent = headerResult;
+    }
+    return bodyResult;
   }
 
   /**

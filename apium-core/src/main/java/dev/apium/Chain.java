@@ -101,20 +101,24 @@ public final class Chain implements Canvas {
     return applyAsync(options, Object.class);
   }
 
-  /** Sends the chain; {@code options.taskId} names the last task, routing applies to the first. */
+  /**
+   * Sends the chain; {@code options.taskId} names the last task, routing applies to the first. The
+   * result is the last step's: for a chain ending in a group, as in Celery, the group's, which
+   * {@link AsyncResult#group()} gives as a {@link GroupResult} and whose {@code get} returns the
+   * members' results as a list (so {@code resultType} is then a {@code List} or {@code Object}).
+   */
   public <T> AsyncResult<T> applyAsync(CallOptions options, Class<T> resultType) {
     requireTasks();
-    if (endsInGroup()) {
-      throw new IllegalArgumentException(
-          "chain "
-              + this
-              + " ends in a group, whose result is a GroupResult: use applyAsyncGroup, or add a"
-              + " task after the group (it becomes a chord)");
-    }
     return new CanvasSender(app).apply(data(), CanvasApply.from(options)).toResult(app, resultType);
   }
 
-  /** Sends a chain whose last step is a group; the result is that group's. */
+  /**
+   * Sends a chain whose last step is a group; the result is that group's.
+   *
+   * @deprecated {@link #applyAsync(CallOptions)} now returns the group's result for such a chain:
+   *     use {@code applyAsync(options).group().orElseThrow()}
+   */
+  @Deprecated
   public GroupResult applyAsyncGroup(CallOptions options) {
     requireTasks();
     if (!endsInGroup()) {

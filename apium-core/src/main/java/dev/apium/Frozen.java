@@ -25,7 +25,11 @@ final class Frozen {
     return toResult(app, app.type(type));
   }
 
+  /** A task's result, or for a group one standing for it ({@link AsyncResult#group()}). */
   <T> AsyncResult<T> toResult(Apium app, com.fasterxml.jackson.databind.JavaType type) {
+    if (members != null) {
+      return AsyncResult.ofGroup(toGroupResult(app), type);
+    }
     AsyncResult<?> up = parent == null ? null : parent.toResult(app, Object.class);
     return app.resultOf(id, type, up);
   }
@@ -35,6 +39,7 @@ final class Frozen {
         members == null
             ? List.of()
             : members.stream().map(m -> m.toResult(app, Object.class)).toList();
-    return new GroupResult(app, id, results);
+    AsyncResult<?> up = parent == null ? null : parent.toResult(app, Object.class);
+    return new GroupResult(app, id, results, up);
   }
 }

@@ -19,11 +19,17 @@ public final class GroupResult {
   private final Apium app;
   private final String id;
   private final List<AsyncResult<Object>> results;
+  private final AsyncResult<?> parent;
 
   GroupResult(Apium app, String id, List<AsyncResult<Object>> results) {
+    this(app, id, results, null);
+  }
+
+  GroupResult(Apium app, String id, List<AsyncResult<Object>> results, AsyncResult<?> parent) {
     this.app = app;
     this.id = id;
     this.results = List.copyOf(results);
+    this.parent = parent;
   }
 
   /** Reads a group saved with {@link #save()} (by Apium or Python Celery). */
@@ -34,7 +40,7 @@ public final class GroupResult {
             tuple -> {
               List<AsyncResult<Object>> members = new ArrayList<>();
               for (JsonNode member : tuple.path(1)) {
-                members.add(app.result(member.path(0).path(0).asText()));
+                members.add(ResultTuples.read(app, member));
               }
               return new GroupResult(app, groupId, members);
             });
@@ -44,6 +50,19 @@ public final class GroupResult {
     return id;
   }
 
+  Apium app() {
+    return app;
+  }
+
+  /** The step before the group in its chain (Celery's {@code GroupResult.parent}), or null. */
+  public AsyncResult<?> parent() {
+    return parent;
+  }
+
+  /**
+   * The members' results in group order; a member whose own result is a group (a chain ending in a
+   * group) stands for that group: see {@link AsyncResult#group()}.
+   */
   public List<AsyncResult<Object>> results() {
     return results;
   }
@@ -92,7 +111,12 @@ public final class GroupResult {
   @com.fasterxml.jackson.annotation.JsonValue
   public JsonNode toTuple() {
     ArrayNode tuple = CeleryJson.array();
-    tuple.addArray().add(id).addNull();
+    ArrayNode head = tuple.addArray().add(id);
+    if (parent == null) {
+      head.addNull();
+    } else {
+      head.add(parent.toTuple());
+    }
     ArrayNode members = tuple.addArray();
     for (AsyncResult<Object> r : results) {
       members.add(r.toTuple());

@@ -120,7 +120,7 @@ final class Replacement {
 
   /** Celery's {@code ImproperlyConfigured}, with its own wording, so Python catches it by name. */
   private static TaskError improperlyConfigured(String message) {
-    return new TaskError("celery.exceptions", "ImproperlyConfigured", message);
+    return new ImproperlyConfigured(message);
   }
 
   private static ObjectNode indexZero() {

@@ -64,7 +64,10 @@ public @interface Task {
 
   /**
    * Seconds a call stays valid when the caller names no expiry (Celery's task-level {@code
-   * expires}), applied by clients that have this task registered; 0 = never expires.
+   * expires}), applied by clients that have this task registered; 0 = never expires. As in Celery,
+   * where only a caller holding the task class applies it ({@code send_task} by name does not), a
+   * client that sends the task by a name it has not registered sends no expiry unless {@link
+   * CallOptions#expires(java.time.Duration)} names one.
    */
   double expires() default 0;
 }

@@ -43,6 +43,14 @@ public class TaskFailedException extends RuntimeException {
     return info.module();
   }
 
+  /**
+   * Whether the remote exception is {@code module.type}, e.g. {@code isType("celery.exceptions",
+   * "ImproperlyConfigured")}: Python's {@code except} by name.
+   */
+  public boolean isType(String module, String type) {
+    return java.util.Objects.equals(module(), module) && java.util.Objects.equals(type(), type);
+  }
+
   public String remoteMessage() {
     return info.message();
   }

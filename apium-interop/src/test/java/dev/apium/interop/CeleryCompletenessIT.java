@@ -6,12 +6,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apium.Apium;
 import dev.apium.AsyncResult;
+import dev.apium.Canvas;
 import dev.apium.Chain;
+import dev.apium.Chord;
 import dev.apium.Group;
+import dev.apium.GroupResult;
+import dev.apium.ImproperlyConfigured;
 import dev.apium.TaskFailedException;
 import dev.apium.worker.Worker;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -82,6 +87,8 @@ class CeleryCompletenessIT {
       r['link_children'] = [[type(ch).__name__, ch.get(timeout=30)] for ch in res.children]
       res = chain(t.add.s(1, 2), t.add.s(10))()
       res.get(timeout=30)
+      # The next step leaves before the first's result is stored (Celery's tracer, Apium's too).
+      res.parent.get(timeout=30)
       r['chain_children'] = [ch.id == res.id for ch in res.parent.children]
       res = c.spawn.delay(5)
       res.get(timeout=30)
@@ -187,6 +194,7 @@ class CeleryCompletenessIT {
               assertThat(e.module() + "." + e.type())
                   .isEqualTo("celery.exceptions.ImproperlyConfigured");
               assertThat(e.remoteMessage()).isEqualTo("Cannot replace with an empty chain");
+              assertThat(ImproperlyConfigured.is(e)).isTrue();
             });
     String linked = "c14-link-" + UUID.randomUUID();
     AsyncResult<Object> chain =
@@ -198,7 +206,120 @@ class CeleryCompletenessIT {
     assertThat(Group.of(app, List.of()).delay().join(wait)).isEmpty();
     Object expiresIn = app.send("c14.expires_in").get(wait);
     assertThat(((Number) expiresIn).doubleValue()).isBetween(20.0, 61.0);
+    assertApiumClientReadsResultTrees(wait);
   }
+
+  /**
+   * Children, collect, result tuples, a chain ending in a group, a chord whose header holds one
+   * ({@code [[42, 42]]}, its header saved as Celery's client saves it) and a chord with a group
+   * body, as an Apium client sees them from whichever worker runs them.
+   */
+  private void assertApiumClientReadsResultTrees(Duration wait) {
+    AsyncResult<Object> linked =
+        app.signature("interop.add", 2, 2).link(app.signature("interop.add", 10)).delay();
+    assertThat(linked.get(wait)).isEqualTo(4);
+    assertThat(linked.children()).hasSize(1);
+    assertThat(linked.children().get(0).get(wait)).isEqualTo(14);
+    assertThat(linked.collect(wait)).extracting(Map.Entry::getValue).containsExactly(4, 14);
+
+    AsyncResult<Object> step =
+        Chain.of(app.signature("interop.add", 1, 2), app.signature("interop.add", 10)).delay();
+    assertThat(step.get(wait)).isEqualTo(13);
+    // A worker sends the next step before it stores the first's result (as Celery's tracer does),
+    // so the last step may be done before the first's children are stored.
+    assertThat(step.parent().get(wait)).isEqualTo(3);
+    assertThat(step.parent().children()).extracting(AsyncResult::id).containsExactly(step.id());
+
+    AsyncResult<Object> spawn = app.send("c14.spawn", 5);
+    assertThat(spawn.get(wait)).isEqualTo(5);
+    assertThat(spawn.children())
+        .singleElement()
+        .satisfies(c -> assertThat(c.get(wait)).isEqualTo(6));
+    AsyncResult<Object> spawnGroup = app.send("c14.spawn_group", 3);
+    assertThat(spawnGroup.get(wait)).isEqualTo(3);
+    assertThat(spawnGroup.children())
+        .singleElement()
+        .satisfies(
+            c -> {
+              assertThat(c.group()).isPresent();
+              assertThat(c.get(wait)).isEqualTo(List.of(0, 2, 4));
+            });
+    AsyncResult<Object> replaced = app.send("c14.replace_chain", 5);
+    assertThat(replaced.get(wait)).isEqualTo(16);
+    List<Object> collected = replaced.collect(wait).stream().map(Map.Entry::getValue).toList();
+    assertThat(collected).first().isEqualTo(16);
+    collectedPerWorker.add(collected);
+
+    AsyncResult<Object> returned =
+        AsyncResult.fromTuple(app, app.send("c14.returns_result", 4).get(wait));
+    assertThat(returned.group()).isEmpty();
+    assertThat(returned.get(wait)).isEqualTo(8);
+    AsyncResult<Object> returnedGroup =
+        AsyncResult.fromTuple(app, app.send("c14.returns_group", 3).get(wait));
+    assertThat(returnedGroup.group()).isPresent();
+    assertThat(returnedGroup.get(wait)).isEqualTo(List.of(0, 2, 4));
+
+    AsyncResult<Object> endsInGroup =
+        Chain.of(
+                app.signature("interop.add", 1, 1),
+                Group.of(app.signature("interop.add", 10), app.signature("interop.add", 20)))
+            .delay();
+    assertThat(endsInGroup.get(wait)).isEqualTo(List.of(12, 22));
+    assertThat(endsInGroup.group().orElseThrow().parent().get(wait)).isEqualTo(2);
+
+    AsyncResult<Object> nested =
+        Chord.of(
+                List.<Canvas>of(
+                    Chain.of(
+                        app.signature("interop.add", 20, 1),
+                        Group.of(
+                            app.signature("interop.add", 21), app.signature("interop.add", 21)))),
+                app.signature("c14.identity"))
+            .delay();
+    assertThat(nested.get(wait)).isEqualTo(List.of(List.of(42, 42)));
+    nestedHeaderIds.add(nested.parent().id());
+    assertThat(GroupResult.restore(app, nested.parent().id()).orElseThrow().results())
+        .singleElement()
+        .satisfies(member -> assertThat(member.group()).isPresent());
+
+    AsyncResult<Object> groupBody =
+        Chord.of(
+                List.<Canvas>of(
+                    app.signature("interop.add", 1, 1), app.signature("interop.add", 2, 2)),
+                Group.of(app.signature("interop.tsum"), app.signature("interop.tsum")))
+            .delay();
+    assertThat(groupBody.get(wait)).isEqualTo(List.of(6, 6));
+  }
+
+  /** What collect() gave after a replacement, from each worker in turn: the same from both. */
+  private final List<List<Object>> collectedPerWorker = new java.util.ArrayList<>();
+
+  /** Header ids of the nested chords the Apium client sent (their saved GroupResults). */
+  private final List<String> nestedHeaderIds = new java.util.ArrayList<>();
+
+  /**
+   * The shape (ids blanked) of what Celery's own client saves as a nested chord header's
+   * GroupResult, and of what the Apium client saved for each id in {@link #nestedHeaderIds}.
+   */
+  static final String SAVED_HEADERS =
+      """
+      import json, os
+      import completeness_tasks as c
+      import redis as _redis
+      rc = _redis.Redis.from_url(os.environ['INTEROP_BACKEND'])
+      def shape(node):
+          if isinstance(node, list):
+              return [shape(x) for x in node]
+          return None if node is None else 'id'
+      def saved(gid):
+          return shape(json.loads(rc.get('celery-taskset-meta-%s' % gid))['result'])
+      res = chord([chain(t.add.s(20, 1), group(t.add.s(21), t.add.s(21)))])(c.identity.s())
+      value = res.get(timeout=30)
+      restored = GroupResult.restore(os.environ['APIUM_HEADERS'].split(',')[0], app=app)
+      out = {'python': [value, saved(res.parent.id)],
+             'apium': [saved(g) for g in os.environ['APIUM_HEADERS'].split(',')],
+             'restored': [type(r).__name__ for r in restored.results]}
+      """;
 
   @ParameterizedTest
   @ValueSource(strings = {"redis", "amqp"})
@@ -214,6 +335,17 @@ class CeleryCompletenessIT {
     worker = null;
     python.startWorker("py-c14-" + UUID.randomUUID() + "@%h", 2, queue);
     assertApiumClientCalls();
+    assertThat(collectedPerWorker).hasSize(2);
+    assertThat(collectedPerWorker.get(0)).isEqualTo(collectedPerWorker.get(1));
+    python.env("APIUM_HEADERS", String.join(",", nestedHeaderIds));
+    JsonNode headers = python.run(SAVED_HEADERS);
+    assertThat(headers.get("python").get(0).toString()).isEqualTo("[[42,42]]");
+    JsonNode pythonShape = headers.get("python").get(1);
+    assertThat(pythonShape.toString()).contains("[[[\"id\",null],null],[[\"id\",null],null]]");
+    assertThat(headers.get("apium"))
+        .hasSize(2)
+        .allSatisfy(s -> assertThat(s).isEqualTo(pythonShape));
+    assertThat(headers.get("restored").toString()).isEqualTo("[\"GroupResult\"]");
   }
 
   private void start(String transport) throws Exception {
