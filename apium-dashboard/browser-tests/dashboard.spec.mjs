@@ -4,7 +4,8 @@
 //   script -> "@@READY tasks"          test sends the tasks, then writes one JSON line of their ids
 //   script -> "@@STEP <name>"          progress, for the test log
 //   script -> "@@DONE"                 every check passed (exit code 0)
-// Environment: DASHBOARD_URL, PY_WORKER, JAVA_WORKER, SHOTS (folder for screenshots), USER, PASS.
+// Environment: DASHBOARD_URL, PY_WORKER, JAVA_WORKER, SHOTS (folder for screenshots), USER_NAME,
+// PASSWORD, BROKER_KIND (redis | amqp: what the queues page should show per priority).
 import { chromium } from "playwright-core";
 import { createInterface } from "node:readline";
 import { mkdirSync } from "node:fs";
@@ -97,16 +98,41 @@ try {
   await page.waitForSelector("#task-state >> text=REVOKED", { timeout: 90_000 });
   await shot(page, "task-revoked");
 
+  step("retry the failed task from its page: the new task appears");
+  await page.goto(base + "/tasks/" + ids.failed);
+  await page.waitForSelector("#retry");
+  await page.click("#retry");
+  await page.waitForSelector("#flash-task");
+  const retried = await page.locator("#flash").innerText();
+  await check(retried.includes("retried interop.fail as"), "retry answer: " + retried);
+  await page.click("#flash-task");
+  await page.waitForURL((url) => url.pathname.startsWith("/tasks/") && !url.pathname.endsWith(ids.failed));
+  await page.waitForSelector("#task-state >> text=FAILURE");
+  const again = await page.locator("#traceback").innerText();
+  await check(again.includes("shown in the browser"), "the retried task ran with the same args: " + again);
+  await check((await page.locator("#task-name").innerText()).includes("interop.fail"), "same task name");
+  await shot(page, "task-retried");
+
   step("overview, worker and queues pages render");
   await page.goto(base + "/");
   await page.waitForSelector("svg.chart");
   await check((await page.locator("#workers-online").innerText()).startsWith("2"), "2 workers online");
   await shot(page, "overview");
+  await page.click("#window-15m");
+  await page.waitForSelector("h2 >> text=last 15 min");
+  await page.waitForSelector("#window-15m.active");
+  await check((await page.locator("#window-total").innerText()).includes("finished in 15 min"), "15 min totals");
   await page.goto(base + "/workers/" + encodeURIComponent(process.env.JAVA_WORKER));
   await page.waitForSelector("text=Registered");
   await shot(page, "worker");
   await page.goto(base + "/queues");
   await page.waitForSelector("#queues");
+  const queues = await page.locator("#queues").innerText();
+  if (process.env.BROKER_KIND === "amqp") {
+    await check(queues.includes("depth only"), "RabbitMQ shows depth only: " + queues);
+  } else {
+    await check(/0: \d+ · 3: \d+ · 6: \d+ · 9: \d+/.test(queues), "Redis depth per priority: " + queues);
+  }
   await shot(page, "queues");
   await page.goto(base + "/beat");
   await page.waitForSelector("#beat-leader >> text=beat-");

@@ -100,6 +100,11 @@ final class CodecBroker implements Broker {
   }
 
   @Override
+  public java.util.SortedMap<Integer, Long> sizeByPriority(String queue) {
+    return broker.sizeByPriority(queue);
+  }
+
+  @Override
   public void publishFanout(String exchange, String routingKey, WireMessage message) {
     broker.publishFanout(exchange, routingKey, message);
   }

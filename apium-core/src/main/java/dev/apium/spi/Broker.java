@@ -77,6 +77,16 @@ public interface Broker extends AutoCloseable {
   long size(String queue);
 
   /**
+   * Ready messages of the queue per priority step, for a transport that keeps each step apart
+   * (Redis: kombu's lists {@code q}, {@code q\x06\x163}, {@code q\x06\x166}, {@code q\x06\x169},
+   * keyed 0, 3, 6, 9); empty for one that keeps all priorities in one queue (AMQP, where {@code
+   * x-max-priority} orders them inside it) and only knows {@link #size}.
+   */
+  default java.util.SortedMap<Integer, Long> sizeByPriority(String queue) {
+    return java.util.Collections.emptySortedMap();
+  }
+
+  /**
    * Broadcasts on a fan-out exchange ({@code celeryev}, {@code celery.pidbox}). Nothing is stored:
    * a message sent while nobody listens is lost, as in kombu.
    */

@@ -10,27 +10,36 @@ import io.javalin.http.Context;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.TreeSet;
 
 /**
  * The JSON API under {@code /api}: reads from the {@link FleetState} (workers, tasks, task detail,
  * stats), live reads through remote control (a worker's active / reserved / scheduled / registered
  * tasks and stats) and the broker (queue depths), and the actions (revoke and terminate, shutdown,
- * pool grow / shrink, rate limit, purge), each behind {@link Auth}. Handlers run on Javalin's HTTP
- * threads.
+ * pool grow / shrink, rate limit, purge, retry of a failed task), each behind {@link Auth}.
+ * Handlers run on Javalin's HTTP threads.
  */
 final class Api {
   static final Duration CONTROL_TIMEOUT = Duration.ofSeconds(2);
+
+  /** Why a queue shows no split by priority (RabbitMQ, SQL, memory). */
+  static final String ONE_QUEUE =
+      "depth only: this broker keeps every priority in one queue"
+          + " (RabbitMQ orders them inside it by x-max-priority)";
+
   private final Apium app;
   private final FleetState state;
   private final Auth auth;
   private final List<String> queues;
+  private final TaskRetry retry;
 
-  Api(Apium app, FleetState state, Auth auth, List<String> queues) {
+  Api(Apium app, FleetState state, Auth auth, List<String> queues, TaskRetry retry) {
     this.app = app;
     this.state = state;
     this.auth = auth;
     this.queues = queues;
+    this.retry = retry;
   }
 
   static double now() {
@@ -72,10 +81,11 @@ final class Api {
             json(ctx, t);
           }
         });
-    r.get(
-        "/api/stats", ctx -> json(ctx, state.stats(now(), intParam(ctx, "seconds", 120, 1, 600))));
+    r.get("/api/stats", ctx -> json(ctx, state.stats(now(), seconds(ctx))));
     r.get("/api/queues", ctx -> json(ctx, queueDepths()));
+    r.get("/api/tasks/{id}/retry", ctx -> json(ctx, planJson(retry.plan(ctx.pathParam("id")))));
     r.post("/api/tasks/{id}/revoke", this::revoke);
+    r.post("/api/tasks/{id}/retry", this::retry);
     r.post("/api/workers/{name}/shutdown", this::shutdown);
     r.post("/api/workers/{name}/pool", this::pool);
     r.post("/api/workers/{name}/rate-limit", this::rateLimit);
@@ -96,6 +106,17 @@ final class Api {
     }
     return new FleetState.TaskFilter(
         ctx.queryParam("q"), ctx.queryParam("state"), ctx.queryParam("worker"), after);
+  }
+
+  /**
+   * The chart window: {@code window=2m|15m|1h} or {@code seconds=1..3600}; 2 minutes if neither.
+   */
+  static int seconds(Context ctx) {
+    String window = ctx.queryParam("window");
+    if (window != null && !window.isBlank()) {
+      return Throughput.windowSeconds(window.trim());
+    }
+    return intParam(ctx, "seconds", 120, 1, Throughput.maxSeconds());
   }
 
   static int limit(Context ctx) {
@@ -131,7 +152,11 @@ final class Api {
     return out;
   }
 
-  /** Depth of the configured queues and of those the workers say they consume. */
+  /**
+   * Depth of the configured queues and of those the workers say they consume, per priority step
+   * where the broker keeps them apart (Redis: {@code priorities} {@code {"0": n, "3": n, "6": n,
+   * "9": n}}), with a {@code priorities_note} where it does not.
+   */
   ArrayNode queueDepths() {
     TreeSet<String> names = new TreeSet<>(queues);
     if (!state.workerNames().isEmpty()) {
@@ -148,7 +173,15 @@ final class Api {
     for (String name : names) {
       ObjectNode q = out.addObject().put("name", name);
       try {
-        q.put("messages", app.broker().size(name));
+        SortedMap<Integer, Long> steps = app.broker().sizeByPriority(name);
+        if (steps.isEmpty()) {
+          q.put("messages", app.broker().size(name));
+          q.put("priorities_note", ONE_QUEUE);
+        } else {
+          q.put("messages", steps.values().stream().mapToLong(Long::longValue).sum());
+          ObjectNode byStep = q.putObject("priorities");
+          steps.forEach((step, n) -> byStep.put(String.valueOf(step), n));
+        }
       } catch (RuntimeException e) {
         q.put("error", String.valueOf(e.getMessage()));
       }
@@ -173,6 +206,36 @@ final class Api {
     boolean terminate = "true".equals(param(ctx, "terminate"));
     Map<String, JsonNode> replies = app.control().revoke(id, terminate, CONTROL_TIMEOUT);
     json(ctx, Map.of("ok", "revoke sent" + (terminate ? " (terminate)" : ""), "replies", replies));
+  }
+
+  static ObjectNode planJson(TaskRetry.Plan plan) {
+    ObjectNode o = CeleryJson.object().put("possible", plan.possible());
+    if (!plan.possible()) {
+      return o.put("reason", plan.refusal());
+    }
+    o.put("name", plan.name());
+    o.set("args", CeleryJson.toTree(plan.args()));
+    o.set("kwargs", CeleryJson.toTree(plan.kwargs()));
+    return o.put("queue", plan.queue());
+  }
+
+  /**
+   * Sends a failed task again under a new id (name, args, kwargs, queue from its stored result).
+   */
+  private void retry(Context ctx) {
+    if (!allowed(ctx)) {
+      return;
+    }
+    String id = ctx.pathParam("id");
+    TaskRetry.Plan plan = retry.plan(id);
+    if (!plan.possible()) {
+      error(ctx, 409, plan.refusal());
+      return;
+    }
+    String sent = retry.send(plan);
+    json(
+        ctx,
+        Map.of("ok", "retried " + plan.name() + " as " + sent, "task_id", sent, "retry_of", id));
   }
 
   private void shutdown(Context ctx) {

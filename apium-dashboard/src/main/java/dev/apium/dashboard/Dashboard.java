@@ -33,10 +33,11 @@ public final class Dashboard implements AutoCloseable {
     state = new FleetState(settings.historySize());
     live = new LiveUpdates(state);
     Auth auth = new Auth(settings);
-    Api api = new Api(app, state, auth, queues);
+    TaskRetry retry = new TaskRetry(app);
+    Api api = new Api(app, state, auth, queues, retry);
     DeadLetterPages dead = new DeadLetterPages(app, auth, queues);
     BeatView beatView = new BeatView(app, beatName, beat);
-    Pages pages = new Pages(state, api, auth, dead, beatView);
+    Pages pages = new Pages(state, api, auth, dead, beatView, retry);
     Metrics metrics = new Metrics(state);
     server =
         Javalin.create(

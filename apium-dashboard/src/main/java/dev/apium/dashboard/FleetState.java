@@ -15,20 +15,15 @@ import java.util.TreeMap;
 /**
  * The dashboard's picture of the fleet, folded from Celery events: every worker seen, the most
  * recent {@code historySize} tasks (the oldest is dropped when a new one arrives, so memory is
- * bounded whatever the load) and per-second counts of finished and failed tasks for the charts. Fed
- * by the event receiver's transport thread, read by HTTP threads: every method is synchronized and
- * returns copies.
+ * bounded whatever the load) and counts of finished and failed tasks for the charts over the last
+ * hour ({@link Throughput}). Fed by the event receiver's transport thread, read by HTTP threads:
+ * every method is synchronized and returns copies.
  */
 public final class FleetState {
-  /** Seconds of throughput history kept for the charts. */
-  static final int SERIES_SECONDS = 600;
-
   private final int historySize;
   private final Map<String, WorkerRecord> workers = new TreeMap<>();
   private final LinkedHashMap<String, TaskRecord> tasks = new LinkedHashMap<>();
-  private final long[] succeededPerSecond = new long[SERIES_SECONDS];
-  private final long[] failedPerSecond = new long[SERIES_SECONDS];
-  private final long[] bucketSecond = new long[SERIES_SECONDS];
+  private final Throughput throughput = new Throughput();
   private long events;
   private long evicted;
   private long version;
@@ -70,7 +65,7 @@ public final class FleetState {
     boolean ok = type.equals("task-succeeded");
     boolean failed = type.equals("task-failed");
     if (ok || failed) {
-      count(e.path("timestamp").asDouble(), failed);
+      throughput.count(e.path("timestamp").asDouble(), failed);
       WorkerRecord w = workers.get(e.path("hostname").asText());
       if (w != null) {
         if (ok) {
@@ -79,21 +74,6 @@ public final class FleetState {
           w.failed++;
         }
       }
-    }
-  }
-
-  private void count(double timestamp, boolean failed) {
-    long second = (long) timestamp;
-    int i = (int) Math.floorMod(second, (long) SERIES_SECONDS);
-    if (bucketSecond[i] != second) {
-      bucketSecond[i] = second;
-      succeededPerSecond[i] = 0;
-      failedPerSecond[i] = 0;
-    }
-    if (failed) {
-      failedPerSecond[i]++;
-    } else {
-      succeededPerSecond[i]++;
     }
   }
 
@@ -154,9 +134,12 @@ public final class FleetState {
     return out;
   }
 
-  /** Totals and the per-second series of the last {@code seconds} seconds before {@code now}. */
+  /**
+   * Totals and the succeeded / failed series of the last {@code seconds} (up to an hour) before
+   * {@code now}, in buckets of 1 s (up to 2 minutes), 15 s (up to 15 minutes) or 60 s.
+   */
   public synchronized ObjectNode stats(double now, int seconds) {
-    int span = Math.min(seconds, SERIES_SECONDS);
+    int span = Math.max(1, Math.min(seconds, Throughput.maxSeconds()));
     ObjectNode o = CeleryJson.object();
     Map<String, Integer> states = new TreeMap<>();
     for (TaskRecord t : tasks.values()) {
@@ -174,16 +157,7 @@ public final class FleetState {
     o.put("history_size", historySize);
     ObjectNode byState = o.putObject("states");
     states.forEach(byState::put);
-    ArrayNode ok = o.putArray("succeeded_per_second");
-    ArrayNode bad = o.putArray("failed_per_second");
-    long end = (long) now;
-    for (long s = end - span + 1; s <= end; s++) {
-      int i = (int) Math.floorMod(s, (long) SERIES_SECONDS);
-      boolean current = bucketSecond[i] == s;
-      ok.add(current ? succeededPerSecond[i] : 0);
-      bad.add(current ? failedPerSecond[i] : 0);
-    }
-    o.put("series_end", end);
+    throughput.window(now, span, o);
     return o;
   }
 

@@ -74,8 +74,8 @@ final class LiveUpdates implements AutoCloseable {
   private String summary() {
     double now = System.currentTimeMillis() / 1000.0;
     ObjectNode s = state.stats(now, 1);
-    s.remove("succeeded_per_second");
-    s.remove("failed_per_second");
+    s.remove("succeeded");
+    s.remove("failed");
     s.put("version", state.version());
     return CeleryJson.write(s);
   }

@@ -24,18 +24,28 @@ final class Pages {
   private final BeatView beat;
   private final TaskPages tasks;
 
-  Pages(FleetState state, Api api, Auth auth, DeadLetterPages dead, BeatView beat) {
+  Pages(
+      FleetState state, Api api, Auth auth, DeadLetterPages dead, BeatView beat, TaskRetry retry) {
     this.state = state;
     this.api = api;
     this.auth = auth;
     this.dead = dead;
     this.beat = beat;
-    this.tasks = new TaskPages(state);
+    this.tasks = new TaskPages(state, retry);
   }
 
   void routes(RoutesConfig r) {
-    r.get("/", ctx -> page(ctx, "Overview", "overview", live("/fragment/overview", overview())));
-    r.get("/fragment/overview", ctx -> ctx.html(overview()));
+    r.get(
+        "/",
+        ctx -> {
+          String window = window(ctx);
+          page(
+              ctx,
+              "Overview",
+              "overview",
+              live("/fragment/overview?window=" + window, overview(window)));
+        });
+    r.get("/fragment/overview", ctx -> ctx.html(overview(window(ctx))));
     r.get("/workers", ctx -> page(ctx, "Workers", "workers", live("/fragment/workers", workers())));
     r.get("/fragment/workers", ctx -> ctx.html(workers()));
     r.get(
@@ -91,9 +101,20 @@ final class Pages {
         + "</button>";
   }
 
-  String overview() {
+  /** The chart window asked for ({@code 2m}, {@code 15m}, {@code 1h}), 2m if none. */
+  private static String window(Context ctx) {
+    String w = ctx.queryParam("window");
+    if (w == null || w.isBlank()) {
+      return "2m";
+    }
+    Throughput.windowSeconds(w.trim()); // a one-line 400 for anything else
+    return w.trim();
+  }
+
+  String overview(String window) {
     double now = Api.now();
-    ObjectNode s = state.stats(now, 120);
+    int seconds = Throughput.windowSeconds(window);
+    ObjectNode s = state.stats(now, seconds);
     StringBuilder b = new StringBuilder("<section class=\"cards\">");
     card(
         b,
@@ -110,19 +131,39 @@ final class Pages {
         s.path("tasks_held").asText() + " of " + s.path("history_size").asText(),
         "tasks-held");
     b.append("</section>");
-    b.append("<h2>Throughput, last 2 minutes (tasks/s)</h2>");
-    b.append(chart(s.path("succeeded_per_second"), s.path("failed_per_second")));
+    int bucket = s.path("bucket_seconds").asInt(1);
+    String span = span(seconds);
+    b.append("<h2>Throughput, last ")
+        .append(span)
+        .append(" (tasks per ")
+        .append(bucket == 1 ? "second" : bucket + " s")
+        .append(")</h2><p class=\"windows\">");
+    for (String[] w : Throughput.WINDOWS) {
+      b.append("<a id=\"window-")
+          .append(w[0])
+          .append("\" href=\"/?window=")
+          .append(w[0])
+          .append('"')
+          .append(w[0].equals(window) ? " class=\"active\"" : "")
+          .append('>')
+          .append(span(Integer.parseInt(w[1])))
+          .append("</a> ");
+    }
+    b.append("</p>");
+    b.append(chart(s.path("succeeded"), s.path("failed"), span, bucket));
     long ok = 0;
     long bad = 0;
-    for (JsonNode n : s.path("succeeded_per_second")) {
+    for (JsonNode n : s.path("succeeded")) {
       ok += n.asLong();
     }
-    for (JsonNode n : s.path("failed_per_second")) {
+    for (JsonNode n : s.path("failed")) {
       bad += n.asLong();
     }
-    b.append("<p class=\"muted\">")
+    b.append("<p class=\"muted\" id=\"window-total\">")
         .append(ok + bad)
-        .append(" finished in 2 min, failure rate ")
+        .append(" finished in ")
+        .append(span)
+        .append(", failure rate ")
         .append(ok + bad == 0 ? "0" : String.format(Locale.ROOT, "%.1f", 100.0 * bad / (ok + bad)))
         .append("%. Queue depths: <a href=\"/queues\">Queues</a>.</p>");
     b.append("<h2>Workers</h2>").append(workers());
@@ -139,8 +180,12 @@ final class Pages {
         .append("</div></div>");
   }
 
-  /** Stacked bars per second: succeeded (green) and failed (red) on top. */
-  private static String chart(JsonNode ok, JsonNode bad) {
+  private static String span(int seconds) {
+    return seconds >= 3600 ? seconds / 3600 + " h" : seconds / 60 + " min";
+  }
+
+  /** Stacked bars per bucket: succeeded (green) and failed (red) on top. */
+  private static String chart(JsonNode ok, JsonNode bad, String span, int bucket) {
     int n = ok.size();
     long max = 1;
     for (int i = 0; i < n; i++) {
@@ -191,12 +236,17 @@ final class Pages {
         .append("\" class=\"axis\"/>");
     svg.append("<text x=\"0\" y=\"")
         .append(h + 12)
-        .append("\">-120 s</text><text x=\"")
+        .append("\">-")
+        .append(span)
+        .append("</text><text x=\"")
         .append(w - 30)
         .append("\" y=\"")
         .append(h + 12)
         .append("\">now</text>");
-    svg.append("<text x=\"4\" y=\"12\">").append(max).append("/s</text></svg>");
+    svg.append("<text x=\"4\" y=\"12\">")
+        .append(max)
+        .append(bucket == 1 ? "/s" : " per " + bucket + " s")
+        .append("</text></svg>");
     return svg.toString();
   }
 
@@ -304,7 +354,8 @@ final class Pages {
   String queues() {
     StringBuilder b =
         new StringBuilder(
-            "<table id=\"queues\"><thead><tr><th>Queue</th><th>Messages</th><th>Actions</th></tr></thead><tbody>");
+            "<table id=\"queues\"><thead><tr><th>Queue</th><th>Messages</th>"
+                + "<th>By priority (0–2 / 3–5 / 6–8 / 9)</th><th>Actions</th></tr></thead><tbody>");
     var queues = api.queueDepths();
     for (JsonNode q : queues) {
       String name = q.path("name").asText();
@@ -314,6 +365,8 @@ final class Pages {
           .append(esc(name))
           .append("</td><td>")
           .append(q.has("messages") ? q.path("messages").asText() : esc(q.path("error").asText()))
+          .append("</td><td class=\"priority\">")
+          .append(priorities(q))
           .append("</td><td>")
           .append("<button class=\"action\" data-action=\"/api/queues/")
           .append(esc(url(name)))
@@ -325,8 +378,29 @@ final class Pages {
     }
     if (queues.isEmpty()) {
       b.append(
-          "<tr><td colspan=\"3\" class=\"muted\">No queue known: no worker answered active_queues; name queues with -Q.</td></tr>");
+          "<tr><td colspan=\"4\" class=\"muted\">No queue known: no worker answered active_queues; name queues with -Q.</td></tr>");
     }
     return b.append("</tbody></table>").toString();
+  }
+
+  /** {@code 0: 4 · 3: 0 · 6: 1 · 9: 0} from Redis's priority lists, or why there is no split. */
+  private static String priorities(JsonNode q) {
+    if (q.has("priorities_note")) {
+      return "<span class=\"muted\">" + esc(q.path("priorities_note").asText()) + "</span>";
+    }
+    StringBuilder b = new StringBuilder();
+    q.path("priorities")
+        .properties()
+        .forEach(
+            e ->
+                b.append(b.isEmpty() ? "" : " · ")
+                    .append("<span data-priority=\"")
+                    .append(esc(e.getKey()))
+                    .append("\">")
+                    .append(esc(e.getKey()))
+                    .append(": ")
+                    .append(e.getValue().asLong())
+                    .append("</span>"));
+    return b.toString();
   }
 }

@@ -17,16 +17,19 @@ import java.util.Locale;
 /**
  * The task pages: the searchable list (by id or name, state, worker) whose rows refresh live, and
  * one task with its arguments, result or traceback, family and event timeline, with revoke and
- * terminate buttons. Rendering only; called from HTTP threads.
+ * terminate buttons and, for a failed or revoked task, retry (see {@link TaskRetry}; the page says
+ * why when it is unavailable). Rendering only; called from HTTP threads.
  */
 final class TaskPages {
   static final List<String> STATES =
       List.of(
           "PENDING", "RECEIVED", "STARTED", "SUCCESS", "FAILURE", "RETRY", "REVOKED", "REJECTED");
   private final FleetState state;
+  private final TaskRetry retry;
 
-  TaskPages(FleetState state) {
+  TaskPages(FleetState state, TaskRetry retry) {
     this.state = state;
+    this.retry = retry;
   }
 
   String page(Context ctx) {
@@ -119,6 +122,22 @@ final class TaskPages {
             "/api/tasks/" + url(id) + "/revoke?terminate=true",
             "Terminate task " + id + " (interrupts it if running)?",
             "terminate"));
+    String st = t.path("state").asText();
+    if (st.equals("FAILURE") || st.equals("REVOKED")) {
+      TaskRetry.Plan plan = retry.plan(id);
+      if (plan.possible()) {
+        b.append(
+            action(
+                "Retry",
+                "/api/tasks/" + url(id) + "/retry",
+                "Send " + plan.name() + " again with the same arguments?",
+                "retry"));
+      } else {
+        b.append("<span class=\"muted\" id=\"retry-unavailable\">Retry unavailable: ")
+            .append(esc(plan.refusal()))
+            .append("</span>");
+      }
+    }
     b.append("</p><dl class=\"fields\">");
     field(b, "State", badge(t.path("state").asText()), "task-state");
     for (String k :

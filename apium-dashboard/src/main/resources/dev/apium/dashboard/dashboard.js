@@ -47,7 +47,14 @@
         } else if (!r.ok) {
           flash(body.error || ("failed: HTTP " + r.status), "error");
         } else {
-          flash(body.ok || "done", "ok");
+          flash((body.ok || "done") + " ", "ok");
+          if (body.task_id) {
+            var t = document.createElement("a");
+            t.href = "/tasks/" + encodeURIComponent(body.task_id);
+            t.id = "flash-task";
+            t.textContent = "Open the new task";
+            document.getElementById("flash").appendChild(t);
+          }
           refreshAll();
         }
       });

@@ -8,14 +8,19 @@ import dev.apium.Apium;
 import dev.apium.AsyncResult;
 import dev.apium.CallOptions;
 import dev.apium.beat.Beat;
+import dev.apium.protocol.CeleryJson;
+import dev.apium.protocol.ExceptionInfo;
+import dev.apium.protocol.ResultMeta;
 import dev.apium.worker.Worker;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -23,8 +28,10 @@ import org.junit.jupiter.api.Test;
 /**
  * The dashboard's JSON API against real Redis (db 0, a queue and node name of its own) and an Apium
  * worker in this JVM with task events on: workers, tasks reaching SUCCESS and FAILURE with the
- * traceback, task detail, stats, queues, metrics, and the actions behind auth (refused without
- * credentials, with wrong ones, in read-only mode; done with basic auth).
+ * traceback, task detail, stats and their chart windows, queues with their depth per priority,
+ * metrics, retry of a failed task from its stored (result_extended) arguments, and the actions
+ * behind auth (refused without credentials, with wrong ones, in read-only mode; done with basic
+ * auth).
  */
 class DashboardApiIT {
   static final String REDIS = "redis://127.0.0.1:6379/0";
@@ -34,6 +41,7 @@ class DashboardApiIT {
   private Worker worker;
   private Dashboard dashboard;
   private Http http;
+  private final AtomicInteger flakyRuns = new AtomicInteger();
 
   @BeforeEach
   void start() {
@@ -44,12 +52,21 @@ class DashboardApiIT {
             .backend(REDIS)
             .config("task_default_queue", queue)
             .config("worker_send_task_events", "true")
+            .config("result_extended", "true")
             .build();
     app.register("dash.add", call -> call.arg(0, int.class) + call.arg(1, int.class));
     app.register(
         "dash.fail",
         call -> {
           throw new IllegalStateException("dashboard boom");
+        });
+    app.register(
+        "dash.flaky",
+        call -> {
+          if (flakyRuns.getAndIncrement() == 0) {
+            throw new IllegalStateException("flaky the first time");
+          }
+          return call.arg(0, int.class) + call.arg(1, int.class) + call.kwarg("plus", int.class);
         });
     worker = app.worker().queues(queue).concurrency(2).nodename(node).start();
     dashboard =
@@ -196,6 +213,107 @@ class DashboardApiIT {
             http.post("/api/queues/" + queue + "/purge?confirm=" + queue, basic("admin:s3cret"))
                 .statusCode())
         .isEqualTo(200);
+  }
+
+  @Test
+  void retryResendsAFailedTaskWithItsStoredArguments() throws Exception {
+    AsyncResult<Object> first = app.send("dash.flaky", List.of(20, 20), Map.of("plus", 2), null);
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .until(
+            () -> http.json("/api/tasks/" + first.id()).path("state").asText().equals("FAILURE"));
+    JsonNode plan = http.json("/api/tasks/" + first.id() + "/retry");
+    assertThat(plan.path("possible").asBoolean()).as(plan.toString()).isTrue();
+    assertThat(plan.path("queue").asText()).isEqualTo(queue);
+    assertThat(http.get("/tasks/" + first.id()).body()).contains("id=\"retry\"");
+
+    String path = "/api/tasks/" + first.id() + "/retry";
+    assertThat(http.post(path, null).statusCode()).isEqualTo(401);
+    HttpResponse<String> retried = http.post(path, basic("admin:s3cret"));
+    assertThat(retried.statusCode()).as(retried.body()).isEqualTo(200);
+    String again = CeleryJson.parse(retried.body()).path("task_id").asText();
+    assertThat(again).isNotBlank().isNotEqualTo(first.id());
+    await()
+        .ignoreExceptions()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> http.json("/api/tasks/" + again).path("state").asText().equals("SUCCESS"));
+    JsonNode ran = http.json("/api/tasks/" + again);
+    assertThat(ran.path("name").asText()).isEqualTo("dash.flaky");
+    assertThat(ran.path("result").asText()).isEqualTo("42");
+    assertThat(flakyRuns.get()).isEqualTo(2);
+    HttpResponse<String> notFailed =
+        http.post("/api/tasks/" + again + "/retry", basic("admin:s3cret"));
+    assertThat(notFailed.statusCode()).isEqualTo(409);
+    assertThat(notFailed.body()).contains("only failed or revoked");
+  }
+
+  @Test
+  void retryWithoutExtendedResultsSaysHowToTurnThemOn() throws Exception {
+    String id = UUID.randomUUID().toString();
+    app.backend()
+        .store(
+            ResultMeta.failure(
+                id,
+                ExceptionInfo.of("builtins", "ValueError", "stored without result_extended"),
+                "Traceback...",
+                Instant.now()));
+    dashboard
+        .state()
+        .apply(
+            CeleryJson.parse(
+                "{\"type\":\"task-failed\",\"uuid\":\""
+                    + id
+                    + "\",\"exception\":\"ValueError()\",\"hostname\":\"py@x\",\"timestamp\":"
+                    + Api.now()
+                    + "}"));
+    JsonNode plan = http.json("/api/tasks/" + id + "/retry");
+    assertThat(plan.path("possible").asBoolean()).isFalse();
+    assertThat(plan.path("reason").asText()).contains("result_extended=True");
+    HttpResponse<String> refused = http.post("/api/tasks/" + id + "/retry", basic("admin:s3cret"));
+    assertThat(refused.statusCode()).isEqualTo(409);
+    assertThat(refused.body()).contains("result_extended=True");
+    String page = http.get("/tasks/" + id).body();
+    assertThat(page).contains("id=\"retry-unavailable\"", "result_extended=True");
+    assertThat(page).doesNotContain("id=\"retry\"");
+    app.backend().forget(id);
+  }
+
+  @Test
+  void queueDepthPerPriorityOnRedis() throws Exception {
+    String idle = queue + "-prio";
+    CallOptions lowest = CallOptions.create().queue(idle);
+    app.send("dash.add", List.of(1, 1), Map.of(), lowest);
+    app.send("dash.add", List.of(1, 1), Map.of(), CallOptions.create().queue(idle).priority(0));
+    app.send("dash.add", List.of(1, 1), Map.of(), CallOptions.create().queue(idle).priority(4));
+    app.send("dash.add", List.of(1, 1), Map.of(), CallOptions.create().queue(idle).priority(9));
+    try (Dashboard d =
+        Dashboard.start(app, DashboardSettings.defaults().withPort(0), List.of(idle))) {
+      Http h = new Http(d.port());
+      JsonNode q = null;
+      for (JsonNode each : h.json("/api/queues")) {
+        if (each.path("name").asText().equals(idle)) {
+          q = each;
+        }
+      }
+      assertThat(q).as("queue %s listed", idle).isNotNull();
+      assertThat(q.path("messages").asLong()).isEqualTo(4);
+      assertThat(q.path("priorities").toString()).isEqualTo("{\"0\":2,\"3\":1,\"6\":0,\"9\":1}");
+      assertThat(h.get("/queues").body()).contains("data-priority=\"9\">9: 1<");
+    } finally {
+      app.broker().purge(idle);
+    }
+  }
+
+  @Test
+  void chartWindowsAreSelectable() throws Exception {
+    JsonNode hour = http.json("/api/stats?window=1h");
+    assertThat(hour.path("bucket_seconds").asInt()).isEqualTo(60);
+    assertThat(hour.path("succeeded")).hasSize(60);
+    assertThat(http.json("/api/stats?window=15m").path("bucket_seconds").asInt()).isEqualTo(15);
+    assertThat(http.get("/api/stats?window=2d").body()).contains("2m, 15m, 1h");
+    String page = http.get("/?window=15m").body();
+    assertThat(page).contains("last 15 min", "data-live=\"/fragment/overview?window=15m\"");
   }
 
   @Test

@@ -27,7 +27,61 @@ class FleetStateTest {
     assertThat(s.task("a").path("traceback").asText()).contains("ValueError: x");
     assertThat(s.task("a").path("name").asText()).isEqualTo("t.add");
     assertThat(s.task("a").path("timeline")).hasSize(3);
-    assertThat(s.stats(103.5, 5).path("failed_per_second").toString()).isEqualTo("[0,0,1,0,0]");
+    assertThat(s.stats(103.5, 5).path("failed").toString()).isEqualTo("[0,0,1,0,0]");
+  }
+
+  private static void finished(FleetState s, String id, double ts, boolean failed) {
+    event(
+        s,
+        "{\"type\":\"task-"
+            + (failed ? "failed" : "succeeded")
+            + "\",\"uuid\":\""
+            + id
+            + "\",\"hostname\":\"w@h\",\"timestamp\":"
+            + ts
+            + "}");
+  }
+
+  private static long sum(com.fasterxml.jackson.databind.JsonNode series) {
+    long total = 0;
+    for (var n : series) {
+      total += n.asLong();
+    }
+    return total;
+  }
+
+  @Test
+  void chartWindowsOf15MinutesAndAnHourUseCoarserBuckets() {
+    FleetState s = new FleetState(10);
+    double now = 36_000.5; // a multiple of 60 s, plus half a second
+    // one task a minute for three hours, and a failure 10 minutes ago
+    for (int m = 0; m < 180; m++) {
+      finished(s, "ok" + m, now - 60 * m, false);
+    }
+    finished(s, "bad", now - 600, true);
+
+    var twoMin = s.stats(now, 120);
+    assertThat(twoMin.path("bucket_seconds").asInt()).isEqualTo(1);
+    assertThat(twoMin.path("succeeded")).hasSize(120);
+    assertThat(sum(twoMin.path("succeeded"))).isEqualTo(2); // now and a minute ago
+    assertThat(sum(twoMin.path("failed"))).isZero();
+
+    var quarter = s.stats(now, Throughput.windowSeconds("15m"));
+    assertThat(quarter.path("bucket_seconds").asInt()).isEqualTo(15);
+    assertThat(quarter.path("succeeded")).hasSize(60);
+    assertThat(sum(quarter.path("succeeded"))).isEqualTo(15);
+    assertThat(sum(quarter.path("failed"))).isEqualTo(1);
+
+    var hour = s.stats(now, Throughput.windowSeconds("1h"));
+    assertThat(hour.path("bucket_seconds").asInt()).isEqualTo(60);
+    assertThat(hour.path("succeeded")).hasSize(60);
+    assertThat(hour.path("succeeded").get(59).asLong()).isEqualTo(1);
+    assertThat(sum(hour.path("succeeded"))).as("older than an hour is gone").isEqualTo(60);
+
+    // a late event older than the ring reaches does not wipe the newest bucket
+    finished(s, "late", now - 120, false);
+    assertThat(s.stats(now, 1).path("succeeded").get(0).asLong()).isEqualTo(1);
+    assertThatThrownBy(() -> Throughput.windowSeconds("2d")).hasMessageContaining("2m, 15m, 1h");
   }
 
   @Test

@@ -35,11 +35,15 @@ import org.junit.jupiter.api.Test;
 /**
  * The dashboard in a real browser (Debian's headless Chromium driven by playwright-core, script
  * apium-dashboard/browser-tests/dashboard.spec.mjs) watching a Python Celery 5.2.6 worker and an
- * Apium worker on Redis db 0: the worker list shows both; tasks sent from this test appear and
- * reach SUCCESS / FAILURE without a reload; a failed task shows its Python traceback; revoking from
- * the page is refused until the user logs in, then revokes. Saves a screenshot of each page into
- * target/dashboard-screenshots/ (or the folder named by {@code -Dapium.screenshots}, e.g.
- * ../docs/dashboard to refresh the docs). Unique queues and node names.
+ * Apium worker, on Redis db 0 and again on RabbitMQ (a vhost of its own; results on Redis db 0):
+ * the worker list shows both; tasks sent from this test appear and reach SUCCESS / FAILURE without
+ * a reload; a failed task shows its Python traceback; revoking from the page is refused until the
+ * user logs in, then revokes; retry of the failed task (result_extended on) sends it again and the
+ * new task appears; the overview's chart window switches to 15 minutes; the queues page shows the
+ * depth per priority (Redis) or says it has depth only (RabbitMQ). Saves a screenshot of each page
+ * into target/dashboard-screenshots/ (or the folder named by {@code -Dapium.screenshots}, e.g.
+ * ../docs/dashboard to refresh the docs; the RabbitMQ run's go to
+ * target/dashboard-screenshots-rabbitmq/). Unique queues and node names.
  */
 class DashboardBrowserIT {
   static final String REDIS = "redis://127.0.0.1:6379/0";
@@ -62,6 +66,7 @@ class DashboardBrowserIT {
   private Dashboard dashboard;
   private Beat beat;
   private Process node;
+  private RabbitVhost vhost;
 
   @BeforeAll
   static void toolsAreInstalled() {
@@ -73,7 +78,7 @@ class DashboardBrowserIT {
   }
 
   @AfterEach
-  void stop() {
+  void stop() throws Exception {
     if (node != null) {
       node.destroyForcibly();
     }
@@ -92,19 +97,41 @@ class DashboardBrowserIT {
     if (app != null) {
       app.close();
     }
+    if (vhost != null) {
+      vhost.close();
+    }
   }
 
   @Test
-  void dashboardInChromium() throws Exception {
-    python = new PythonCelery(REDIS, REDIS, pyQueue).workerArgs("-E").withHeartbeat();
+  void onRedis() throws Exception {
+    watchBothWorkersInChromium(REDIS, "redis", SHOTS);
+  }
+
+  /** The same on RabbitMQ (a vhost of its own) with results on Redis, as Celery users often run. */
+  @Test
+  void onRabbitMqWithResultsOnRedis() throws Exception {
+    vhost = new RabbitVhost();
+    // never into the docs: their screenshots come from the Redis run
+    watchBothWorkersInChromium(
+        vhost.url(), "amqp", Path.of("target/dashboard-screenshots-rabbitmq").toAbsolutePath());
+  }
+
+  private void watchBothWorkersInChromium(String broker, String kind, Path shots) throws Exception {
+    Files.createDirectories(shots);
+    python =
+        new PythonCelery(broker, REDIS, pyQueue)
+            .env("INTEROP_EXTENDED", "1")
+            .workerArgs("-E")
+            .withHeartbeat();
     python.startWorker(pyNode, 2, pyQueue);
     app =
         Apium.builder()
             .withoutEnvironment()
-            .broker(REDIS)
+            .broker(broker)
             .backend(REDIS)
             .config("task_default_queue", javaQueue)
             .config("worker_send_task_events", "true")
+            .config("result_extended", "true")
             .build();
     app.register("dash.add", call -> call.arg(0, int.class) + call.arg(1, int.class));
     worker = app.worker().queues(javaQueue).concurrency(2).nodename(javaNode).start();
@@ -146,7 +173,9 @@ class DashboardBrowserIT {
                 "JAVA_WORKER",
                 javaNode,
                 "SHOTS",
-                SHOTS.toString(),
+                shots.toString(),
+                "BROKER_KIND",
+                kind,
                 "USER_NAME",
                 "admin",
                 "PASSWORD",
@@ -173,8 +202,15 @@ class DashboardBrowserIT {
     assertThat(dashboard.state().task(ids.get("later")).path("state").asText())
         .isEqualTo("REVOKED");
     for (String page :
-        List.of("workers", "tasks", "task-failed", "task-revoked", "overview", "beat")) {
-      assertThat(SHOTS.resolve(page + ".png")).isNotEmptyFile();
+        List.of(
+            "workers",
+            "tasks",
+            "task-failed",
+            "task-retried",
+            "task-revoked",
+            "overview",
+            "beat")) {
+      assertThat(shots.resolve(page + ".png")).isNotEmptyFile();
     }
   }
 
