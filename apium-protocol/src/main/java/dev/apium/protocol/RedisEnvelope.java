@@ -4,9 +4,9 @@ import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
+import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
-import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -28,28 +28,39 @@ public final class RedisEnvelope {
    * base64}; callers add {@code delivery_info} and {@code delivery_tag} before encoding.
    */
   public static String encode(WireMessage message) {
-    return write(message, null, null, null);
+    return new String(write(message, null, null, null), StandardCharsets.UTF_8);
   }
 
   /**
    * The envelope of a publish, in kombu's property order: the message's own properties (less the
    * four below), then {@code delivery_info {exchange, routing_key}}, {@code priority} (the
-   * message's, else 0), {@code body_encoding: base64} and {@code delivery_tag}. Written in one
-   * streaming pass, with no map copied and no object serializer.
+   * message's, else 0), {@code body_encoding: base64} and {@code delivery_tag}.
    */
   public static String encodeForPublish(
+      WireMessage message, String exchange, String routingKey, String deliveryTag) {
+    return new String(write(message, exchange, routingKey, deliveryTag), StandardCharsets.UTF_8);
+  }
+
+  /**
+   * {@link #encodeForPublish} as UTF-8 bytes, for a transport that sends bytes: written in one
+   * streaming pass, the body's base64 straight into the output, with no map copied, no string built
+   * and no object serializer.
+   */
+  public static byte[] encodeForPublishUtf8(
       WireMessage message, String exchange, String routingKey, String deliveryTag) {
     return write(message, exchange, routingKey, deliveryTag);
   }
 
-  private static String write(
+  private static byte[] write(
       WireMessage message, String exchange, String routingKey, String deliveryTag) {
     boolean publish = deliveryTag != null;
     byte[] body = message.body();
-    StringWriter out = new StringWriter(body.length * 4 / 3 + 512);
+    ByteArrayBuilder out = new ByteArrayBuilder(body.length * 4 / 3 + 512);
     try (JsonGenerator g = PlainJson.FACTORY.createGenerator(out)) {
       g.writeStartObject();
-      g.writeStringField("body", Base64.getEncoder().encodeToString(body));
+      g.writeFieldName("body");
+      byte[] base64 = Base64.getEncoder().encode(body);
+      g.writeRawUTF8String(base64, 0, base64.length);
       g.writeStringField("content-encoding", message.contentEncoding());
       g.writeStringField("content-type", message.contentType());
       g.writeFieldName("headers");
@@ -88,7 +99,7 @@ public final class RedisEnvelope {
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot write the envelope: " + e.getMessage(), e);
     }
-    return out.toString();
+    return out.toByteArray();
   }
 
   /**

@@ -23,6 +23,23 @@ final class Envelopes {
   }
 
   /**
+   * {@link #write} as UTF-8 bytes, for fan-out publishes (which Lettuce sends as given). Nobody
+   * acknowledges a fan-out message by its tag, so the tag is a UUID4 from a fast, not a secure,
+   * random source.
+   */
+  static byte[] writeUtf8(WireMessage message, String exchange, String routingKey) {
+    return RedisEnvelope.encodeForPublishUtf8(message, exchange, routingKey, fastTag());
+  }
+
+  private static String fastTag() {
+    java.util.concurrent.ThreadLocalRandom random =
+        java.util.concurrent.ThreadLocalRandom.current();
+    long high = (random.nextLong() & ~0xF000L) | 0x4000L;
+    long low = (random.nextLong() & 0x3FFFFFFFFFFFFFFFL) | 0x8000000000000000L;
+    return new UUID(high, low).toString();
+  }
+
+  /**
    * Reads a popped envelope. Besides what {@link RedisEnvelope#decode} rejects, an envelope without
    * a {@code headers} object is malformed.
    */

@@ -294,25 +294,38 @@ public final class RedisBroker implements Broker {
 
   @Override
   public void publishFanout(String exchange, String routingKey, WireMessage message) {
-    String envelope = Envelopes.write(message, exchange, routingKey);
-    run(
-        "publish to " + exchange,
-        () -> commands().publish(keys.channel(exchange, routingKey), envelope));
+    String channel = keys.channel(exchange, routingKey);
+    byte[] envelope = Envelopes.writeUtf8(message, exchange, routingKey);
+    RedisAsyncCommands<String, String> async = connection.async();
+    run("publish to " + exchange, () -> await(publishBytes(async, channel, envelope)));
   }
 
-  /** One PUBLISH per message, all written before any reply is awaited: one round trip. */
+  /**
+   * One PUBLISH per message, all written before any reply is awaited: one round trip. Envelopes go
+   * out as the UTF-8 bytes they are written as (no string in between).
+   */
   @Override
   public void publishFanoutAll(String exchange, String routingKey, List<WireMessage> messages) {
     String channel = keys.channel(exchange, routingKey);
     RedisAsyncCommands<String, String> async = connection.async();
     List<RedisFuture<Long>> sent = new ArrayList<>(messages.size());
     for (WireMessage message : messages) {
-      String envelope = Envelopes.write(message, exchange, routingKey);
-      sent.add(run("publish to " + exchange, () -> async.publish(channel, envelope)));
+      byte[] envelope = Envelopes.writeUtf8(message, exchange, routingKey);
+      sent.add(run("publish to " + exchange, () -> publishBytes(async, channel, envelope)));
     }
     for (RedisFuture<Long> publish : sent) {
       run("publish to " + exchange, () -> await(publish));
     }
+  }
+
+  private static RedisFuture<Long> publishBytes(
+      RedisAsyncCommands<String, String> async, String channel, byte[] message) {
+    return async.dispatch(
+        io.lettuce.core.protocol.CommandType.PUBLISH,
+        new io.lettuce.core.output.IntegerOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
+        new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8)
+            .addKey(channel)
+            .add(message));
   }
 
   @Override
