@@ -1,0 +1,90 @@
+package dev.apium.metrics;
+
+import dev.apium.Apium;
+import dev.apium.CallOptions;
+import dev.apium.worker.Worker;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A manual measurement, not a test: how fast one worker drains N queued no-op tasks from Redis (db
+ * 10, a queue of its own per round) with {@link CeleryMetrics} off and on (client stamping {@code
+ * apium_sent_at}, worker counting, histograms and a scrape per round), alternating rounds, medians
+ * printed. Run on a quiet machine: {@code java -cp <test classpath>
+ * dev.apium.metrics.MetricsDrainBench [N] [rounds]}. Main thread only.
+ */
+public final class MetricsDrainBench {
+  private static final String REDIS = "redis://127.0.0.1:6379/10";
+
+  public static void main(String[] argv) {
+    int n = argv.length > 0 ? Integer.parseInt(argv[0]) : 20000;
+    int rounds = argv.length > 1 ? Integer.parseInt(argv[1]) : 3;
+    drain(false, n / 4);
+    drain(true, n / 4);
+    List<Double> off = new ArrayList<>();
+    List<Double> on = new ArrayList<>();
+    for (int i = 0; i < rounds; i++) {
+      off.add(drain(false, n));
+      on.add(drain(true, n));
+      System.out.printf("round %d: off %.0f/s, on %.0f/s%n", i + 1, off.get(i), on.get(i));
+    }
+    double offMedian = median(off);
+    double onMedian = median(on);
+    System.out.printf(
+        "median drain rate: metrics off %.0f tasks/s, on %.0f tasks/s (%.1f%%)%n",
+        offMedian, onMedian, 100 * onMedian / offMedian);
+  }
+
+  private static double median(List<Double> values) {
+    List<Double> sorted = new ArrayList<>(values);
+    Collections.sort(sorted);
+    return sorted.get(sorted.size() / 2);
+  }
+
+  private static Apium app(CeleryMetrics metrics) {
+    Apium.Builder b = Apium.builder().withoutEnvironment().broker(REDIS).backend(REDIS);
+    if (metrics != null) {
+      b.listener(metrics);
+    }
+    return b.build();
+  }
+
+  private static double drain(boolean metricsOn, int n) {
+    String queue = "metrics-bench-" + UUID.randomUUID().toString().substring(0, 8);
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    CeleryMetrics metrics = metricsOn ? new CeleryMetrics(registry) : null;
+    try (Apium client = app(metricsOn ? new CeleryMetrics(registry) : null);
+        Apium worker = app(metrics)) {
+      if (metrics != null) {
+        metrics.queueLengthsFrom(worker);
+      }
+      worker.register("bench.noop", call -> null);
+      CallOptions options = CallOptions.create().queue(queue).ignoreResult(true);
+      List<? extends List<?>> batch = Collections.nCopies(1000, List.of());
+      for (int sent = 0; sent < n; sent += batch.size()) {
+        client.sendAll("bench.noop", batch.subList(0, Math.min(batch.size(), n - sent)), options);
+      }
+      long t0 = System.nanoTime();
+      Worker w = worker.worker().queues(queue).concurrency(4).prefetchMultiplier(16).start();
+      try {
+        while (w.counts().total() < n) {
+          LockSupport.parkNanos(200_000);
+        }
+        long t1 = System.nanoTime();
+        if (metricsOn && !registry.scrape().contains("celery_task_queue_wait_time_count")) {
+          throw new IllegalStateException("metrics were not recorded");
+        }
+        return n / ((t1 - t0) / 1e9);
+      } finally {
+        w.stop(Duration.ofSeconds(10));
+        worker.broker().purge(queue);
+      }
+    }
+  }
+}
