@@ -69,8 +69,22 @@ public final class CeleryMetrics implements TaskListener {
     return at < 0 ? nodename : nodename.substring(at + 1);
   }
 
+  // The last node name seen and its host label: one worker's node name is one String instance, so
+  // the per-task path neither cuts a new label nor hashes one.
+  private volatile String[] lastHost = {null, ""};
+
+  private String hostOf(String nodename) {
+    String[] last = lastHost;
+    if (last[0] == nodename) {
+      return last[1];
+    }
+    String host = host(nodename);
+    lastHost = new String[] {nodename, host};
+    return host;
+  }
+
   private void count(String metric, String help, TaskInfo t) {
-    count(metric, help, t.name(), host(t.hostname()), t.queue(), null);
+    count(metric, help, t.name(), hostOf(t.hostname()), t.queue(), null);
   }
 
   private void count(
@@ -137,7 +151,7 @@ public final class CeleryMetrics implements TaskListener {
 
   private DistributionSummary histogram(
       String metric, String help, double[] buckets, TaskInfo task) {
-    Key key = new Key(metric, task.name(), host(task.hostname()), task.queue(), null);
+    Key key = new Key(metric, task.name(), hostOf(task.hostname()), task.queue(), null);
     DistributionSummary summary = histograms.get(key);
     if (summary == null) {
       summary =
@@ -169,7 +183,7 @@ public final class CeleryMetrics implements TaskListener {
         "celery.task.failed",
         "Sent if the execution of the task failed.",
         task.name(),
-        host(task.hostname()),
+        hostOf(task.hostname()),
         task.queue(),
         error == null ? "" : error.type());
   }

@@ -4,6 +4,7 @@ import dev.apium.Apium;
 import dev.apium.CallOptions;
 import dev.apium.listen.Listeners;
 import dev.apium.listen.TaskInfo;
+import dev.apium.listen.TaskListener;
 import dev.apium.protocol.TaskMessage;
 import dev.apium.worker.Worker;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -28,25 +29,38 @@ public final class MetricsDrainBench {
   public static void main(String[] argv) {
     int n = argv.length > 0 ? Integer.parseInt(argv[0]) : 20000;
     int rounds = argv.length > 1 ? Integer.parseInt(argv[1]) : 3;
-    drain(false, n / 4);
-    drain(true, n / 4);
+    drain(false, n); // warm-up: JIT and connections
+    drain(true, n);
     List<Double> off = new ArrayList<>();
     List<Double> on = new ArrayList<>();
+    List<Double> offCpu = new ArrayList<>();
+    List<Double> onCpu = new ArrayList<>();
     for (int i = 0; i < rounds; i++) {
+      double[] a;
+      double[] b;
       if (i % 2 == 0) { // alternate which goes first, so neither always runs on a warmer JVM
-        off.add(drain(false, n));
-        on.add(drain(true, n));
+        a = drain(false, n);
+        b = drain(true, n);
       } else {
-        on.add(drain(true, n));
-        off.add(drain(false, n));
+        b = drain(true, n);
+        a = drain(false, n);
       }
-      System.out.printf("round %d: off %.0f/s, on %.0f/s%n", i + 1, off.get(i), on.get(i));
+      off.add(a[0]);
+      offCpu.add(a[1]);
+      on.add(b[0]);
+      onCpu.add(b[1]);
+      System.out.printf(
+          "round %d: off %.0f/s (%.0f per CPU-s), on %.0f/s (%.0f per CPU-s)%n",
+          i + 1, a[0], a[1], b[0], b[1]);
     }
     double offMedian = median(off);
     double onMedian = median(on);
     System.out.printf(
         "median drain rate: metrics off %.0f tasks/s, on %.0f tasks/s (%.1f%%)%n",
         offMedian, onMedian, 100 * onMedian / offMedian);
+    System.out.printf(
+        "median tasks per CPU-second of this JVM: off %.0f, on %.0f (%.1f%%)%n",
+        median(offCpu), median(onCpu), 100 * median(onCpu) / median(offCpu));
     System.out.printf(
         "listener cost per task (received, started, succeeded, ended through Listeners): %.0f ns%n",
         listenerNanosPerTask());
@@ -83,20 +97,31 @@ public final class MetricsDrainBench {
     return sorted.get(sorted.size() / 2);
   }
 
-  private static Apium app(CeleryMetrics metrics) {
+  private static Apium app(TaskListener listener) {
     Apium.Builder b = Apium.builder().withoutEnvironment().broker(REDIS).backend(REDIS);
-    if (metrics != null) {
-      b.listener(metrics);
+    if (listener != null) {
+      b.listener(listener);
     }
     return b.build();
   }
 
-  private static double drain(boolean metricsOn, int n) {
+  /** {@code -Dbench.on=noop}: the "on" side gets a listener that does nothing (engine cost). */
+  private static final boolean NOOP = "noop".equals(System.getProperty("bench.on"));
+
+  private static long cpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean)
+            java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+        .getProcessCpuTime();
+  }
+
+  /** Tasks per wall-clock second and per CPU-second of this JVM while one worker drains n. */
+  private static double[] drain(boolean metricsOn, int n) {
     String queue = "metrics-bench-" + UUID.randomUUID().toString().substring(0, 8);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-    CeleryMetrics metrics = metricsOn ? new CeleryMetrics(registry) : null;
-    try (Apium client = app(metricsOn ? new CeleryMetrics(registry) : null);
-        Apium worker = app(metrics)) {
+    CeleryMetrics metrics = metricsOn && !NOOP ? new CeleryMetrics(registry) : null;
+    TaskListener onWorker = metrics != null ? metrics : metricsOn ? new TaskListener() {} : null;
+    try (Apium client = app(metrics != null ? new CeleryMetrics(registry) : null);
+        Apium worker = app(onWorker)) {
       if (metrics != null) {
         metrics.queueLengthsFrom(worker);
       }
@@ -107,16 +132,18 @@ public final class MetricsDrainBench {
         client.sendAll("bench.noop", batch.subList(0, Math.min(batch.size(), n - sent)), options);
       }
       long t0 = System.nanoTime();
+      long cpu0 = cpuNanos();
       Worker w = worker.worker().queues(queue).concurrency(4).prefetchMultiplier(16).start();
       try {
         while (w.counts().total() < n) {
           LockSupport.parkNanos(200_000);
         }
         long t1 = System.nanoTime();
-        if (metricsOn && !registry.scrape().contains("celery_task_queue_wait_time_count")) {
+        long cpu1 = cpuNanos();
+        if (metrics != null && !registry.scrape().contains("celery_task_queue_wait_time_count")) {
           throw new IllegalStateException("metrics were not recorded");
         }
-        return n / ((t1 - t0) / 1e9);
+        return new double[] {n / ((t1 - t0) / 1e9), n / ((cpu1 - cpu0) / 1e9)};
       } finally {
         w.stop(Duration.ofSeconds(10));
         worker.broker().purge(queue);
