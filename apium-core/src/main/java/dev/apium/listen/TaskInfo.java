@@ -4,10 +4,16 @@ import dev.apium.protocol.TaskMessage;
 import java.util.Map;
 
 /**
- * A received task as a {@link TaskListener} sees it: the decoded message, the queue it came from
- * and the worker's node name. Immutable; made by the worker engine for each listener call.
+ * A received task as a {@link TaskListener} sees it: the decoded message, the queue it came from,
+ * the worker's node name and when the worker received it ({@code receivedMillis}, epoch millis of
+ * the worker's wall clock). Immutable; made by the worker engine for each listener call.
  */
-public record TaskInfo(TaskMessage message, String queue, String hostname) {
+public record TaskInfo(TaskMessage message, String queue, String hostname, long receivedMillis) {
+  /** A task received now. */
+  public TaskInfo(TaskMessage message, String queue, String hostname) {
+    this(message, queue, hostname, System.currentTimeMillis());
+  }
+
   public String id() {
     return message.id();
   }

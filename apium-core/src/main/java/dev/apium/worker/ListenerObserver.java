@@ -22,7 +22,7 @@ final class ListenerObserver implements TaskObserver {
   }
 
   private TaskInfo info(Request r) {
-    return new TaskInfo(r.message, r.delivery.queue(), nodename);
+    return new TaskInfo(r.message, r.delivery.queue(), nodename, r.receivedMillis);
   }
 
   @Override

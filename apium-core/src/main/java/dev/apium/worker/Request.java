@@ -15,6 +15,10 @@ final class Request {
   final TaskMessage message;
   final Delivery delivery;
   final RegisteredTask task;
+
+  /** Wall-clock time the worker received it (epoch millis), for listeners' queue-wait figures. */
+  final long receivedMillis = System.currentTimeMillis();
+
   private static final java.time.Duration RETRY_BUDGET = java.time.Duration.ofSeconds(60);
   private final AtomicBoolean settled = new AtomicBoolean();
   private final java.util.function.Consumer<Request> onSettled;

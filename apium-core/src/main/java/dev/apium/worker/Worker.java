@@ -172,6 +172,19 @@ public final class Worker implements AutoCloseable {
     return c == null ? 0 : c.scheduled();
   }
 
+  /**
+   * Tasks received and waiting to start (Celery's reserved: prefetched, rate-limited or queued for
+   * a pool slot; neither running nor held for their ETA). A snapshot of moving counts.
+   */
+  public int reserved() {
+    TaskConsumer c = consumer;
+    Executions e = executions;
+    if (c == null || e == null) {
+      return 0;
+    }
+    return Math.max(0, c.unsettled().size() - e.size() - c.scheduled());
+  }
+
   public boolean isRunning() {
     return running.get();
   }

@@ -24,9 +24,13 @@ import java.util.concurrent.atomic.AtomicInteger;
  * retried,revoked,rejected}_total{name,hostname,queue_name}} ({@code failed} also {@code
  * exception}), the {@code celery_task_runtime} histogram, and the gauges {@code
  * celery_worker_up{hostname}}, {@code celery_worker_tasks_active{hostname}} and {@code
- * celery_queue_length{queue_name}} (the worker's queues, read from the broker at scrape time). See
- * docs/metrics.md. Register it with {@code Apium.builder().listener(...)} (sends too) or {@code
- * app.worker().listener(...)}; called from the threads named on {@link TaskListener}; thread-safe.
+ * celery_queue_length{queue_name}} (the worker's queues, read from the broker at scrape time); and
+ * beyond the exporter's set the {@code celery_task_queue_wait_time} histogram ({@link QueueWait})
+ * and the {@code celery_worker_tasks_prefetched} / {@code celery_worker_tasks_scheduled} gauges.
+ * See docs/metrics.md. Register it with {@code Apium.builder().listener(...)} (sends too, and
+ * stamps each message with its publish time) or {@code app.worker().listener(...)}; called from the
+ * threads named on {@link TaskListener}; thread-safe. Per task it only bumps counters and records
+ * histograms; the gauges are read at scrape time.
  */
 public final class CeleryMetrics implements TaskListener {
   /** The exporter's runtime buckets (prometheus_client's defaults), in seconds. */
@@ -37,7 +41,7 @@ public final class CeleryMetrics implements TaskListener {
   private final MeterRegistry registry;
   private volatile Apium app;
   private final Map<Key, Counter> counters = new ConcurrentHashMap<>();
-  private final Map<Key, DistributionSummary> runtimes = new ConcurrentHashMap<>();
+  private final Map<Key, DistributionSummary> histograms = new ConcurrentHashMap<>();
   private final Map<String, AtomicInteger> up = new ConcurrentHashMap<>();
 
   private record Key(String metric, String name, String hostname, String queue, String exception) {}
@@ -65,8 +69,22 @@ public final class CeleryMetrics implements TaskListener {
     return at < 0 ? nodename : nodename.substring(at + 1);
   }
 
+  // The last node name seen and its host label: one worker's node name is one String instance, so
+  // the per-task path neither cuts a new label nor hashes one.
+  private volatile String[] lastHost = {null, ""};
+
+  private String hostOf(String nodename) {
+    String[] last = lastHost;
+    if (last[0] == nodename) {
+      return last[1];
+    }
+    String host = host(nodename);
+    lastHost = new String[] {nodename, host};
+    return host;
+  }
+
   private void count(String metric, String help, TaskInfo t) {
-    count(metric, help, t.name(), host(t.hostname()), t.queue(), null);
+    count(metric, help, t.name(), hostOf(t.hostname()), t.queue(), null);
   }
 
   private void count(
@@ -98,6 +116,11 @@ public final class CeleryMetrics implements TaskListener {
   }
 
   @Override
+  public void beforePublish(OutgoingTask task) {
+    task.header(QueueWait.SENT_AT, QueueWait.stamp(System.currentTimeMillis()));
+  }
+
+  @Override
   public void afterPublish(OutgoingTask task, Throwable error) {
     if (error == null) {
       count(
@@ -118,27 +141,40 @@ public final class CeleryMetrics implements TaskListener {
   @Override
   public void started(TaskInfo task) {
     count("celery.task.started", "Sent just before the worker executes the task.", task);
+    histogram(
+            "celery.task.queue.wait.time",
+            "Histogram of the time tasks waited from their publish (or their ETA) to their start.",
+            QueueWait.BUCKETS,
+            task)
+        .record(QueueWait.seconds(task, System.currentTimeMillis()));
   }
 
-  @Override
-  public void succeeded(TaskInfo task, JsonNode result, Duration runtime) {
-    count("celery.task.succeeded", "Sent if the task executed successfully.", task);
-    Key key = new Key("runtime", task.name(), host(task.hostname()), task.queue(), null);
-    DistributionSummary summary = runtimes.get(key);
+  private DistributionSummary histogram(
+      String metric, String help, double[] buckets, TaskInfo task) {
+    Key key = new Key(metric, task.name(), hostOf(task.hostname()), task.queue(), null);
+    DistributionSummary summary = histograms.get(key);
     if (summary == null) {
       summary =
-          runtimes.computeIfAbsent(
+          histograms.computeIfAbsent(
               key,
               k ->
-                  DistributionSummary.builder("celery.task.runtime")
-                      .description("Histogram of task runtime measurements.")
-                      .serviceLevelObjectives(RUNTIME_BUCKETS)
+                  DistributionSummary.builder(metric)
+                      .description(help)
+                      .serviceLevelObjectives(buckets)
                       .tag("name", nonNull(k.name()))
                       .tag("hostname", nonNull(k.hostname()))
                       .tag("queue_name", nonNull(k.queue()))
                       .register(registry));
     }
-    summary.record(runtime.toNanos() / 1e9);
+    return summary;
+  }
+
+  @Override
+  public void succeeded(TaskInfo task, JsonNode result, Duration runtime) {
+    count("celery.task.succeeded", "Sent if the task executed successfully.", task);
+    histogram(
+            "celery.task.runtime", "Histogram of task runtime measurements.", RUNTIME_BUCKETS, task)
+        .record(runtime.toNanos() / 1e9);
   }
 
   @Override
@@ -147,7 +183,7 @@ public final class CeleryMetrics implements TaskListener {
         "celery.task.failed",
         "Sent if the execution of the task failed.",
         task.name(),
-        host(task.hostname()),
+        hostOf(task.hostname()),
         task.queue(),
         error == null ? "" : error.type());
   }
@@ -192,6 +228,15 @@ public final class CeleryMetrics implements TaskListener {
     flag.set(1);
     Gauge.builder("celery.worker.tasks.active", worker, Worker::active)
         .description("The number of tasks the worker is currently processing")
+        .tag("hostname", host)
+        .register(registry);
+    Gauge.builder("celery.worker.tasks.prefetched", worker, Worker::reserved)
+        .description(
+            "The number of tasks the worker has received and not started (Celery's reserved)")
+        .tag("hostname", host)
+        .register(registry);
+    Gauge.builder("celery.worker.tasks.scheduled", worker, Worker::scheduled)
+        .description("The number of tasks the worker holds until their ETA")
         .tag("hostname", host)
         .register(registry);
     Apium broker = app;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.apium.Apium;
+import dev.apium.ApiumConfig;
 import dev.apium.AsyncResult;
 import dev.apium.CallOptions;
 import dev.apium.TaskError;
@@ -18,6 +19,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -91,7 +94,9 @@ class MetricsEndpointIT {
         client.send(
             "m.revoked", List.of(), Map.of(), CallOptions.create().queue(queue).taskId(revokedId));
         client.send("m.nobody", List.of(), Map.of(), toQueue);
-        await().atMost(Duration.ofSeconds(60)).until(() -> w.counts().total() >= 9);
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> w.counts().total() >= 9 && w.active() == 0 && w.reserved() == 0);
 
         PrometheusText text = PrometheusText.parse(scrape(server.port()));
         String ok = "m.ok";
@@ -129,6 +134,11 @@ class MetricsEndpointIT {
                     "celery_task_rejected_total", Map.of("name", "m.nobody", "queue_name", queue)))
             .isEqualTo(1);
         assertThat(text.sum("celery_task_runtime_count", with(here, ok))).isEqualTo(3);
+        assertThat(text.types).containsEntry("celery_task_queue_wait_time", "histogram");
+        assertThat(text.sum("celery_task_queue_wait_time_count", with(here, ok))).isEqualTo(3);
+        assertThat(text.sum("celery_task_queue_wait_time_count", with(here, "m.flaky")))
+            .isEqualTo(2);
+        assertThat(text.sum("celery_task_queue_wait_time_count", with(here, "m.revoked"))).isZero();
         assertThat(
                 text.sum(
                     "celery_task_runtime_bucket",
@@ -136,12 +146,123 @@ class MetricsEndpointIT {
             .isEqualTo(3);
         assertThat(text.sum("celery_worker_up", Map.of("hostname", host))).isEqualTo(1);
         assertThat(text.sum("celery_worker_tasks_active", Map.of("hostname", host))).isZero();
+        assertThat(text.sum("celery_worker_tasks_prefetched", Map.of("hostname", host))).isZero();
+        assertThat(text.sum("celery_worker_tasks_scheduled", Map.of("hostname", host))).isZero();
         assertThat(text.sum("celery_queue_length", Map.of("queue_name", queue))).isZero();
         w.stop(Duration.ofSeconds(10));
         PrometheusText after = PrometheusText.parse(scrape(server.port()));
         assertThat(after.sum("celery_worker_up", Map.of("hostname", host))).isZero();
       }
     }
+  }
+
+  /**
+   * One slot, prefetch 2 (+1 for the ETA task held), acks late: a blocked task, one prefetched
+   * behind it, one held for its ETA, four left in Redis; then every blocked task's queue wait is at
+   * least the time from its publish to the release.
+   */
+  @Test
+  void gaugesAndQueueWaitFollowABlockedWorker() throws Exception {
+    String suffix = UUID.randomUUID().toString().substring(0, 8);
+    String queue = "metrics-gauges-" + suffix;
+    String host = "gauges-" + suffix;
+    PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    CeleryMetrics metrics = new CeleryMetrics(registry);
+    CountDownLatch release = new CountDownLatch(1);
+    try (Apium worker =
+            Apium.builder()
+                .withoutEnvironment()
+                .broker(REDIS)
+                .backend(REDIS)
+                .config(ApiumConfig.ACKS_LATE, true)
+                .listener(metrics)
+                .build();
+        Apium client = app(new CeleryMetrics(registry))) {
+      metrics.queueLengthsFrom(worker);
+      worker.register(
+          "g.block",
+          call -> {
+            if (!release.await(60, TimeUnit.SECONDS)) {
+              throw new TaskError("TimeoutError", "never released");
+            }
+            return "done";
+          });
+      worker.register("g.later", call -> "later");
+      CallOptions toQueue = CallOptions.create().queue(queue);
+      Worker w =
+          worker
+              .worker()
+              .queues(queue)
+              .nodename("w@" + host)
+              .concurrency(1)
+              .prefetchMultiplier(2)
+              .start();
+      try (MetricsServer server = MetricsServer.start(registry, 0)) {
+        client.send(
+            "g.later",
+            List.of(),
+            Map.of(),
+            CallOptions.create().queue(queue).countdown(Duration.ofMinutes(5)));
+        await().atMost(Duration.ofSeconds(30)).until(() -> w.scheduled() == 1);
+        for (int i = 0; i < 6; i++) {
+          client.send("g.block", List.of(), Map.of(), toQueue);
+        }
+        long lastSent = System.currentTimeMillis();
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> w.active() == 1 && w.reserved() == 1 && worker.broker().size(queue) == 4);
+        PrometheusText held = PrometheusText.parse(scrape(server.port()));
+        Map<String, String> hostOnly = Map.of("hostname", host);
+        assertThat(held.sum("celery_worker_tasks_active", hostOnly)).isEqualTo(1);
+        assertThat(held.sum("celery_worker_tasks_prefetched", hostOnly)).isEqualTo(1);
+        assertThat(held.sum("celery_worker_tasks_scheduled", hostOnly)).isEqualTo(1);
+        assertThat(held.sum("celery_queue_length", Map.of("queue_name", queue))).isEqualTo(4);
+        assertThat(held.sum("celery_worker_up", hostOnly)).isEqualTo(1);
+        Map<String, String> block =
+            Map.of("name", "g.block", "hostname", host, "queue_name", queue);
+        assertThat(held.sum("celery_task_queue_wait_time_count", block)).isEqualTo(1);
+
+        long waited = System.currentTimeMillis() - lastSent; // each blocked task waited longer
+        release.countDown();
+        await()
+            .atMost(Duration.ofSeconds(60))
+            .until(() -> w.counts().total() >= 6 && w.active() == 0 && w.reserved() == 0);
+        PrometheusText done = PrometheusText.parse(scrape(server.port()));
+        assertThat(done.sum("celery_task_queue_wait_time_count", block)).isEqualTo(6);
+        assertThat(done.sum("celery_task_queue_wait_time_sum", block))
+            .isGreaterThanOrEqualTo(5 * waited / 1000.0);
+        double bound = largestBucketBelow(waited / 1000.0);
+        assertThat(
+                done.samples.stream()
+                    .filter(x -> x.name().equals("celery_task_queue_wait_time_bucket"))
+                    .filter(x -> x.labels().entrySet().containsAll(block.entrySet()))
+                    .filter(x -> !x.labels().get("le").equals("+Inf"))
+                    .filter(x -> Double.parseDouble(x.labels().get("le")) == bound)
+                    .mapToDouble(PrometheusText.Sample::value)
+                    .sum())
+            .as("tasks that waited at most %s s (only the first one may have)", bound)
+            .isLessThanOrEqualTo(1);
+        assertThat(done.sum("celery_worker_tasks_active", hostOnly)).isZero();
+        assertThat(done.sum("celery_worker_tasks_prefetched", hostOnly)).isZero();
+        assertThat(done.sum("celery_worker_tasks_scheduled", hostOnly)).isEqualTo(1);
+        assertThat(done.sum("celery_queue_length", Map.of("queue_name", queue))).isZero();
+      } finally {
+        release.countDown();
+        w.stop(Duration.ofSeconds(10));
+        worker.broker().purge(queue);
+      }
+    }
+  }
+
+  /** The largest bucket bound below {@code seconds} (0 if none): longer waits are not in it. */
+  private static double largestBucketBelow(double seconds) {
+    double below = 0;
+    for (double b : QueueWait.BUCKETS) {
+      if (b < seconds) {
+        below = b;
+      }
+    }
+    return below;
   }
 
   private static Map<String, String> with(Map<String, String> labels, String name) {

@@ -1,6 +1,7 @@
 package dev.apium.spring;
 
 import dev.apium.Apium;
+import dev.apium.listen.TaskListener;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -12,9 +13,10 @@ import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of Apium in a Spring Boot application: the {@link Apium} bean built from the
- * {@code apium.*} properties (closed with the context), the registration of every singleton bean's
- * {@code @Task} methods, and the worker as a lifecycle bean when {@code apium.worker.enabled}. Runs
- * on the thread that refreshes the context.
+ * {@code apium.*} properties (closed with the context) with every {@link TaskListener} bean of the
+ * context registered on it (in {@code @Order}; they see publishes and the worker's task events),
+ * the registration of every singleton bean's {@code @Task} methods, and the worker as a lifecycle
+ * bean when {@code apium.worker.enabled}. Runs on the thread that refreshes the context.
  */
 @AutoConfiguration
 @EnableConfigurationProperties(ApiumProperties.class)
@@ -22,7 +24,8 @@ public class ApiumAutoConfiguration {
 
   @Bean(destroyMethod = "close")
   @ConditionalOnMissingBean
-  public Apium apium(ApiumProperties properties, Environment environment) {
+  public Apium apium(
+      ApiumProperties properties, Environment environment, ObjectProvider<TaskListener> listeners) {
     String name = properties.getName();
     if (name == null || name.isBlank()) {
       name = environment.getProperty("spring.application.name", "apium");
@@ -33,6 +36,7 @@ public class ApiumAutoConfiguration {
         || properties.getTest().getMode() == ApiumProperties.TestMode.MEMORY) {
       builder.withoutEnvironment();
     }
+    listeners.orderedStream().forEach(builder::listener);
     return builder.build();
   }
 

@@ -6,10 +6,13 @@ import static org.awaitility.Awaitility.await;
 import dev.apium.Apium;
 import dev.apium.AsyncResult;
 import dev.apium.Chain;
+import dev.apium.Chord;
 import dev.apium.TaskError;
 import dev.apium.worker.Worker;
+import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.SpanKind;
 import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.Scope;
 import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.OpenTelemetrySdk;
 import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
@@ -123,6 +126,90 @@ class TracingIT {
                               && p.getName().equals("apply_async/tr.add")
                               && p.getKind() == SpanKind.PRODUCER);
             });
+  }
+
+  /**
+   * A chord sent inside the client's span: each header task's publish and run, the body's publish
+   * (made by the worker that ran the last header task, inside that run) and the body's run are all
+   * in the client span's trace, each parented by a span of it.
+   */
+  @Test
+  void chordHeaderAndBodyStayInTheClientsTrace() {
+    InMemorySpanExporter exporter = InMemorySpanExporter.create();
+    OpenTelemetrySdk otel = sdk(exporter);
+    String queue = "tracing-chord-" + UUID.randomUUID().toString().substring(0, 8);
+    try (Apium worker = app(otel);
+        Apium client = app(otel)) {
+      worker.register("trc.add", call -> call.arg(0, Integer.class) + call.arg(1, Integer.class));
+      worker.register(
+          "trc.sum",
+          call -> call.arg(0, List.class).stream().mapToInt(n -> ((Number) n).intValue()).sum());
+      try (Worker w = worker.worker().queues(queue).concurrency(2).start()) {
+        Span checkout = otel.getTracer("test").spanBuilder("checkout").startSpan();
+        AsyncResult<Integer> sum;
+        try (Scope ignored = checkout.makeCurrent()) {
+          sum =
+              Chord.of(
+                      List.of(
+                          client.signature("trc.add", 1, 2).queue(queue),
+                          client.signature("trc.add", 3, 4).queue(queue),
+                          client.signature("trc.add", 5, 6).queue(queue)),
+                      client.signature("trc.sum").queue(queue))
+                  .delay(Integer.class);
+        } finally {
+          checkout.end();
+        }
+        assertThat(sum.get(Duration.ofSeconds(60))).isEqualTo(21);
+        await()
+            .atMost(Duration.ofSeconds(30))
+            .until(() -> exporter.getFinishedSpanItems().size() >= 9);
+      }
+    }
+    List<SpanData> spans = exporter.getFinishedSpanItems();
+    SpanData root = only(spans, s -> !s.getParentSpanContext().isValid());
+    assertThat(root.getName()).isEqualTo("checkout");
+    assertThat(spans).extracting(SpanData::getTraceId).containsOnly(root.getTraceId());
+    assertThat(spans)
+        .extracting(SpanData::getName)
+        .containsExactlyInAnyOrder(
+            "checkout",
+            "apply_async/trc.add",
+            "apply_async/trc.add",
+            "apply_async/trc.add",
+            "run/trc.add",
+            "run/trc.add",
+            "run/trc.add",
+            "apply_async/trc.sum",
+            "run/trc.sum");
+    for (SpanData s : spans) {
+      if (s != root) {
+        assertThat(spans)
+            .as("parent of %s", s.getName())
+            .anyMatch(p -> p.getSpanId().equals(s.getParentSpanId()));
+      }
+    }
+    // header publishes hang off the client's span; the body's publish off a header task's run
+    assertThat(spans)
+        .filteredOn(s -> s.getName().equals("apply_async/trc.add"))
+        .allMatch(s -> s.getParentSpanId().equals(root.getSpanId()));
+    SpanData bodyPublish = only(spans, s -> s.getName().equals("apply_async/trc.sum"));
+    assertThat(parent(spans, bodyPublish).getName()).isEqualTo("run/trc.add");
+    SpanData bodyRun = only(spans, s -> s.getName().equals("run/trc.sum"));
+    assertThat(bodyRun.getParentSpanId()).isEqualTo(bodyPublish.getSpanId());
+  }
+
+  private static SpanData parent(List<SpanData> spans, SpanData child) {
+    return only(spans, p -> p.getSpanId().equals(child.getParentSpanId()));
+  }
+
+  private static OpenTelemetrySdk sdk(InMemorySpanExporter exporter) {
+    return OpenTelemetrySdk.builder()
+        .setTracerProvider(
+            SdkTracerProvider.builder()
+                .addSpanProcessor(SimpleSpanProcessor.create(exporter))
+                .build())
+        .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+        .build();
   }
 
   private static SpanData only(List<SpanData> spans, java.util.function.Predicate<SpanData> p) {
