@@ -166,27 +166,64 @@ public final class CeleryJson {
    */
   public static String dateDone(Instant instant, java.time.ZoneId zone) {
     java.time.ZonedDateTime local = instant.atZone(zone);
-    int seconds = local.getOffset().getTotalSeconds();
-    String sign = seconds < 0 ? "-" : "+";
-    int abs = Math.abs(seconds);
-    String offset =
-        String.format(java.util.Locale.ROOT, "%s%02d:%02d", sign, abs / 3600, abs / 60 % 60);
-    if (abs % 60 != 0) {
-      offset += String.format(java.util.Locale.ROOT, ":%02d", abs % 60);
+    return pythonLocal(local.toLocalDateTime()) + offset(local.getOffset().getTotalSeconds());
+  }
+
+  /** The last offset written and its text: a zone's offset rarely changes between tasks. */
+  private static volatile Object[] lastOffset = {0, "+00:00"};
+
+  private static String offset(int seconds) {
+    Object[] last = lastOffset;
+    if ((int) last[0] == seconds) {
+      return (String) last[1];
     }
-    return pythonLocal(local.toLocalDateTime()) + offset;
+    int abs = Math.abs(seconds);
+    StringBuilder text = new StringBuilder(9).append(seconds < 0 ? '-' : '+');
+    pad(text, abs / 3600, 2).append(':');
+    pad(text, abs / 60 % 60, 2);
+    if (abs % 60 != 0) {
+      pad(text.append(':'), abs % 60, 2);
+    }
+    String made = text.toString();
+    lastOffset = new Object[] {seconds, made};
+    return made;
   }
 
   private static String pythonLocal(LocalDateTime time) {
+    int year = time.getYear();
+    if (year < 0 || year > 9999) {
+      return pythonLocalFormatted(time);
+    }
+    // Written by hand: a DateTimeFormatter or String.format costs more than the rest of a result
+    // write, and this runs once per task.
+    StringBuilder text = new StringBuilder(26);
+    pad(text, year, 4).append('-');
+    pad(text, time.getMonthValue(), 2).append('-');
+    pad(text, time.getDayOfMonth(), 2).append('T');
+    pad(text, time.getHour(), 2).append(':');
+    pad(text, time.getMinute(), 2).append(':');
+    pad(text, time.getSecond(), 2);
+    int micro = time.getNano() / 1000;
+    if (micro != 0) {
+      pad(text.append('.'), micro, 6);
+    }
+    return text.toString();
+  }
+
+  private static String pythonLocalFormatted(LocalDateTime time) {
     LocalDateTime micros = time.truncatedTo(ChronoUnit.MICROS);
     String base = SECONDS.format(micros);
     int micro = micros.getNano() / 1000;
-    if (micro == 0) {
-      return base;
+    return micro == 0 ? base : base + "." + Integer.toString(1_000_000 + micro).substring(1);
+  }
+
+  private static StringBuilder pad(StringBuilder text, int value, int width) {
+    for (int limit = 10, digits = 1; digits < width; limit *= 10, digits++) {
+      if (value < limit) {
+        text.append('0');
+      }
     }
-    // Zero-padded by hand: String.format costs more than the rest of a result write.
-    String digits = Integer.toString(1_000_000 + micro);
-    return base + "." + digits.substring(1);
+    return text.append(value);
   }
 
   /**
