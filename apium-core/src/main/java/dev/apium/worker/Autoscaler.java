@@ -26,6 +26,11 @@ final class Autoscaler implements AutoCloseable {
   private final ScheduledExecutorService scheduler;
   private long lastBusy = System.nanoTime();
 
+  /** The worker's autoscaler for {@code --autoscale max,min} ({@code bounds = {max, min}}). */
+  static Autoscaler of(TaskPool pool, int[] bounds, Duration keepAlive) {
+    return new Autoscaler(pool, bounds[1], bounds[0], keepAlive, Duration.ofMillis(100));
+  }
+
   Autoscaler(TaskPool pool, int min, int max, Duration keepAlive, Duration tick) {
     this.pool = pool;
     this.min = min;

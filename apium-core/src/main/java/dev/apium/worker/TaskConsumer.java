@@ -88,6 +88,14 @@ final class TaskConsumer {
   }
 
   /** The requests received and not yet settled (inspect's reserved and scheduled). */
+  /**
+   * Tasks received and waiting to start: neither running on {@code executions} nor held for their
+   * ETA (a snapshot of moving counts).
+   */
+  int reserved(Executions executions) {
+    return Math.max(0, unsettled().size() - executions.size() - scheduled());
+  }
+
   java.util.Collection<Request> unsettled() {
     return unsettled;
   }

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Worker implements AutoCloseable {
   private static final Logger log = LoggerFactory.getLogger(Worker.class);
+  private static final String RETRY_TIMEOUT = "result_backend_retry_timeout";
 
   private final Apium app;
   private final List<String> queues;
@@ -69,8 +70,7 @@ public final class Worker implements AutoCloseable {
     this.poolKind = b.poolKind;
     this.revoked = new RevokedIds(app);
     this.deferAfter = app.config().getSeconds("worker_eta_defer_after", Duration.ofMinutes(10));
-    this.transientRetryBudget =
-        app.config().getSeconds("result_backend_retry_timeout", Duration.ofSeconds(120));
+    this.transientRetryBudget = app.config().getSeconds(RETRY_TIMEOUT, Duration.ofSeconds(120));
     this.listeners = Listeners.of(b.listeners);
     this.settlement = new Settlement(app, host, revoked, nodename, transientRetryBudget, listeners);
     host.attach(nodename);
@@ -84,11 +84,7 @@ public final class Worker implements AutoCloseable {
     }
     revoked.load();
     pool = new TaskPool(poolKind, autoscale != null ? autoscale[1] : concurrency, nodename);
-    if (autoscale != null) {
-      autoscaler =
-          new Autoscaler(
-              pool, autoscale[1], autoscale[0], autoscaleKeepAlive, Duration.ofMillis(100));
-    }
+    autoscaler = autoscale == null ? null : Autoscaler.of(pool, autoscale, autoscaleKeepAlive);
     executions = new Executions(settlement, pool);
     Retrier retrier = new Retrier(app.clock(), host, settlement, nodename, transientRetryBudget);
     TaskRunner runner = new TaskRunner(host, settlement, executions, retrier, nodename, cold);
@@ -103,9 +99,7 @@ public final class Worker implements AutoCloseable {
             this::close);
     consumer.start(queues);
     monitor.listen(consumer.rateLimits());
-    if (beat != null) {
-      beat.start();
-    }
+    java.util.Optional.ofNullable(beat).ifPresent(dev.apium.beat.Beat::start);
     OperatorLog.ready(this, poolKind.name().toLowerCase(), basePrefetch, app);
     listeners.workerReady(this);
     return this;
@@ -178,11 +172,7 @@ public final class Worker implements AutoCloseable {
    */
   public int reserved() {
     TaskConsumer c = consumer;
-    Executions e = executions;
-    if (c == null || e == null) {
-      return 0;
-    }
-    return Math.max(0, c.unsettled().size() - e.size() - c.scheduled());
+    return c == null ? 0 : c.reserved(executions);
   }
 
   public boolean isRunning() {
@@ -207,9 +197,7 @@ public final class Worker implements AutoCloseable {
       running.set(false);
     }
     listeners.workerStopping(this);
-    if (beat != null) {
-      beat.stop();
-    }
+    java.util.Optional.ofNullable(beat).ifPresent(dev.apium.beat.Beat::stop);
     OperatorLog.warmShutdown(nodename, active());
     consumer.stop();
     try {
@@ -223,9 +211,7 @@ public final class Worker implements AutoCloseable {
     settlement.drainResults(transientRetryBudget.plusSeconds(5));
     executions.close();
     monitor.stop();
-    if (autoscaler != null) {
-      autoscaler.close();
-    }
+    java.util.Optional.ofNullable(autoscaler).ifPresent(Autoscaler::close);
     stopped.countDown();
     log.info("Worker {} stopped after {} task(s)", nodename, counts().total());
   }
