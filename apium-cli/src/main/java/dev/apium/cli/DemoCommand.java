@@ -112,8 +112,16 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--chunk-rows",
       defaultValue = "5000",
-      description = "Rows per analysis task (default: ${DEFAULT-VALUE}).")
+      description = "Rows per analysis task inline (default: ${DEFAULT-VALUE}).")
   int chunkRows;
+
+  @Option(
+      names = "--chunk-bytes",
+      defaultValue = "8MiB",
+      description =
+          "With --by-reference: bytes of table per analysis task, e.g. 8MiB, 512KiB or 1000000"
+              + " (default: ${DEFAULT-VALUE}).")
+  String chunkBytes;
 
   @Option(
       names = "--window",
@@ -161,6 +169,7 @@ final class DemoCommand implements Callable<Integer> {
             pictures,
             byReference,
             chunkRows,
+            bytes(chunkBytes),
             window,
             !"images".equals(only),
             !"analysis".equals(only) && !alone,
@@ -232,5 +241,24 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
     return false;
+  }
+
+  /** "8MiB", "512KiB", "2GiB" or a plain number of bytes. */
+  static long bytes(String text) {
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?i)\\s*(\\d+)\\s*(|b|k|kib|kb|m|mib|mb|g|gib|gb)\\s*")
+            .matcher(text);
+    if (!m.matches()) {
+      throw new IllegalArgumentException(
+          "--chunk-bytes " + text + ": say a size such as 8MiB, 512KiB or 1000000");
+    }
+    int shift =
+        switch (m.group(2).toLowerCase(java.util.Locale.ROOT)) {
+          case "k", "kib", "kb" -> 10;
+          case "m", "mib", "mb" -> 20;
+          case "g", "gib", "gb" -> 30;
+          default -> 0;
+        };
+    return Long.parseLong(m.group(1)) << shift;
   }
 }
