@@ -117,10 +117,11 @@ final class DemoCommand implements Callable<Integer> {
 
   @Option(
       names = "--chunk-bytes",
-      defaultValue = "8MiB",
+      defaultValue = "auto",
       description =
           "With --by-reference: bytes of table per analysis task, e.g. 8MiB, 512KiB or 1000000"
-              + " (default: ${DEFAULT-VALUE}).")
+              + " (default: auto, 8MiB or less for tables under 128MiB so there are 16 tasks,"
+              + " at least 1MiB).")
   String chunkBytes;
 
   @Option(
@@ -243,12 +244,15 @@ final class DemoCommand implements Callable<Integer> {
     return false;
   }
 
-  /** "8MiB", "512KiB", "2GiB" or a plain number of bytes. */
+  /** "8MiB", "512KiB", "2GiB" or a plain number of bytes; "auto" is 0. */
   static long bytes(String text) {
+    if (text.equalsIgnoreCase("auto")) {
+      return 0;
+    }
     java.util.regex.Matcher m =
         java.util.regex.Pattern.compile("(?i)\\s*(\\d+)\\s*(|b|k|kib|kb|m|mib|mb|g|gib|gb)\\s*")
             .matcher(text);
-    if (!m.matches()) {
+    if (!m.matches() || Long.parseLong(m.group(1)) < 1) {
       throw new IllegalArgumentException(
           "--chunk-bytes " + text + ": say a size such as 8MiB, 512KiB or 1000000");
     }

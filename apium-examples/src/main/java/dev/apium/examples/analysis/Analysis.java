@@ -31,8 +31,16 @@ import java.util.function.Supplier;
  * Called from one client thread; result callbacks run on the backend's threads.
  */
 public final class Analysis {
-  /** Bytes of table per by-reference chunk unless told otherwise. */
-  public static final long DEFAULT_CHUNK_BYTES = 8L << 20;
+  /**
+   * By reference, unless told otherwise: chunks of 8 MiB (where per-task costs stop mattering),
+   * smaller for tables under 128 MiB so there are still 16 chunks to share among workers, but never
+   * under 1 MiB.
+   */
+  public static final long AUTO_CHUNK_BYTES = 0;
+
+  private static final long MAX_AUTO = 8L << 20;
+  private static final long MIN_AUTO = 1L << 20;
+  private static final long MIN_CHUNKS = 16;
 
   private final Apium app;
   private final Query query;
@@ -43,7 +51,7 @@ public final class Analysis {
 
   /** Analyses inline with {@code chunkSize} rows per message (5,000-10,000 keeps them small). */
   public Analysis(Apium app, Query query, int chunkSize) {
-    this(app, query, chunkSize, false, 32, DEFAULT_CHUNK_BYTES);
+    this(app, query, chunkSize, false, 32, AUTO_CHUNK_BYTES);
   }
 
   private Analysis(
@@ -51,8 +59,9 @@ public final class Analysis {
     if (window < 1) {
       throw new IllegalArgumentException("the window must allow at least 1 chunk, got " + window);
     }
-    if (chunkBytes < 1) {
-      throw new IllegalArgumentException("chunk bytes must be at least 1, got " + chunkBytes);
+    if (chunkBytes < 0) {
+      throw new IllegalArgumentException(
+          "chunk bytes must be at least 1 (or 0 for automatic), got " + chunkBytes);
     }
     this.app = app;
     this.query = query;
@@ -77,8 +86,8 @@ public final class Analysis {
 
   /**
    * By reference: each chunk holds the rows starting in one window of {@code bytes} bytes of the
-   * table (default {@link #DEFAULT_CHUNK_BYTES}); big enough that per-task costs vanish, small
-   * enough that every worker gets several.
+   * table (default {@link #AUTO_CHUNK_BYTES}); big enough that per-task costs vanish, small enough
+   * that every worker gets several.
    */
   public Analysis chunkBytes(long bytes) {
     return new Analysis(app, query, chunkSize, byReference, window, bytes);
@@ -89,7 +98,8 @@ public final class Analysis {
     long deadline = System.nanoTime() + timeout.toNanos();
     String what = "analysis of " + table;
     if (byReference) {
-      try (ByteWindows windows = ByteWindows.start(table, chunkBytes, progress::totalRows)) {
+      long bytes = chunkBytes(table, chunkBytes);
+      try (ByteWindows windows = ByteWindows.start(table, bytes, progress::totalRows)) {
         windows.awaitFirstRow(deadline, what);
         return run(windows.size(), () -> windows.next(deadline, what), deadline, what, progress);
       }
@@ -128,9 +138,9 @@ public final class Analysis {
                 .toCompletableFuture()
                 .whenComplete(
                     (part, error) -> {
-                      slots.leave();
                       progress.rowsDone(ref.rows());
                       progress.step();
+                      slots.leave();
                     });
             return app.signature("analysis.chunk", chunk, query).taskId(id);
           }
@@ -138,8 +148,23 @@ public final class Analysis {
     AsyncResult<Summary> body =
         Chord.streaming(size, header, app.signature("analysis.merge")).delay(Summary.class);
     Summary answer = await(body.toCompletableFuture(), deadline, what);
+    // Each chunk's result is stored before the merge runs, but its callback may come after ours.
+    slots.awaitEmpty(Math.min(TimeUnit.SECONDS.toNanos(10), deadline - System.nanoTime()));
     progress.step();
     return answer;
+  }
+
+  /** The bytes per chunk for {@code table}: {@code chunkBytes}, or automatic when it is 0. */
+  public static long chunkBytes(Path table, long chunkBytes) {
+    if (chunkBytes != AUTO_CHUNK_BYTES) {
+      return chunkBytes;
+    }
+    try {
+      long size = java.nio.file.Files.size(table);
+      return Math.max(MIN_AUTO, Math.min(MAX_AUTO, (size + MIN_CHUNKS - 1) / MIN_CHUNKS));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException("cannot read table " + table + ": " + e, e);
+    }
   }
 
   /**

@@ -180,6 +180,7 @@ public final class ByteWindows implements AutoCloseable {
     RowScanner scanner;
     int windows;
     long window;
+    long windowEnd;
     long rowsTotal;
     long previousEndLine;
     long chunkStart;
@@ -193,15 +194,19 @@ public final class ByteWindows implements AutoCloseable {
       this.path = table.toAbsolutePath().toString();
       this.format = format;
       this.chunkBytes = chunkBytes;
+      this.windowEnd = chunkBytes;
       this.out = out;
     }
 
     @Override
     public void row(long start, long end, long startLine, long endLine) {
-      long in = start / chunkBytes;
-      while (window < in) {
-        emit(startLine);
-        window++;
+      if (start >= windowEnd) { // rarely: the row starts in a later window
+        long in = start / chunkBytes;
+        while (window < in) {
+          emit(startLine);
+          window++;
+        }
+        windowEnd = (window + 1) * chunkBytes;
       }
       if (chunkRows == 0) {
         chunkStart = start;

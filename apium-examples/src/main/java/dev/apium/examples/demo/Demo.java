@@ -191,7 +191,8 @@ public final class Demo {
       return (int) ((rows + in.chunkRows() - 1) / in.chunkRows());
     }
     try {
-      return (int) ((Files.size(table) + in.chunkBytes() - 1) / in.chunkBytes());
+      long bytes = Analysis.chunkBytes(table, in.chunkBytes());
+      return (int) ((Files.size(table) + bytes - 1) / bytes);
     } catch (java.io.IOException e) {
       return 0; // only for the report's task count
     }

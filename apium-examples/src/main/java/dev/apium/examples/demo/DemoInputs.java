@@ -20,7 +20,7 @@ import java.util.stream.Stream;
  * @param pictures a folder of pictures, or null for the synthetic ones
  * @param byReference send chunks and pictures as paths workers read themselves
  * @param chunkRows rows per chunk inline
- * @param chunkBytes bytes of table per chunk by reference
+ * @param chunkBytes bytes of table per chunk by reference, 0 for automatic
  * @param window chunks or pictures in flight at most
  * @param analysis run the analysis
  * @param images run the image batch
@@ -41,11 +41,11 @@ public record DemoInputs(
   /** The synthetic inputs, inline, both examples. */
   public static final DemoInputs SYNTHETIC =
       new DemoInputs(
-          null, null, null, false, 5_000, Analysis.DEFAULT_CHUNK_BYTES, 32, true, true, false);
+          null, null, null, false, 5_000, Analysis.AUTO_CHUNK_BYTES, 32, true, true, false);
 
   public DemoInputs {
-    if (chunkRows < 1 || chunkBytes < 1 || window < 1) {
-      throw new IllegalArgumentException("chunk rows, chunk bytes and window must be at least 1");
+    if (chunkRows < 1 || chunkBytes < 0 || window < 1) {
+      throw new IllegalArgumentException("chunk rows and window must be at least 1");
     }
     if (table != null && !Files.isRegularFile(table)) {
       throw new IllegalArgumentException(
