@@ -161,6 +161,23 @@ class AnalysisTest {
     }
   }
 
+  @Test
+  void byReferenceChunksAreEightMibOrSmallerSoSmallTablesStillMakeSixteen(@TempDir Path dir)
+      throws IOException {
+    long mib = 1L << 20;
+    Map<Long, Long> expected = Map.of(100L, mib, 40 * mib, 40 * mib / 16, 2048 * mib, 8 * mib);
+    for (Map.Entry<Long, Long> e : expected.entrySet()) {
+      Path table = dir.resolve(e.getKey() + ".json");
+      try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(table.toFile(), "rw")) {
+        file.setLength(e.getKey()); // sparse: only the size matters
+      }
+      assertThat(Analysis.chunkBytes(table, Analysis.AUTO_CHUNK_BYTES))
+          .as("%d bytes", e.getKey())
+          .isEqualTo(e.getValue());
+      assertThat(Analysis.chunkBytes(table, 12_345)).isEqualTo(12_345);
+    }
+  }
+
   static void assertMatches(Summary answer, Map<String, Reference> expected, boolean ints) {
     Map<String, Stats> actual = new HashMap<>();
     answer.overall().forEach((column, s) -> actual.put("(all)/(all)/" + column, s));
