@@ -112,8 +112,17 @@ final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--chunk-rows",
       defaultValue = "5000",
-      description = "Rows per analysis task (default: ${DEFAULT-VALUE}).")
+      description = "Rows per analysis task inline (default: ${DEFAULT-VALUE}).")
   int chunkRows;
+
+  @Option(
+      names = "--chunk-bytes",
+      defaultValue = "auto",
+      description =
+          "With --by-reference: bytes of table per analysis task, e.g. 8MiB, 512KiB or 1000000"
+              + " (default: auto, 8MiB or less for tables under 128MiB so there are 16 tasks,"
+              + " at least 1MiB).")
+  String chunkBytes;
 
   @Option(
       names = "--window",
@@ -161,6 +170,7 @@ final class DemoCommand implements Callable<Integer> {
             pictures,
             byReference,
             chunkRows,
+            bytes(chunkBytes),
             window,
             !"images".equals(only),
             !"analysis".equals(only) && !alone,
@@ -232,5 +242,27 @@ final class DemoCommand implements Callable<Integer> {
       }
     }
     return false;
+  }
+
+  /** "8MiB", "512KiB", "2GiB" or a plain number of bytes; "auto" is 0. */
+  static long bytes(String text) {
+    if (text.equalsIgnoreCase("auto")) {
+      return 0;
+    }
+    java.util.regex.Matcher m =
+        java.util.regex.Pattern.compile("(?i)\\s*(\\d+)\\s*(|b|k|kib|kb|m|mib|mb|g|gib|gb)\\s*")
+            .matcher(text);
+    if (!m.matches() || Long.parseLong(m.group(1)) < 1) {
+      throw new IllegalArgumentException(
+          "--chunk-bytes " + text + ": say a size such as 8MiB, 512KiB or 1000000");
+    }
+    int shift =
+        switch (m.group(2).toLowerCase(java.util.Locale.ROOT)) {
+          case "k", "kib", "kb" -> 10;
+          case "m", "mib", "mb" -> 20;
+          case "g", "gib", "gb" -> 30;
+          default -> 0;
+        };
+    return Long.parseLong(m.group(1)) << shift;
   }
 }

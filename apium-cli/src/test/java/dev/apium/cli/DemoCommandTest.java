@@ -16,6 +16,18 @@ import picocli.CommandLine;
 class DemoCommandTest {
 
   @Test
+  void chunkBytesTakesSizesWithBinaryUnitsOrAuto() {
+    assertThat(DemoCommand.bytes("8MiB")).isEqualTo(8L << 20);
+    assertThat(DemoCommand.bytes("512k")).isEqualTo(512L << 10);
+    assertThat(DemoCommand.bytes("1000000")).isEqualTo(1_000_000L);
+    assertThat(DemoCommand.bytes("auto")).isZero();
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> DemoCommand.bytes("lots"))
+        .hasMessage("--chunk-bytes lots: say a size such as 8MiB, 512KiB or 1000000");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> DemoCommand.bytes("0"))
+        .hasMessageStartingWith("--chunk-bytes 0: ");
+  }
+
+  @Test
   void demoRunsEndToEndOnTheEmbeddedSqliteBrokerAndSaysWhereTheOutputsAre(@TempDir Path out) {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     PrintStream original = System.out;

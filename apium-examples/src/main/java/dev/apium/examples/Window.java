@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
  */
 public final class Window {
   private final Semaphore slots;
+  private final int size;
   private final long deadline;
   private final String what;
 
@@ -19,6 +20,7 @@ public final class Window {
       throw new IllegalArgumentException("the window must allow at least 1 item, got " + size);
     }
     this.slots = new Semaphore(size);
+    this.size = size;
     this.deadline = deadlineNanos;
     this.what = what;
   }
@@ -39,5 +41,22 @@ public final class Window {
   /** Gives a slot back. */
   public void leave() {
     slots.release();
+  }
+
+  /**
+   * Waits, at most {@code timeoutNanos}, until every item sent has left (its callback ran): the
+   * batch's answer may arrive before the last items' own callbacks. Returns false on timeout.
+   */
+  public boolean awaitEmpty(long timeoutNanos) {
+    try {
+      if (slots.tryAcquire(size, timeoutNanos, TimeUnit.NANOSECONDS)) {
+        slots.release(size);
+        return true;
+      }
+      return false;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
   }
 }

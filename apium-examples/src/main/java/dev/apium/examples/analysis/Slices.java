@@ -31,6 +31,9 @@ public final class Slices {
    * Reads the chunk with the reader for its path and hands each row with its index in the chunk.
    */
   public static void forEachRow(ChunkRef ref, ObjIntConsumer<Map<String, Object>> row) {
+    if (ref.rows() == 0 && ref.start() == ref.end()) {
+      return; // a byte window in which no row starts: nothing to read
+    }
     try (InputStream in =
         ChunkReader.forPath(ref.path()).open(ref.path(), ref.start(), ref.end())) {
       forEachRow(ref, in, row);

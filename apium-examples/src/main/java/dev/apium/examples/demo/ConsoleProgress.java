@@ -71,7 +71,7 @@ final class ConsoleProgress implements Progress, AutoCloseable {
     rowsTotal.set(count);
     if (bar != null) {
       bar.maxHint(count);
-      bar.stepTo(0);
+      bar.stepTo(rows.get()); // by reference the count arrives when chunks may already be done
     }
   }
 

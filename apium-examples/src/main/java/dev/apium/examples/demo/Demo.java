@@ -15,6 +15,7 @@ import dev.apium.examples.images.Picture;
 import dev.apium.spi.Transports;
 import dev.apium.worker.Worker;
 import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -170,9 +171,7 @@ public final class Demo {
       List<Path> outputs = write(outcomes, summary, options);
       int tasks =
           outcomes.stream().mapToInt(ImageOutcome::tasks).sum()
-              + (summary == null
-                  ? 0
-                  : (int) ((summary.rows() + in.chunkRows() - 1) / in.chunkRows()) + 1);
+              + (summary == null ? 0 : chunks(table, summary.rows(), in) + 1);
       double seconds = (System.nanoTime() - start) / 1e9;
       List<String> failures =
           outcomes.stream()
@@ -183,6 +182,19 @@ public final class Demo {
     } finally {
       workers.forEach(w -> w.stop(Duration.ofSeconds(10)));
       apps.forEach(Apium::close);
+    }
+  }
+
+  /** The analysis chunks sent: byte windows by reference, {@code chunkRows} rows inline. */
+  private static int chunks(Path table, long rows, DemoInputs in) {
+    if (!in.byReference()) {
+      return (int) ((rows + in.chunkRows() - 1) / in.chunkRows());
+    }
+    try {
+      long bytes = Analysis.chunkBytes(table, in.chunkBytes());
+      return (int) ((Files.size(table) + bytes - 1) / bytes);
+    } catch (java.io.IOException e) {
+      return 0; // only for the report's task count
     }
   }
 
@@ -220,6 +232,7 @@ public final class Demo {
             "analysis", "tasks", "rows", options.rows(), console, options.terminal())) {
       return new Analysis(client, query, in.chunkRows())
           .byReference(in.byReference())
+          .chunkBytes(in.chunkBytes())
           .window(in.window())
           .run(table, options.timeout(), progress);
     }

@@ -1,5 +1,6 @@
 package dev.apium.examples.demo;
 
+import dev.apium.examples.analysis.Analysis;
 import dev.apium.examples.analysis.Query;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -18,7 +19,8 @@ import java.util.stream.Stream;
  * @param query what to compute over {@code table}, or null for the flights query
  * @param pictures a folder of pictures, or null for the synthetic ones
  * @param byReference send chunks and pictures as paths workers read themselves
- * @param chunkRows rows per chunk
+ * @param chunkRows rows per chunk inline
+ * @param chunkBytes bytes of table per chunk by reference, 0 for automatic
  * @param window chunks or pictures in flight at most
  * @param analysis run the analysis
  * @param images run the image batch
@@ -30,6 +32,7 @@ public record DemoInputs(
     Path pictures,
     boolean byReference,
     int chunkRows,
+    long chunkBytes,
     int window,
     boolean analysis,
     boolean images,
@@ -37,10 +40,11 @@ public record DemoInputs(
 
   /** The synthetic inputs, inline, both examples. */
   public static final DemoInputs SYNTHETIC =
-      new DemoInputs(null, null, null, false, 5_000, 32, true, true, false);
+      new DemoInputs(
+          null, null, null, false, 5_000, Analysis.AUTO_CHUNK_BYTES, 32, true, true, false);
 
   public DemoInputs {
-    if (chunkRows < 1 || window < 1) {
+    if (chunkRows < 1 || chunkBytes < 0 || window < 1) {
       throw new IllegalArgumentException("chunk rows and window must be at least 1");
     }
     if (table != null && !Files.isRegularFile(table)) {

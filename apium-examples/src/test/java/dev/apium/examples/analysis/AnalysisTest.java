@@ -109,6 +109,7 @@ class AnalysisTest {
     Summary fromCsv =
         new Analysis(workers.app, WEATHER, 97)
             .byReference(true)
+            .chunkBytes(997) // dozens of windows, most rows straddling none, some an edge
             .window(3)
             .run(csv, Duration.ofSeconds(30), Progress.NONE);
     assertThat(fromCsv.rows()).isEqualTo(1461);
@@ -127,6 +128,7 @@ class AnalysisTest {
       Summary answer =
           new Analysis(workers.app, FLIGHTS, 1_000)
               .byReference(true)
+              .chunkBytes(50_000)
               .run(table, Duration.ofSeconds(30), Progress.NONE);
       assertThat(answer.rows()).as(table.toString()).isEqualTo(12_345);
       assertMatches(answer, expected, true);
@@ -141,9 +143,12 @@ class AnalysisTest {
     Files.write(csv, lines);
     AtomicInteger finished = new AtomicInteger();
 
+    int windows = (int) ((Files.size(csv) + 4_999) / 5_000);
     for (boolean byReference : List.of(false, true)) {
       finished.set(0);
-      Analysis analysis = new Analysis(workers.app, WEATHER, 100).byReference(byReference);
+      int chunks = byReference ? windows : 15;
+      Analysis analysis =
+          new Analysis(workers.app, WEATHER, 100).byReference(byReference).chunkBytes(5_000);
       org.assertj.core.api.Assertions.assertThatThrownBy(
               () -> analysis.run(csv, Duration.ofSeconds(30), counting(finished)))
           .hasMessageContaining("weather.csv line 250: column 'temp_max' holds 'warm'")
@@ -151,8 +156,25 @@ class AnalysisTest {
       // The progress callbacks of the other chunks may land just after run() has thrown.
       org.awaitility.Awaitility.await("every chunk ran, the bad one failed alone")
           .atMost(Duration.ofSeconds(10))
-          .until(() -> finished.get() >= 15);
-      assertThat(finished).as("every chunk ran, the bad one failed alone").hasValue(15);
+          .until(() -> finished.get() >= chunks);
+      assertThat(finished).as("every chunk ran, the bad one failed alone").hasValue(chunks);
+    }
+  }
+
+  @Test
+  void byReferenceChunksAreEightMibOrSmallerSoSmallTablesStillMakeSixteen(@TempDir Path dir)
+      throws IOException {
+    long mib = 1L << 20;
+    Map<Long, Long> expected = Map.of(100L, mib, 40 * mib, 40 * mib / 16, 2048 * mib, 8 * mib);
+    for (Map.Entry<Long, Long> e : expected.entrySet()) {
+      Path table = dir.resolve(e.getKey() + ".json");
+      try (java.io.RandomAccessFile file = new java.io.RandomAccessFile(table.toFile(), "rw")) {
+        file.setLength(e.getKey()); // sparse: only the size matters
+      }
+      assertThat(Analysis.chunkBytes(table, Analysis.AUTO_CHUNK_BYTES))
+          .as("%d bytes", e.getKey())
+          .isEqualTo(e.getValue());
+      assertThat(Analysis.chunkBytes(table, 12_345)).isEqualTo(12_345);
     }
   }
 

@@ -59,6 +59,7 @@ class ChunkLostIT {
         Summary summary =
             new Analysis(app, WEATHER, 50)
                 .byReference(byReference)
+                .chunkBytes(2_000)
                 .window(5)
                 .run(table, Duration.ofSeconds(60), Progress.NONE);
         assertThat(summary.rows()).isEqualTo(1461);
@@ -98,6 +99,7 @@ class ChunkLostIT {
               () ->
                   new Analysis(client, WEATHER, 100)
                       .byReference(true)
+                      .chunkBytes(4_000)
                       .window(4)
                       .run(table, Duration.ofSeconds(120), Progress.NONE));
       await()
