@@ -1,6 +1,7 @@
-"""Aggregates bench/run's raw figures: median (min-max) per system, Apium's ratio to each peer,
-the targets of issue 8; prints the table, writes the JSON and, for a full run, the results
-section of docs/benchmarks.md (between the results markers)."""
+"""Aggregates bench/run's raw figures: median (min-max) per system, Apium's ratio to each peer
+(every ratio from the figures of this one run), the new workloads, the scaling run, the drain with
+events and with metrics on, the targets of issues 8 and 22; prints the tables, writes the JSON and,
+for a full run, the results section of docs/benchmarks.md (between the results markers)."""
 import argparse
 import json
 import statistics
@@ -9,7 +10,8 @@ from datetime import datetime, timezone
 
 # metric, label, unit, higher is better
 METRICS = [
-    ("enqueue", "enqueue, one by one", "tasks/s", True),
+    ("enqueue", "enqueue one by one, each send waited for", "tasks/s", True),
+    ("enqueue_pipelined", "enqueue one by one, pipelined", "tasks/s", True),
     ("enqueue_bulk", "enqueue, bulk", "tasks/s", True),
     ("drain", "drain (ignore_result)", "tasks/s", True),
     ("rtt_p50", "round trip p50", "ms", False),
@@ -27,6 +29,21 @@ NAMES = {"apium": "Apium", "celery": "Celery", "bullmq": "BullMQ",
 RATIOS = [(("apium", "redis"), ("celery", "redis"), "Apium/Celery Redis"),
           (("apium", "redis"), ("bullmq", "redis"), "Apium/BullMQ"),
           (("apium", "rabbitmq"), ("celery", "rabbitmq"), "Apium/Celery RabbitMQ")]
+# The workloads run on Redis only, for the three systems.
+NEW_METRICS = [
+    ("io", "I/O-bound: GET with a 50 ms wait", "tasks/s", True),
+    ("io_rss_mb", "I/O-bound: worker peak RSS", "MB", False),
+    ("gray_1w", "CPU-bound: grayscale, 1 worker process", "pictures/s", True),
+    ("gray_2w", "CPU-bound: grayscale, 2 worker processes", "pictures/s", True),
+    ("startup_ms", "worker start to first task", "ms", False),
+    ("queue_bytes_per_task", "Redis memory per queued no-op task", "bytes", False),
+]
+NEW_COLUMNS = [("apium", "redis"), ("celery", "redis"), ("bullmq", "redis")]
+NEW_RATIOS = [(("apium", "redis"), ("celery", "redis"), "Apium/Celery"),
+              (("apium", "redis"), ("bullmq", "redis"), "Apium/BullMQ")]
+SCALING = [("scale_1w", 1), ("scale_2w", 2), ("scale_4w", 4)]
+OBSERVE = [("drain_events", "task events on (-E)", "issue 16"),
+           ("drain_metrics", "metrics on (--metrics-port)", "issue 19")]
 CEILINGS = [("redis-benchmark", "redis", "lpush", "redis-benchmark LPUSH (50 clients)"),
             ("redis-benchmark", "redis", "rpop", "redis-benchmark RPOP (50 clients)"),
             ("redis-benchmark", "redis", "lpush_p16", "redis-benchmark LPUSH -P 16"),
@@ -44,7 +61,11 @@ def summarize(raw):
 
 
 def fmt(x, unit):
-    if unit == "tasks/s" or x >= 1000:
+    if unit == "bytes":
+        return f"{x:.0f}"
+    if unit in ("tasks/s", "pictures/s") and x < 100:
+        return f"{x:.1f}"
+    if unit in ("tasks/s", "pictures/s") or x >= 1000:
         return f"{x / 1000:.1f}k" if x >= 1000 else f"{x:.0f}"
     if x >= 100:
         return f"{x:.0f}"
@@ -63,6 +84,64 @@ def ratio(a, b, higher):
     if a is None or b is None or a["median"] == 0 or b["median"] == 0:
         return "n/a"
     return f"{(a['median'] / b['median']) if higher else (b['median'] / a['median']):.1f}×"
+
+
+def paired(s, key, base):
+    """Median of the per-run ratios key/base (runs taken side by side), with their range."""
+    a, b = s.get(key), s.get(base)
+    if a is None or b is None:
+        return None
+    ratios = [x / y for x, y in zip(a["runs"], b["runs"]) if y]
+    if not ratios:
+        return None
+    return {"median": statistics.median(ratios), "min": min(ratios), "max": max(ratios), "runs": ratios}
+
+
+def targets22(s):
+    """Issue 22's done-when, each from this run's figures."""
+    def m(sys_, metric):
+        v = s.get((sys_, "redis", metric))
+        return None if v is None else v["median"]
+
+    rows = []
+
+    def check(label, goal, a, b, ok, text):
+        if a is None or b is None:
+            rows.append((label, goal, "n/a", "n/a"))
+        else:
+            rows.append((label, goal, text, "met" if ok else "missed"))
+
+    for metric, label in (("rtt_p50", "round trip p50"), ("rtt_p99", "round trip p99")):
+        a, b = m("apium", metric), m("bullmq", metric)
+        check(f"Redis {label}", "≤ BullMQ", a, b, a is not None and b is not None and a <= b,
+              a is not None and b is not None and f"{a:.2f} vs {b:.2f} ms")
+    a, b = m("apium", "drain"), m("bullmq", "drain")
+    check("Redis drain", "≥ 2× BullMQ", a, b, a and b and a >= 2 * b, a and b and f"{a / b:.2f}×")
+    a, b = m("apium", "idle_rss_mb"), m("bullmq", "idle_rss_mb")
+    check("idle worker RSS", "≤ BullMQ", a, b, a and b and a <= b, a and b and f"{a:.0f} vs {b:.0f} MB")
+    a, b = m("apium", "e2e"), m("bullmq", "e2e")
+    check("Redis end to end", "≥ 3× BullMQ", a, b, a and b and a >= 3 * b, a and b and f"{a / b:.2f}×")
+    behind = []
+    compared = 0
+    figures = [(metric, broker, higher) for metric, _, _, higher in METRICS
+               for broker in ("redis", "rabbitmq")]
+    figures += [(metric, "redis", higher) for metric, _, _, higher in NEW_METRICS]
+    for metric, broker, higher in figures:
+        va, vc = s.get(("apium", broker, metric)), s.get(("celery", broker, metric))
+        if va is None or vc is None:
+            continue
+        compared += 1
+        if (va["median"] < vc["median"]) if higher else (va["median"] > vc["median"]):
+            behind.append(f"{metric} {broker}")
+    rows.append(("Apium ahead of Celery", "every figure", f"{compared - len(behind)} of {compared}"
+                 + (f" (behind: {', '.join(behind)})" if behind else ""),
+                 "n/a" if compared == 0 else ("met" if not behind else "missed")))
+    for key, label, issue in OBSERVE:
+        r = paired(s, ("apium", "redis", key), ("apium", "redis", "drain_plain"))
+        rows.append((f"drain with {label} ({issue})", "≥ 90% of plain",
+                     "n/a" if r is None else f"{100 * r['median']:.0f}%",
+                     "n/a" if r is None else ("met" if r["median"] >= 0.9 else "missed")))
+    return rows
 
 
 def targets(s):
@@ -85,7 +164,7 @@ def targets(s):
         check("Redis drain vs Celery", f"{drain / cel:.1f}×", drain / cel >= 20, "≥ 20×")
     if drain and bull:
         check("Redis drain vs BullMQ", f"{drain / bull:.1f}×", drain / bull >= 2, "≥ 2×")
-    at_least("Redis enqueue one by one", m("apium", "redis", "enqueue"), 30000, "≥ 30k/s")
+    at_least("Redis enqueue one by one (pipelined)", m("apium", "redis", "enqueue_pipelined"), 30000, "≥ 30k/s")
     at_least("Redis enqueue bulk", m("apium", "redis", "enqueue_bulk"), 100000, "≥ 100k/s")
     p50, p99 = m("apium", "redis", "rtt_p50"), m("apium", "redis", "rtt_p99")
     check("Redis round trip p50", None if p50 is None else f"{p50:.2f} ms", p50 is not None and p50 <= 0.5, "≤ 0.5 ms")
@@ -116,7 +195,12 @@ def markdown(facts, s, when):
                  f"kernel {facts['kernel']}, JDK {facts['jdk']}, Redis {facts['redis']}, "
                  f"RabbitMQ {facts['rabbitmq']}, Celery {facts['celery']} (Python {facts['python']}), "
                  f"BullMQ {facts['bullmq']} (Node {facts['node']}); load average at start "
-                 f"{' '.join(facts['loadavg_at_start'])}.")
+                 f"{' '.join(facts['loadavg_at_start'])}, at the end {' '.join(facts.get('loadavg_at_end', ['?']))}"
+                 f"; {facts.get('mem_total_mb', '?')} MB RAM.")
+    if facts.get("quick"):
+        lines.append("")
+        lines.append("**Quick run: smoke figures, not a measurement** (one short run each; on a busy "
+                     "machine they are noise).")
     lines.append("")
     head = ["figure"] + [f"{NAMES[a]} {NAMES[b]}" for a, b in COLUMNS] + [r[2] for r in RATIOS]
     lines.append("| " + " | ".join(head) + " |")
@@ -130,6 +214,49 @@ def markdown(facts, s, when):
     lines.append("Ratios: how many times better Apium is (higher is better for rates, lower for "
                  "latency, memory and CPU; > 1× means Apium wins).")
     lines.append("")
+    lines.append("Enqueue one by one: *each send waited for* is Apium with `task_publish_sync=true`, "
+                 "Celery `delay()`, BullMQ `await queue.add()`; *pipelined* is Apium's default "
+                 "send (at most 4,096 in flight) and BullMQ `queue.add()` not awaited one by one, "
+                 "at most 4,096 in flight. Celery has no pipelined one-by-one send (n/a).")
+    lines.append("")
+    if any(s.get((*c, m[0])) for c in NEW_COLUMNS for m in NEW_METRICS):
+        head = ["workload (Redis)"] + [NAMES[a] for a, _ in NEW_COLUMNS] + [r[2] for r in NEW_RATIOS]
+        lines.append("| " + " | ".join(head) + " |")
+        lines.append("|" + "|".join(["---"] + ["--:"] * (len(head) - 1)) + "|")
+        for metric, label, unit, higher in NEW_METRICS:
+            row = [f"{label} ({unit})"]
+            row += [cell(s.get((a, b, metric)), unit) for a, b in NEW_COLUMNS]
+            row += [ratio(s.get((*x, metric)), s.get((*y, metric)), higher) for x, y, _ in NEW_RATIOS]
+            lines.append("| " + " | ".join(row) + " |")
+        lines.append("")
+        lines.append(f"I/O-bound: Apium `--pool virtual -c {facts.get('io_concurrency', '?')}` "
+                     f"(JDK {facts.get('jdk_virtual', '?')}), Celery `-P {facts.get('celery_io_pool', '?')} "
+                     f"-c {facts.get('io_concurrency', '?')}`, BullMQ concurrency "
+                     f"{facts.get('io_concurrency', '?')}. CPU-bound: each worker process runs "
+                     f"{facts.get('gray_concurrency', '?')} at once (Apium threads, Celery prefork, "
+                     f"BullMQ concurrency); Celery with Pillow {facts.get('pillow', '?')}, BullMQ with "
+                     f"pngjs {facts.get('pngjs', '?')} (pure JS, as Apium's javax.imageio is pure Java).")
+        lines.append("")
+    base = s.get(("apium", "redis", "scale_1w"))
+    if base:
+        lines.append("| Apium drain, worker processes on one Redis | tasks/s | × one process |")
+        lines.append("|---|--:|--:|")
+        for metric, k in SCALING:
+            v = s.get(("apium", "redis", metric))
+            lines.append(f"| {k} | {cell(v, 'tasks/s')} | "
+                         f"{'n/a' if v is None else format(v['median'] / base['median'], '.2f') + '×'} |")
+        lines.append("")
+    plain = s.get(("apium", "redis", "drain_plain"))
+    if plain:
+        lines.append("| Apium drain (Redis), runs side by side | tasks/s | ÷ plain drain of the same run |")
+        lines.append("|---|--:|--:|")
+        lines.append(f"| plain | {cell(plain, 'tasks/s')} | 1.00 |")
+        for key, label, issue in OBSERVE:
+            r = paired(s, ("apium", "redis", key), ("apium", "redis", "drain_plain"))
+            rr = "n/a" if r is None else (f"{r['median']:.2f}" if r["min"] == r["max"]
+                                          else f"{r['median']:.2f} ({r['min']:.2f}–{r['max']:.2f})")
+            lines.append(f"| {label} ({issue}) | {cell(s.get(('apium', 'redis', key)), 'tasks/s')} | {rr} |")
+        lines.append("")
     lines.append("| broker ceiling | ops/s |")
     lines.append("|---|--:|")
     for sys_, broker, metric, label in CEILINGS:
@@ -138,6 +265,11 @@ def markdown(facts, s, when):
     lines.append("| target (issue 8) | goal | measured | |")
     lines.append("|---|---|---|---|")
     for label, goal, value, verdict in targets(s):
+        lines.append(f"| {label} | {goal} | {value} | {verdict} |")
+    lines.append("")
+    lines.append("| target (issue 22) | goal | measured | |")
+    lines.append("|---|---|---|---|")
+    for label, goal, value, verdict in targets22(s):
         lines.append(f"| {label} | {goal} | {value} | {verdict} |")
     return "\n".join(lines)
 
@@ -150,6 +282,7 @@ def main():
     ap.add_argument("--docs")
     args = ap.parse_args()
     facts = json.load(open(args.facts))
+    facts["loadavg_at_end"] = open("/proc/loadavg").read().split()[:3]
     raw = [json.loads(line) for line in open(args.raw) if line.strip()]
     s = summarize(raw)
     when = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M")

@@ -1,25 +1,33 @@
 """Celery client of bench/run: runs one workload, prints one JSON line per measured run.
 
-usage: bench_client.py enqueue|enqueue-bulk|fill|rtt|e2e N WARMUP RUNS [START_FILE END_FILE]
+usage: bench_client.py enqueue|enqueue-bulk|fill|load|rtt|e2e|gray N WARMUP RUNS
+       [START_FILE END_FILE [io URL] | PICTURE_DIR]
+enqueue waits for each send (delay()); Celery has no pipelined one-by-one form.
 """
+import base64
 import json
+import os
 import sys
 import time
 
 from celery import group
 
-from bench_tasks import add, app, mark, noop
+from bench_tasks import add, app, grayscale, io_wait, mark, noop
 
 BATCH = 1000
 
 
-def send_noops(n, bulk):
+def send_noops(n, bulk, url=None):
     if not bulk:
         for _ in range(n):
             noop.delay()
         return
     for sent in range(0, n, BATCH):
-        group(noop.s() for _ in range(min(BATCH, n - sent))).apply_async()
+        k = min(BATCH, n - sent)
+        if url is None:
+            group(noop.s() for _ in range(k)).apply_async()
+        else:
+            group(io_wait.s(url) for _ in range(k)).apply_async()
 
 
 def purge():
@@ -37,13 +45,48 @@ def enqueue(n, warmup, runs, bulk):
         print(json.dumps({"rate": n / elapsed}), flush=True)
 
 
-def fill(n, warmup, start_file, end_file):
+def fill(n, warmup, start_file, end_file, url=None):
+    """W tasks, the start mark, N tasks, the end mark: no-ops, or bench.io(url) calls."""
     purge()
-    send_noops(warmup, True)
+    send_noops(warmup, True, url)
     mark.delay(start_file)
-    send_noops(n, True)
+    send_noops(n, True, url)
     mark.delay(end_file)
     print(json.dumps({"queued": n + warmup + 2}), flush=True)
+
+
+def load(n):
+    """Empties the queue, then queues N no-ops and leaves them there (queue memory)."""
+    purge()
+    send_noops(n, True)
+    print(json.dumps({"queued": n}), flush=True)
+
+
+def pictures(directory):
+    names = sorted(f for f in os.listdir(directory) if f.endswith(".png"))
+    if not names:
+        raise SystemExit("no .png in %s: make them with apium demo --inputs-only" % directory)
+    out = []
+    for name in names:
+        with open(os.path.join(directory, name), "rb") as f:
+            out.append({"name": name, "data": base64.b64encode(f.read()).decode()})
+    return out
+
+
+def gray_all(pics, n):
+    results = [grayscale.delay(pics[i % len(pics)]) for i in range(n)]
+    for r in results:
+        assert r.get(timeout=120)["data"], "images.grayscale returned no picture"
+
+
+def gray(n, warmup, runs, directory):
+    """images.grayscale on N pictures, all sent, then every result fetched."""
+    pics = pictures(directory)
+    gray_all(pics, warmup)
+    for _ in range(runs):
+        start = time.perf_counter()
+        gray_all(pics, n)
+        print(json.dumps({"rate": n / (time.perf_counter() - start)}), flush=True)
 
 
 def round_trip(n, warmup, runs):
@@ -78,12 +121,20 @@ def end_to_end(n, warmup, runs):
 
 def main(argv):
     workload, n, warmup, runs = argv[1], int(argv[2]), int(argv[3]), int(argv[4])
+    if workload in ("fill", "load") and app.conf.broker_url.startswith("amqp"):
+        # Queues the input of a later timing: every publish waits for the broker's confirm, so the
+        # last messages cannot be lost when this process exits (a quick run lost the end mark).
+        app.conf.broker_transport_options = {"confirm_publish": True}
     if workload == "enqueue":
         enqueue(n, warmup, runs, False)
     elif workload == "enqueue-bulk":
         enqueue(n, warmup, runs, True)
     elif workload == "fill":
-        fill(n, warmup, argv[5], argv[6])
+        fill(n, warmup, argv[5], argv[6], argv[8] if len(argv) > 8 and argv[7] == "io" else None)
+    elif workload == "load":
+        load(n)
+    elif workload == "gray":
+        gray(n, warmup, runs, argv[5])
     elif workload == "rtt":
         round_trip(n, warmup, runs)
     elif workload == "e2e":

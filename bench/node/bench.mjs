@@ -1,15 +1,20 @@
 // BullMQ side of bench/run: the same tasks and workloads as dev.apium.bench.BenchClient.
 // usage: node bench.mjs PORT worker CONCURRENCY
-//        node bench.mjs PORT enqueue|enqueue-bulk|fill|rtt|e2e N WARMUP RUNS [START_FILE END_FILE]
+//        node bench.mjs PORT enqueue|enqueue-pipelined|enqueue-bulk|fill|load|rtt|e2e|gray N WARMUP RUNS
+//             [START_FILE END_FILE [io URL] | PICTURE_DIR]
+// enqueue awaits each add; enqueue-pipelined keeps up to 4,096 adds in flight (Apium's window).
 // Prints one JSON line per measured run; the worker prints "ready" once connected.
 import { Queue, QueueEvents, Worker } from 'bullmq';
-import { renameSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { grayscale } from './grayscale.mjs';
 
 const [port, workload, ...rest] = process.argv.slice(2);
 const connection = { host: '127.0.0.1', port: Number(port), maxRetriesPerRequest: null };
 const QUEUE = 'bench';
 const BATCH = 1000;
 const FORGET = { removeOnComplete: true, removeOnFail: true };
+const WINDOW = 4096; // Apium's pipelined sends in flight at most (PipelinedWrites' window)
 
 function mark(path) {
   writeFileSync(path + '.tmp', String(Date.now() / 1000));
@@ -24,6 +29,14 @@ async function runWorker(concurrency) {
         case 'bench.noop': return null;
         case 'bench.add': return job.data.a + job.data.b;
         case 'bench.mark': mark(job.data.path); return null;
+        case 'bench.io': {
+          // The I/O-bound task: one GET on bench/run's slow local server (keep-alive, undici's pool).
+          const res = await fetch(job.data.url);
+          await res.arrayBuffer();
+          if (res.status !== 200) throw new Error('GET ' + job.data.url + ' answered ' + res.status);
+          return null;
+        }
+        case 'images.grayscale': return grayscale(job.data);
         default: throw new Error('unknown task ' + job.name);
       }
     },
@@ -36,15 +49,35 @@ async function runWorker(concurrency) {
   process.on('SIGINT', stop);
 }
 
-async function sendNoops(queue, n, bulk) {
-  if (!bulk) {
+async function sendNoops(queue, n, mode, url) {
+  if (mode === 'wait') {
     for (let i = 0; i < n; i++) await queue.add('bench.noop', {}, FORGET);
     return;
   }
+  if (mode === 'pipelined') {
+    // Adds one by one, not awaited each: at most WINDOW in flight, then wait for the oldest.
+    const pending = new Array(n);
+    let oldest = 0;
+    for (let i = 0; i < n; i++) {
+      if (i - oldest >= WINDOW) await pending[oldest++];
+      pending[i] = queue.add('bench.noop', {}, FORGET);
+    }
+    await Promise.all(pending.slice(oldest));
+    return;
+  }
+  const job = url === undefined
+    ? { name: 'bench.noop', data: {}, opts: FORGET }
+    : { name: 'bench.io', data: { url }, opts: FORGET };
   for (let sent = 0; sent < n; sent += BATCH) {
     const k = Math.min(BATCH, n - sent);
-    await queue.addBulk(Array.from({ length: k }, () => ({ name: 'bench.noop', data: {}, opts: FORGET })));
+    await queue.addBulk(Array.from({ length: k }, () => job));
   }
+}
+
+function pictures(dir) {
+  const names = readdirSync(dir).filter((f) => f.endsWith('.png')).sort();
+  if (names.length === 0) throw new Error('no .png in ' + dir + ': make them with apium demo --inputs-only');
+  return names.map((name) => ({ name, data: readFileSync(join(dir, name)).toString('base64') }));
 }
 
 const purge = (queue) => queue.obliterate({ force: true });
@@ -66,24 +99,43 @@ async function client(n, warmup, runs, files) {
     const values = await Promise.all(jobs.map((j) => j.waitUntilFinished(events, 60000)));
     if (values.some((v) => v !== 3)) throw new Error('add(1,2) returned a wrong sum');
   };
-  if (workload === 'enqueue' || workload === 'enqueue-bulk') {
-    const bulk = workload === 'enqueue-bulk';
-    await sendNoops(queue, warmup, bulk);
+  const grayAll = async (pics, k) => {
+    const jobs = [];
+    for (let i = 0; i < k; i++) jobs.push(await queue.add('images.grayscale', pics[i % pics.length]));
+    const values = await Promise.all(jobs.map((j) => j.waitUntilFinished(events, 120000)));
+    if (values.some((v) => !v || !v.data)) throw new Error('images.grayscale returned no picture');
+  };
+  if (workload === 'enqueue' || workload === 'enqueue-pipelined' || workload === 'enqueue-bulk') {
+    const mode = { enqueue: 'wait', 'enqueue-pipelined': 'pipelined', 'enqueue-bulk': 'bulk' }[workload];
+    await sendNoops(queue, warmup, mode);
     await purge(queue);
     for (let r = 0; r < runs; r++) {
       const start = performance.now();
-      await sendNoops(queue, n, bulk);
+      await sendNoops(queue, n, mode);
       const ms = performance.now() - start;
       await purge(queue);
       rate(n, ms);
     }
   } else if (workload === 'fill') {
+    const url = files[2] === 'io' ? files[3] : undefined;
     await purge(queue);
-    await sendNoops(queue, warmup, true);
+    await sendNoops(queue, warmup, 'bulk', url);
     await queue.add('bench.mark', { path: files[0] }, FORGET);
-    await sendNoops(queue, n, true);
+    await sendNoops(queue, n, 'bulk', url);
     await queue.add('bench.mark', { path: files[1] }, FORGET);
     console.log(JSON.stringify({ queued: await queue.getWaitingCount() }));
+  } else if (workload === 'load') {
+    await purge(queue);
+    await sendNoops(queue, n, 'bulk');
+    console.log(JSON.stringify({ queued: await queue.getWaitingCount() }));
+  } else if (workload === 'gray') {
+    const pics = pictures(files[0]);
+    await grayAll(pics, warmup);
+    for (let r = 0; r < runs; r++) {
+      const start = performance.now();
+      await grayAll(pics, n);
+      rate(n, performance.now() - start);
+    }
   } else if (workload === 'rtt') {
     for (let i = 0; i < warmup; i++) await addAndWait();
     for (let r = 0; r < runs; r++) {

@@ -3,17 +3,22 @@ package dev.apium.bench;
 import dev.apium.Apium;
 import dev.apium.AsyncResult;
 import dev.apium.CallOptions;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The Apium side of {@code bench/run}: one client process that runs one workload and prints one
  * JSON line per measured run ({@code {"rate":...}} or {@code {"p50_ms":...,"p99_ms":...}}) on
- * stdout. Usage: {@code BenchClient <broker> <backend> <workload> <n> <warmup> <runs> [files...]}
- * with workload enqueue, enqueue-bulk, fill, rtt or e2e. Single-threaded; closes the app on exit.
+ * stdout. Usage: {@code BenchClient <broker> <backend> <workload> <n> <warmup> <runs> [args...]}
+ * with workload enqueue (each send waits for the broker: {@code task_publish_sync=true}),
+ * enqueue-pipelined (the default pipelined sends), enqueue-bulk, fill (start-file end-file [io
+ * URL]), load (queues N no-ops and leaves them), rtt, e2e or gray (DIR of PNGs: {@code
+ * images.grayscale} on each, results collected). Single-threaded; closes the app on exit.
  */
 public final class BenchClient {
   static final int BATCH = 1000;
@@ -30,11 +35,16 @@ public final class BenchClient {
   public static void main(String[] argv) {
     if (argv.length < 6) {
       System.err.println(
-          "usage: BenchClient <broker> <backend> enqueue|enqueue-bulk|fill|rtt|e2e <n> <warmup>"
-              + " <runs> [start-file end-file]");
+          "usage: BenchClient <broker> <backend>"
+              + " enqueue|enqueue-pipelined|enqueue-bulk|fill|load|rtt|e2e|gray <n> <warmup>"
+              + " <runs> [start-file end-file [io URL] | picture-dir]");
       System.exit(2);
     }
-    Apium app = Apium.builder().withoutEnvironment().broker(argv[0]).backend(argv[1]).build();
+    Apium.Builder builder = Apium.builder().withoutEnvironment().broker(argv[0]).backend(argv[1]);
+    if (argv[2].equals("enqueue")) {
+      builder.config(dev.apium.ApiumConfig.TASK_PUBLISH_SYNC, true);
+    }
+    Apium app = builder.build();
     new BenchTasks().accept(app);
     int n = Integer.parseInt(argv[3]);
     int warmup = Integer.parseInt(argv[4]);
@@ -42,9 +52,17 @@ public final class BenchClient {
     try (app) {
       BenchClient client = new BenchClient(app);
       switch (argv[2]) {
-        case "enqueue" -> client.enqueue(n, warmup, runs, false);
+        case "enqueue", "enqueue-pipelined" -> client.enqueue(n, warmup, runs, false);
         case "enqueue-bulk" -> client.enqueue(n, warmup, runs, true);
-        case "fill" -> client.fill(n, warmup, argv[6], argv[7]);
+        case "fill" ->
+            client.fill(
+                n,
+                warmup,
+                argv[6],
+                argv[7],
+                argv.length > 9 && argv[8].equals("io") ? argv[9] : null);
+        case "load" -> client.load(n);
+        case "gray" -> client.gray(n, warmup, runs, Path.of(argv[6]));
         case "rtt" -> client.roundTrip(n, warmup, runs);
         case "e2e" -> client.endToEnd(n, warmup, runs);
         default -> throw new IllegalArgumentException("unknown workload " + argv[2]);
@@ -52,7 +70,12 @@ public final class BenchClient {
     }
   }
 
-  /** N no-op tasks from this thread, one publish each or in batches of {@link #BATCH}. */
+  /**
+   * N no-op tasks from this thread, one publish each or in batches of {@link #BATCH}. One by one,
+   * each send waits for the broker when the app has {@code task_publish_sync=true} (workload
+   * enqueue) and is pipelined otherwise (enqueue-pipelined: at most 4,096 in flight, the app's
+   * window).
+   */
   private void enqueue(int n, int warmup, int runs, boolean bulk) {
     sendNoops(warmup, bulk);
     app.broker().purge(queue);
@@ -67,8 +90,8 @@ public final class BenchClient {
 
   private void sendNoops(int n, boolean bulk) {
     if (!bulk) {
-      // send() is pipelined: the run ends when the broker has confirmed every message, not when
-      // the last one left this thread.
+      // Pipelined sends: the run ends when the broker has confirmed every message, not when the
+      // last one left this thread. With task_publish_sync=true these futures are already done.
       List<java.util.concurrent.CompletableFuture<Void>> confirmed = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         confirmed.add(app.send(BenchTasks.NOOP).published());
@@ -87,14 +110,65 @@ public final class BenchClient {
     }
   }
 
-  /** Queues W no-ops, the start mark, N no-ops, the end mark (the drain workload's input). */
-  private void fill(int n, int warmup, String startFile, String endFile) {
+  /**
+   * Queues W tasks, the start mark, N tasks, the end mark (the drain workload's input): no-ops, or
+   * with {@code url} {@code bench.io(url)} calls.
+   */
+  private void fill(int n, int warmup, String startFile, String endFile, String url) {
     app.broker().purge(queue);
-    sendNoops(warmup, true);
+    sendTasks(warmup, url);
     app.send(BenchTasks.MARK, startFile);
-    sendNoops(n, true);
+    sendTasks(n, url);
     app.send(BenchTasks.MARK, endFile);
     System.out.println("{\"queued\":" + app.broker().size(queue) + "}");
+  }
+
+  private void sendTasks(int n, String url) {
+    if (url == null) {
+      sendNoops(n, true);
+      return;
+    }
+    List<List<?>> batch = new ArrayList<>(BATCH);
+    for (int i = 0; i < BATCH; i++) {
+      batch.add(List.of(url));
+    }
+    for (int sent = 0; sent < n; sent += BATCH) {
+      app.sendAll(BenchTasks.IO, batch.subList(0, Math.min(BATCH, n - sent)), null);
+    }
+  }
+
+  /** Empties the queue, then queues N no-ops and leaves them there (queue memory). */
+  private void load(int n) {
+    app.broker().purge(queue);
+    sendNoops(n, true);
+    System.out.println("{\"queued\":" + app.broker().size(queue) + "}");
+  }
+
+  /**
+   * The CPU-bound workload: {@code images.grayscale} (the image example's task) on N pictures from
+   * DIR, each inline as {@code {"name", "data": base64 PNG}}, all sent, then every result fetched;
+   * W warm-up pictures first.
+   */
+  private void gray(int n, int warmup, int runs, Path dir) {
+    List<Map<String, Object>> pictures = Pictures.inline(dir);
+    grayAll(pictures, warmup);
+    for (int r = 0; r < runs; r++) {
+      long start = System.nanoTime();
+      grayAll(pictures, n);
+      rate(n, System.nanoTime() - start);
+    }
+  }
+
+  private void grayAll(List<Map<String, Object>> pictures, int n) {
+    List<AsyncResult<Object>> results = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      results.add(app.send("images.grayscale", pictures.get(i % pictures.size())));
+    }
+    for (AsyncResult<Object> result : results) {
+      if (!(result.get(WAIT) instanceof Map<?, ?> gray) || !(gray.get("data") instanceof String)) {
+        throw new IllegalStateException("images.grayscale returned no picture");
+      }
+    }
   }
 
   /** Sequential add(1,2) then get(): latency percentiles per run. */

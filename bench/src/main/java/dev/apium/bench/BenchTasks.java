@@ -4,6 +4,11 @@ import dev.apium.Apium;
 import dev.apium.TaskOptions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -11,7 +16,8 @@ import java.util.function.Consumer;
 /**
  * The benchmark's tasks, with the same names and behaviour as {@code bench/celery/bench_tasks.py}
  * and {@code bench/node/bench.mjs}: {@code bench.noop} (ignore_result), {@code bench.add} and
- * {@code bench.mark} (writes the wall clock, epoch seconds, to a file: the drain timer). Loaded by
+ * {@code bench.mark} (writes the wall clock, epoch seconds, to a file: the drain timer) and {@code
+ * bench.io} (one GET on the bench's slow local HTTP server: the I/O-bound workload). Loaded by
  * {@code apium worker -A dev.apium.bench.BenchTasks} and by the bench client; registration happens
  * once on the main thread, the tasks run on worker threads and hold no state.
  */
@@ -19,6 +25,11 @@ public final class BenchTasks implements Consumer<Apium> {
   static final String NOOP = "bench.noop";
   static final String ADD = "bench.add";
   static final String MARK = "bench.mark";
+  static final String IO = "bench.io";
+
+  /** One client for every {@code bench.io} call: keep-alive connections, HTTP/1.1 as the peers. */
+  private static final HttpClient HTTP =
+      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
   @Override
   public void accept(Apium app) {
@@ -32,6 +43,24 @@ public final class BenchTasks implements Consumer<Apium> {
     app.register(NOOP, fireAndForget, call -> null);
     app.register(ADD, Integer.class, Integer.class, Integer::sum);
     app.register(MARK, fireAndForget, call -> mark(call.arg(0, String.class)));
+    app.register(IO, fireAndForget, call -> get(call.arg(0, String.class)));
+  }
+
+  /** The I/O-bound task: one GET on bench/run's slow local HTTP server (it answers after 50 ms). */
+  private static Object get(String url) {
+    try {
+      HttpResponse<Void> response =
+          HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), BodyHandlers.discarding());
+      if (response.statusCode() != 200) {
+        throw new IllegalStateException("GET " + url + " answered " + response.statusCode());
+      }
+      return null;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted during GET " + url, e);
+    }
   }
 
   private static Object mark(String path) {
