@@ -2,6 +2,7 @@ package dev.apium.internal;
 
 import dev.apium.spi.BrokerException;
 import java.time.Duration;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +22,14 @@ public final class TransientRetry {
   private TransientRetry() {}
 
   public static void run(String what, Duration budget, Runnable action) {
+    run(() -> what, budget, action);
+  }
+
+  /**
+   * As {@link #run(String, Duration, Runnable)}, naming the call only when it must be logged: for
+   * calls made once per task, whose first try almost always succeeds.
+   */
+  public static void run(Supplier<String> what, Duration budget, Runnable action) {
     long deadline = System.nanoTime() + budget.toNanos();
     long backoff = FIRST_BACKOFF_MS;
     int attempt = 0;
@@ -28,7 +37,7 @@ public final class TransientRetry {
       try {
         action.run();
         if (attempt > 0) {
-          log.info("{} succeeded after {} retr{}", what, attempt, attempt == 1 ? "y" : "ies");
+          log.info("{} succeeded after {} retr{}", what.get(), attempt, attempt == 1 ? "y" : "ies");
         }
         return;
       } catch (BrokerException e) {
@@ -38,7 +47,7 @@ public final class TransientRetry {
         if (attempt++ % 10 == 0) {
           log.warn(
               "{} failed ({}); retrying with backoff for up to {} s",
-              what,
+              what.get(),
               e.getMessage(),
               budget.toSeconds());
         }

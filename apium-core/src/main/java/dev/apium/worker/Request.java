@@ -58,7 +58,7 @@ final class Request {
 
   void ack() {
     if (settled.compareAndSet(false, true)) {
-      TransientRetry.run("settling " + this, RETRY_BUDGET, () -> delivery.ack());
+      TransientRetry.run(() -> "settling " + this, RETRY_BUDGET, () -> delivery.ack());
       onSettled.accept(this);
     }
   }
@@ -66,14 +66,14 @@ final class Request {
   /** Returns the message to the broker so another worker (or this one, later) runs it. */
   void requeue() {
     if (settled.compareAndSet(false, true)) {
-      TransientRetry.run("settling " + this, RETRY_BUDGET, () -> delivery.reject(true));
+      TransientRetry.run(() -> "settling " + this, RETRY_BUDGET, () -> delivery.reject(true));
       onSettled.accept(this);
     }
   }
 
   void deadLetter(String reason) {
     if (settled.compareAndSet(false, true)) {
-      TransientRetry.run("settling " + this, RETRY_BUDGET, () -> delivery.deadLetter(reason));
+      TransientRetry.run(() -> "settling " + this, RETRY_BUDGET, () -> delivery.deadLetter(reason));
       onSettled.accept(this);
     }
   }

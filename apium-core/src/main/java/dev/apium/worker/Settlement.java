@@ -294,7 +294,7 @@ final class Settlement {
     ResultMeta stored = complete(r, meta);
     try {
       TransientRetry.run(
-          "storing " + meta.status() + " of " + r,
+          () -> "storing " + meta.status() + " of " + r,
           retryBudget,
           () -> app.backend().storeFor(stored, r.message.replyTo()));
     } catch (BrokerException e) {

@@ -48,19 +48,43 @@ public final class RedisEnvelope {
    */
   public static byte[] encodeForPublishUtf8(
       WireMessage message, String exchange, String routingKey, String deliveryTag) {
-    return write(message, exchange, routingKey, deliveryTag);
+    return write(message, exchange, routingKey, deliveryTag, false);
+  }
+
+  /**
+   * {@link #encodeForPublishUtf8} with the body as raw text instead of base64, and no {@code
+   * body_encoding}: kombu then takes the body as it is (its {@code decode_body} with no encoding;
+   * also what kombu's own {@code body_encoding=None} transport option sends). For UTF-8 text bodies
+   * (monitoring events): a quarter smaller and no base64 pass.
+   */
+  public static byte[] encodeForPublishRawUtf8(
+      WireMessage message, String exchange, String routingKey, String deliveryTag) {
+    return write(message, exchange, routingKey, deliveryTag, true);
   }
 
   private static byte[] write(
       WireMessage message, String exchange, String routingKey, String deliveryTag) {
+    return write(message, exchange, routingKey, deliveryTag, false);
+  }
+
+  private static byte[] write(
+      WireMessage message,
+      String exchange,
+      String routingKey,
+      String deliveryTag,
+      boolean rawBody) {
     boolean publish = deliveryTag != null;
     byte[] body = message.body();
     ByteArrayBuilder out = new ByteArrayBuilder(body.length * 4 / 3 + 512);
     try (JsonGenerator g = PlainJson.FACTORY.createGenerator(out)) {
       g.writeStartObject();
       g.writeFieldName("body");
-      byte[] base64 = Base64.getEncoder().encode(body);
-      g.writeRawUTF8String(base64, 0, base64.length);
+      if (rawBody) {
+        g.writeUTF8String(body, 0, body.length);
+      } else {
+        byte[] base64 = Base64.getEncoder().encode(body);
+        g.writeRawUTF8String(base64, 0, base64.length);
+      }
       g.writeStringField("content-encoding", message.contentEncoding());
       g.writeStringField("content-type", message.contentType());
       g.writeFieldName("headers");
@@ -90,7 +114,9 @@ public final class RedisEnvelope {
         Object priority = message.property("priority");
         PlainJson.write(g, priority == null ? 0 : priority);
       }
-      g.writeStringField("body_encoding", "base64");
+      if (!rawBody) {
+        g.writeStringField("body_encoding", "base64");
+      }
       if (publish) {
         g.writeStringField("delivery_tag", deliveryTag);
       }
