@@ -57,9 +57,9 @@ public final class ByteWindows implements AutoCloseable {
               try {
                 scanner.scan();
                 cut.finish();
-                rowsFound = cut.rowsTotal;
+                rowsFound = cut.tally.rowsTotal();
                 firstRow.countDown();
-                rowsTotal.accept(cut.rowsTotal);
+                rowsTotal.accept(cut.tally.rowsTotal());
                 ready.put(END);
               } catch (InterruptedException | Stopped e) {
                 // the sender gave up
@@ -173,26 +173,16 @@ public final class ByteWindows implements AutoCloseable {
 
   /** Groups the rows found by the scan by the window they start in. Runs on the scan thread. */
   private static final class Cut implements RowScanner.Rows {
-    final String path;
-    final TableFormat format;
     final long chunkBytes;
     final Consumer<ChunkRef> out;
+    final ChunkTally tally;
     RowScanner scanner;
     int windows;
     long window;
     long windowEnd;
-    long rowsTotal;
-    long previousEndLine;
-    long chunkStart;
-    long chunkEnd;
-    long chunkFirstLine = 1;
-    long chunkFirstRow;
-    int chunkRows;
-    boolean chunkOneRowPerLine = true;
 
     Cut(Path table, TableFormat format, long chunkBytes, Consumer<ChunkRef> out) {
-      this.path = table.toAbsolutePath().toString();
-      this.format = format;
+      this.tally = new ChunkTally(table.toAbsolutePath().toString(), format);
       this.chunkBytes = chunkBytes;
       this.windowEnd = chunkBytes;
       this.out = out;
@@ -208,48 +198,21 @@ public final class ByteWindows implements AutoCloseable {
         }
         windowEnd = (window + 1) * chunkBytes;
       }
-      if (chunkRows == 0) {
-        chunkStart = start;
-        chunkFirstLine = startLine;
-        chunkFirstRow = rowsTotal;
-        chunkOneRowPerLine = true;
-      }
-      chunkOneRowPerLine &= endLine == startLine && startLine > previousEndLine;
-      previousEndLine = endLine;
-      chunkEnd = end;
-      chunkRows++;
-      rowsTotal++;
+      tally.add(start, end, startLine, endLine);
     }
 
     /** Sends the last window with rows and the empty ones after it. */
     void finish() {
       while (window < windows) {
-        emit(previousEndLine + 1);
+        emit(tally.nextLine());
         window++;
       }
     }
 
     /** Sends the current window; an empty one points at {@code nextLine}, where rows resume. */
     private void emit(long nextLine) {
-      if (chunkRows == 0) {
-        chunkStart = Math.min(window * chunkBytes, scanner.size());
-        chunkEnd = chunkStart;
-        chunkFirstRow = rowsTotal;
-        chunkFirstLine = nextLine;
-        chunkOneRowPerLine = true;
-      }
-      out.accept(
-          new ChunkRef(
-              path,
-              format.id(),
-              scanner.columns(),
-              chunkStart,
-              chunkEnd,
-              chunkFirstRow,
-              chunkFirstLine,
-              chunkRows,
-              chunkOneRowPerLine));
-      chunkRows = 0;
+      long emptyAt = Math.min(window * chunkBytes, scanner.size());
+      out.accept(tally.take(scanner.columns(), emptyAt, nextLine));
     }
   }
 }

@@ -34,68 +34,38 @@ public record TableIndex(
     cut.scanner = scanner;
     scanner.scan();
     cut.finish();
-    return new TableIndex(table, format, scanner.columns(), cut.rowsTotal, List.copyOf(cut.chunks));
+    return new TableIndex(
+        table, format, scanner.columns(), cut.tally.rowsTotal(), List.copyOf(cut.chunks));
   }
 
   /** Cuts the rows found by the scan into chunks of {@code chunkRows}. */
   private static final class ByRows implements RowScanner.Rows {
-    final String path;
-    final TableFormat format;
     final int chunkRows;
+    final ChunkTally tally;
     final List<ChunkRef> chunks = new ArrayList<>();
     RowScanner scanner;
-    long rowsTotal;
-    long previousEndLine;
-    long chunkStart;
-    long chunkEnd;
-    long chunkFirstLine;
-    long chunkFirstRow;
-    int chunkSize;
-    boolean chunkOneRowPerLine = true;
 
     ByRows(Path table, TableFormat format, int chunkRows) {
-      this.path = table.toAbsolutePath().toString();
-      this.format = format;
+      this.tally = new ChunkTally(table.toAbsolutePath().toString(), format);
       this.chunkRows = chunkRows;
     }
 
     @Override
     public void row(long start, long end, long startLine, long endLine) {
-      if (chunkSize == 0) {
-        chunkStart = start;
-        chunkFirstLine = startLine;
-        chunkFirstRow = rowsTotal;
-        chunkOneRowPerLine = true;
-      }
-      chunkOneRowPerLine &= endLine == startLine && startLine > previousEndLine;
-      previousEndLine = endLine;
-      chunkEnd = end;
-      chunkSize++;
-      rowsTotal++;
-      if (chunkSize == chunkRows) {
+      tally.add(start, end, startLine, endLine);
+      if (tally.rows() == chunkRows) {
         emit();
       }
     }
 
     void finish() {
-      if (chunkSize > 0) {
+      if (tally.rows() > 0) {
         emit();
       }
     }
 
     private void emit() {
-      chunks.add(
-          new ChunkRef(
-              path,
-              format.id(),
-              scanner.columns(),
-              chunkStart,
-              chunkEnd,
-              chunkFirstRow,
-              chunkFirstLine,
-              chunkSize,
-              chunkOneRowPerLine));
-      chunkSize = 0;
+      chunks.add(tally.take(scanner.columns(), 0, 1));
     }
   }
 }
