@@ -27,9 +27,15 @@ public final class BenchTasks implements Consumer<Apium> {
   static final String MARK = "bench.mark";
   static final String IO = "bench.io";
 
-  /** One client for every {@code bench.io} call: keep-alive connections, HTTP/1.1 as the peers. */
-  private static final HttpClient HTTP =
-      HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  /**
+   * One client for every {@code bench.io} call: keep-alive connections, HTTP/1.1 as the peers. Made
+   * on the first call, so the other workloads' workers (and their idle RSS) carry no HTTP client
+   * and its selector thread.
+   */
+  private static final class Http {
+    static final HttpClient CLIENT =
+        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+  }
 
   @Override
   public void accept(Apium app) {
@@ -50,7 +56,8 @@ public final class BenchTasks implements Consumer<Apium> {
   private static Object get(String url) {
     try {
       HttpResponse<Void> response =
-          HTTP.send(HttpRequest.newBuilder(URI.create(url)).build(), BodyHandlers.discarding());
+          Http.CLIENT.send(
+              HttpRequest.newBuilder(URI.create(url)).build(), BodyHandlers.discarding());
       if (response.statusCode() != 200) {
         throw new IllegalStateException("GET " + url + " answered " + response.statusCode());
       }
