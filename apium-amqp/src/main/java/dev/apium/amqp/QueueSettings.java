@@ -28,7 +28,11 @@ final class QueueSettings {
   static final String CREATE_MISSING_QUEUE_TYPE = "task_create_missing_queue_type";
   static final String DETECT_QUORUM = "worker_detect_quorum_queues";
   static final String PREFIX = "task_queues.";
-  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Made on first use: only a queue with {@code queue_arguments} needs an object mapper. */
+  private static final class Json {
+    static final ObjectMapper MAPPER = new ObjectMapper();
+  }
 
   private final String defaultQueue;
   private final String defaultType;
@@ -126,7 +130,7 @@ final class QueueSettings {
     }
     JsonNode node;
     try {
-      node = JSON.readTree(json);
+      node = Json.MAPPER.readTree(json);
     } catch (Exception e) {
       node = null;
     }
