@@ -57,23 +57,22 @@ final class Request {
   }
 
   void ack() {
-    if (settled.compareAndSet(false, true)) {
-      TransientRetry.run(() -> "settling " + this, RETRY_BUDGET, () -> delivery.ack());
-      onSettled.accept(this);
-    }
+    settle(delivery::ack);
   }
 
   /** Returns the message to the broker so another worker (or this one, later) runs it. */
   void requeue() {
-    if (settled.compareAndSet(false, true)) {
-      TransientRetry.run(() -> "settling " + this, RETRY_BUDGET, () -> delivery.reject(true));
-      onSettled.accept(this);
-    }
+    settle(() -> delivery.reject(true));
   }
 
   void deadLetter(String reason) {
+    settle(() -> delivery.deadLetter(reason));
+  }
+
+  /** Settles the delivery once (later calls do nothing), retrying a broker outage. */
+  private void settle(Runnable action) {
     if (settled.compareAndSet(false, true)) {
-      TransientRetry.run(() -> "settling " + this, RETRY_BUDGET, () -> delivery.deadLetter(reason));
+      TransientRetry.run(() -> "settling " + this, RETRY_BUDGET, action);
       onSettled.accept(this);
     }
   }

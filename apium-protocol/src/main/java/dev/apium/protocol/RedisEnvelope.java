@@ -28,7 +28,7 @@ public final class RedisEnvelope {
    * base64}; callers add {@code delivery_info} and {@code delivery_tag} before encoding.
    */
   public static String encode(WireMessage message) {
-    return new String(write(message, null, null, null), StandardCharsets.UTF_8);
+    return new String(write(message, null, null, null, false), StandardCharsets.UTF_8);
   }
 
   /**
@@ -38,7 +38,8 @@ public final class RedisEnvelope {
    */
   public static String encodeForPublish(
       WireMessage message, String exchange, String routingKey, String deliveryTag) {
-    return new String(write(message, exchange, routingKey, deliveryTag), StandardCharsets.UTF_8);
+    return new String(
+        write(message, exchange, routingKey, deliveryTag, false), StandardCharsets.UTF_8);
   }
 
   /**
@@ -60,11 +61,6 @@ public final class RedisEnvelope {
   public static byte[] encodeForPublishRawUtf8(
       WireMessage message, String exchange, String routingKey, String deliveryTag) {
     return write(message, exchange, routingKey, deliveryTag, true);
-  }
-
-  private static byte[] write(
-      WireMessage message, String exchange, String routingKey, String deliveryTag) {
-    return write(message, exchange, routingKey, deliveryTag, false);
   }
 
   private static byte[] write(

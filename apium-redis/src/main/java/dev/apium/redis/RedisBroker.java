@@ -294,10 +294,7 @@ public final class RedisBroker implements Broker {
 
   @Override
   public void publishFanout(String exchange, String routingKey, WireMessage message) {
-    String channel = keys.channel(exchange, routingKey);
-    byte[] envelope = Envelopes.writeUtf8(message, exchange, routingKey);
-    RedisAsyncCommands<String, String> async = connection.async();
-    run("publish to " + exchange, () -> await(publishBytes(async, channel, envelope)));
+    publishFanoutAll(exchange, routingKey, List.of(message));
   }
 
   /**
