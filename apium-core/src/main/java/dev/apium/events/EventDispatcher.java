@@ -1,6 +1,7 @@
 package dev.apium.events;
 
 import com.fasterxml.jackson.core.JsonGenerator;
+import dev.apium.protocol.DecimalText;
 import dev.apium.protocol.PlainJson;
 import dev.apium.protocol.WireMessage;
 import dev.apium.spi.Broker;
@@ -18,7 +19,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,9 +69,13 @@ public final class EventDispatcher implements AutoCloseable {
   private volatile boolean closed;
   private volatile long lastFailureLog;
 
-  /** An event stamped on the sending thread, its fields built on the writer's. */
-  private record Pending(
-      String type, long clock, double timestamp, Supplier<Map<String, Object>> fields) {}
+  /**
+   * An event stamped on the sending thread (clock, time in µs), its fields written on the writer's.
+   */
+  private record Pending(String type, long clock, long micros, EventFields fields) {}
+
+  /** The writer thread's body buffer, kept between messages (reset, not reallocated). */
+  private final Body bodyBuffer = new Body(16 * 1024);
 
   /**
    * @param taskEvents whether {@code task-*} events are sent ({@code -E}); worker events always are
@@ -134,20 +138,20 @@ public final class EventDispatcher implements AutoCloseable {
    * failure is logged (at most once a minute) and the event is lost, as an event is.
    */
   public void send(String type, Map<String, Object> fields) {
-    send(type, () -> fields);
+    send(type, EventFields.of(fields));
   }
 
   /**
-   * Sends one event whose fields are built when it is written: on the writer thread for a worker's
-   * task events, so the task's thread never formats reprs or JSON. The supplier must read only
-   * values that do not change afterwards.
+   * Sends one event whose fields are written when its JSON is: on the writer thread for a worker's
+   * task events, so the task's thread never formats reprs or JSON. The fields must read only values
+   * that do not change afterwards.
    */
-  public void send(String type, Supplier<Map<String, Object>> fields) {
+  public void send(String type, EventFields fields) {
     boolean task = type.startsWith("task-");
     if (task && (closed || !taskEvents)) {
       return;
     }
-    Pending event = new Pending(type, lamport.incrementAndGet(), timestamp(), fields);
+    Pending event = new Pending(type, lamport.incrementAndGet(), micros(), fields);
     if (task && queue != null) {
       enqueue(event);
     } else {
@@ -155,9 +159,10 @@ public final class EventDispatcher implements AutoCloseable {
     }
   }
 
-  private double timestamp() {
+  /** Now, in microseconds since the epoch (Celery's {@code time.time()}, to the microsecond). */
+  private long micros() {
     Instant now = clock.instant();
-    return now.getEpochSecond() + (now.getNano() / 1000) / 1e6;
+    return now.getEpochSecond() * 1_000_000 + now.getNano() / 1000;
   }
 
   private void enqueue(Pending event) {
@@ -175,36 +180,38 @@ public final class EventDispatcher implements AutoCloseable {
 
   /** Writes one event; one whose fields cannot be built is left out (and logged). */
   private void writeEvent(JsonGenerator g, Pending event) throws IOException {
-    Map<String, Object> fields;
-    try {
-      fields = event.fields().get();
-    } catch (RuntimeException e) {
-      logFailure(event.type(), "its fields could not be built: " + e);
-      return;
-    }
     g.writeStartObject();
     g.writeStringField("hostname", hostname);
     g.writeNumberField("utcoffset", utcoffset);
     g.writeNumberField("pid", pid);
     g.writeNumberField("clock", event.clock());
-    for (Map.Entry<String, Object> field : fields.entrySet()) {
-      g.writeFieldName(field.getKey());
-      PlainJson.write(g, field.getValue());
-    }
-    g.writeNumberField("timestamp", event.timestamp());
+    event.fields().write(g);
+    g.writeFieldName("timestamp");
+    DecimalText.write(g, event.micros(), 6);
     g.writeStringField("type", event.type());
     g.writeEndObject();
   }
 
-  private interface Body {
+  private interface JsonBody {
     void write(JsonGenerator g) throws IOException;
   }
 
+  /** A body buffer that is reset and reused, growing to the largest batch once. */
+  private static final class Body extends ByteArrayOutputStream {
+    Body(int size) {
+      super(size);
+    }
+  }
+
   /** The wire message of one body, or null (logged) if it could not be written. */
-  private WireMessage message(String routingKey, Body body) {
+  private WireMessage message(String routingKey, JsonBody body) {
+    return message(routingKey, body, new ByteArrayOutputStream(512));
+  }
+
+  private WireMessage message(String routingKey, JsonBody body, ByteArrayOutputStream out) {
     byte[] json;
     try {
-      ByteArrayOutputStream out = new ByteArrayOutputStream(512);
+      out.reset();
       try (JsonGenerator g = PlainJson.FACTORY.createGenerator(out)) {
         body.write(g);
       }
@@ -219,7 +226,7 @@ public final class EventDispatcher implements AutoCloseable {
     return WireMessage.json(headers, properties, json);
   }
 
-  private void publish(String routingKey, Body body) {
+  private void publish(String routingKey, JsonBody body) {
     WireMessage message = message(routingKey, body);
     if (message == null) {
       return;
@@ -283,20 +290,29 @@ public final class EventDispatcher implements AutoCloseable {
     if (batch.isEmpty()) {
       return;
     }
-    WireMessage message =
-        message(
-            "task.multi",
-            g -> {
-              g.writeStartArray();
-              for (Pending event : batch) {
-                writeEvent(g, event);
-              }
-              g.writeEndArray();
-            });
+    WireMessage message = message("task.multi", g -> writeArray(g, batch), bodyBuffer);
+    if (message == null && batch.size() > 1) {
+      // One event's fields could not be written: send the others without it.
+      List<Pending> writable = batch.stream().filter(this::writable).toList();
+      message = message("task.multi", g -> writeArray(g, writable), bodyBuffer);
+    }
     if (message != null) {
       round.add(message);
     }
     batch.clear();
+  }
+
+  private void writeArray(JsonGenerator g, List<Pending> events) throws IOException {
+    g.writeStartArray();
+    for (Pending event : events) {
+      writeEvent(g, event);
+    }
+    g.writeEndArray();
+  }
+
+  /** Whether the event can be written on its own (logged when it cannot). */
+  private boolean writable(Pending event) {
+    return message(event.type(), g -> writeEvent(g, event)) != null;
   }
 
   private void sendRound(List<WireMessage> round) {

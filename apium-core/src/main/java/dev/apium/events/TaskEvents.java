@@ -2,6 +2,7 @@ package dev.apium.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apium.protocol.CeleryJson;
+import dev.apium.protocol.DecimalText;
 import dev.apium.protocol.PythonRepr;
 import dev.apium.protocol.TaskMessage;
 import java.util.LinkedHashMap;
@@ -35,32 +36,40 @@ public final class TaskEvents {
     return f;
   }
 
-  /** {@code task-received}: the worker accepted the message. */
-  public static Map<String, Object> received(TaskMessage m) {
-    Map<String, Object> f = new LinkedHashMap<>();
-    f.put("uuid", m.id());
-    f.put("name", m.task());
-    f.put("args", argsRepr(m));
-    f.put("kwargs", kwargsRepr(m));
-    f.put("root_id", m.rootId());
-    f.put("parent_id", m.parentId());
-    f.put("retries", m.retries());
-    f.put("eta", m.eta() == null ? null : CeleryJson.isoformat(m.eta()));
-    f.put("expires", m.expires() == null ? null : CeleryJson.isoformat(m.expires()));
-    return f;
+  /**
+   * {@code task-received}: the worker accepted the message. Its reprs are made when the event is
+   * written (the dispatcher's writer thread), not when it is sent.
+   */
+  public static EventFields received(TaskMessage m) {
+    return g -> {
+      g.writeStringField("uuid", m.id());
+      g.writeStringField("name", m.task());
+      g.writeStringField("args", argsRepr(m));
+      g.writeStringField("kwargs", kwargsRepr(m));
+      g.writeStringField("root_id", m.rootId());
+      g.writeStringField("parent_id", m.parentId());
+      g.writeNumberField("retries", m.retries());
+      g.writeStringField("eta", m.eta() == null ? null : CeleryJson.isoformat(m.eta()));
+      g.writeStringField("expires", m.expires() == null ? null : CeleryJson.isoformat(m.expires()));
+    };
   }
 
   /** {@code task-started}. */
-  public static Map<String, Object> started(String id) {
-    return uuid(id);
+  public static EventFields started(String id) {
+    return g -> g.writeStringField("uuid", id);
   }
 
-  /** {@code task-succeeded}: {@code result} is the return value's repr, runtime in seconds. */
-  public static Map<String, Object> succeeded(String id, JsonNode result, double runtime) {
-    Map<String, Object> f = uuid(id);
-    f.put("result", result == null ? "None" : PythonRepr.of(result));
-    f.put("runtime", runtime);
-    return f;
+  /**
+   * {@code task-succeeded}: {@code result} is the return value's repr (made when the event is
+   * written), {@code runtime} the run's nanoseconds as seconds.
+   */
+  public static EventFields succeeded(String id, JsonNode result, long runtimeNanos) {
+    return g -> {
+      g.writeStringField("uuid", id);
+      g.writeStringField("result", result == null ? "None" : PythonRepr.of(result));
+      g.writeFieldName("runtime");
+      DecimalText.write(g, runtimeNanos, 9);
+    };
   }
 
   /** {@code task-failed}: {@code exception} is a repr such as {@code ValueError('boom')}. */

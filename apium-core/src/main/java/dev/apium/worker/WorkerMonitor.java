@@ -8,6 +8,7 @@ import dev.apium.TaskOptions;
 import dev.apium.control.RequestSnapshot;
 import dev.apium.control.WorkerView;
 import dev.apium.events.EventDispatcher;
+import dev.apium.events.EventFields;
 import dev.apium.events.TaskEvents;
 import dev.apium.events.WorkerEvents;
 import dev.apium.protocol.ExceptionInfo;
@@ -156,7 +157,7 @@ final class WorkerMonitor implements WorkerView, TaskObserver {
   @Override
   public void received(Request r) {
     if (events.taskEventsEnabled()) {
-      events.send("task-received", () -> TaskEvents.received(r.message));
+      events.send("task-received", TaskEvents.received(r.message));
     }
   }
 
@@ -165,7 +166,7 @@ final class WorkerMonitor implements WorkerView, TaskObserver {
     totals.computeIfAbsent(r.message.task(), k -> new LongAdder()).increment();
     if (events.taskEventsEnabled()) {
       String id = r.id();
-      events.send("task-started", () -> TaskEvents.started(id));
+      events.send("task-started", TaskEvents.started(id));
     }
   }
 
@@ -173,7 +174,7 @@ final class WorkerMonitor implements WorkerView, TaskObserver {
   public void succeeded(Request r, JsonNode result, long nanos) {
     if (events.taskEventsEnabled()) {
       String id = r.id();
-      events.send("task-succeeded", () -> TaskEvents.succeeded(id, result, nanos / 1e9));
+      events.send("task-succeeded", TaskEvents.succeeded(id, result, nanos));
     }
   }
 
@@ -181,7 +182,8 @@ final class WorkerMonitor implements WorkerView, TaskObserver {
   public void failed(Request r, ExceptionInfo info, String traceback) {
     if (events.taskEventsEnabled()) {
       String id = r.id();
-      events.send("task-failed", () -> TaskEvents.failed(id, info.repr(), traceback));
+      events.send(
+          "task-failed", EventFields.lazy(() -> TaskEvents.failed(id, info.repr(), traceback)));
     }
   }
 
@@ -191,7 +193,8 @@ final class WorkerMonitor implements WorkerView, TaskObserver {
       String id = r.id();
       events.send(
           "task-retried",
-          () -> TaskEvents.retried(id, cause == null ? null : cause.repr(), traceback));
+          EventFields.lazy(
+              () -> TaskEvents.retried(id, cause == null ? null : cause.repr(), traceback)));
     }
   }
 

@@ -103,9 +103,7 @@ class EventDispatcherTest {
       assertThat(events.taskEvents(true)).isFalse();
       events.send("task-received", TaskEvents.received(m));
       events.send("task-started", TaskEvents.started(m.id()));
-      events.send(
-          "task-succeeded",
-          TaskEvents.succeeded(m.id(), CeleryJson.toTree(5), 0.0035246340003141086));
+      events.send("task-succeeded", TaskEvents.succeeded(m.id(), CeleryJson.toTree(5), 3_524_634L));
     }
     List<JsonNode> sent = new ArrayList<>();
     // The memory broker hands fan-out messages to listeners on its own thread.
@@ -154,6 +152,9 @@ class EventDispatcherTest {
             "timestamp",
             "type");
     assertThat(sent.get(2).path("result").asText()).isEqualTo("5");
+    assertThat(sent.get(2).path("runtime").isDouble()).isTrue();
+    assertThat(sent.get(2).path("runtime").asDouble()).isEqualTo(0.003524634);
+    assertThat(sent.get(2).path("timestamp").asDouble()).isEqualTo(1795515189.939134);
     assertThat(sent).extracting(e -> e.path("clock").asLong()).containsExactly(1L, 2L, 3L);
   }
 
@@ -195,6 +196,30 @@ class EventDispatcherTest {
     assertThat(event.path("kwargs").asText()).isEqualTo("{}");
     assertThat(event.path("routing_key").asText()).isEqualTo("celery");
     assertThat(event.path("type").asText()).isEqualTo("task-sent");
+  }
+
+  @Test
+  void anEventWhoseFieldsCannotBeWrittenIsLeftOutOfItsBatchAlone() {
+    List<WireMessage> multi = listen("task.multi");
+    try (EventDispatcher events = new EventDispatcher(broker, "spec@vm", clock, true, true)) {
+      events.send("task-started", TaskEvents.started("a"));
+      events.send(
+          "task-started",
+          g -> {
+            throw new IllegalStateException("no repr");
+          });
+      events.send("task-started", TaskEvents.started("c"));
+    }
+    List<JsonNode> sent = new ArrayList<>();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> {
+              sent.clear();
+              multi.forEach(w -> CeleryJson.parse(w.bodyText()).forEach(sent::add));
+              return sent.size() >= 2;
+            });
+    assertThat(sent).extracting(e -> e.path("uuid").asText()).containsExactly("a", "c");
   }
 
   @Test
