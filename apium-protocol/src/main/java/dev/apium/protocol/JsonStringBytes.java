@@ -24,14 +24,28 @@ public final class JsonStringBytes {
     return out;
   }
 
+  /**
+   * Extra bytes each ASCII byte needs when escaped: 0 for most, 1 for {@code " \\ \n \r \t}, 5 for
+   * the other control characters ({@code \\u00XX}). Bytes of multi-byte UTF-8 (negative as Java
+   * bytes) need none.
+   */
+  private static final byte[] EXTRA = new byte[128];
+
+  static {
+    for (int c = 0; c < 0x20; c++) {
+      EXTRA[c] = 5;
+    }
+    for (char c : new char[] {'"', '\\', '\n', '\r', '\t'}) {
+      EXTRA[c] = 1;
+    }
+  }
+
   /** How many bytes {@link #escapeInto} writes for {@code utf8}. */
   public static int escapedLength(byte[] utf8) {
     int length = utf8.length;
     for (byte b : utf8) {
-      if (b == '"' || b == '\\' || b == '\n' || b == '\r' || b == '\t') {
-        length += 1;
-      } else if (b >= 0 && b < 0x20) {
-        length += 5;
+      if (b >= 0) {
+        length += EXTRA[b];
       }
     }
     return length;
@@ -40,10 +54,12 @@ public final class JsonStringBytes {
   /** Writes the escaped bytes into {@code out} from {@code at}; returns the index after them. */
   public static int escapeInto(byte[] utf8, byte[] out, int at) {
     for (byte b : utf8) {
-      if (b == '"' || b == '\\') {
+      if (b < 0 || EXTRA[b] == 0) {
+        out[at++] = b;
+      } else if (b == '"' || b == '\\') {
         out[at++] = '\\';
         out[at++] = b;
-      } else if (b >= 0 && b < 0x20) {
+      } else {
         out[at++] = '\\';
         switch (b) {
           case '\n' -> out[at++] = 'n';
@@ -57,8 +73,6 @@ public final class JsonStringBytes {
             out[at++] = HEX[b & 0xF];
           }
         }
-      } else {
-        out[at++] = b;
       }
     }
     return at;
