@@ -1,12 +1,9 @@
 package dev.apium.events;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import dev.apium.protocol.DecimalText;
-import dev.apium.protocol.PlainJson;
+import dev.apium.protocol.JsonBytes;
 import dev.apium.protocol.WireMessage;
 import dev.apium.spi.Broker;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -75,7 +72,13 @@ public final class EventDispatcher implements AutoCloseable {
   private record Pending(String type, long clock, long micros, EventFields fields) {}
 
   /** The writer thread's body buffer, kept between messages (reset, not reallocated). */
-  private final Body bodyBuffer = new Body(16 * 1024);
+  private final JsonBytes bodyBuffer = new JsonBytes(16 * 1024);
+
+  /** {@code {"hostname":...,"utcoffset":...,"pid":...,"clock":}, the same for every event. */
+  private final byte[] commonFields;
+
+  private static final byte[] TIMESTAMP = ",\"timestamp\":".getBytes(StandardCharsets.US_ASCII);
+  private static final JsonBytes.Name TYPE = JsonBytes.Name.of("type");
 
   /**
    * @param taskEvents whether {@code task-*} events are sent ({@code -E}); worker events always are
@@ -88,6 +91,7 @@ public final class EventDispatcher implements AutoCloseable {
     this.clock = clock;
     this.taskEvents = taskEvents;
     this.utcoffset = utcoffset();
+    this.commonFields = commonFields(hostname, utcoffset, pid);
     Map<String, Object> h = new LinkedHashMap<>();
     h.put("hostname", hostname);
     this.headers = java.util.Collections.unmodifiableMap(h);
@@ -178,45 +182,44 @@ public final class EventDispatcher implements AutoCloseable {
     }
   }
 
-  /** Writes one event; one whose fields cannot be built is left out (and logged). */
-  private void writeEvent(JsonGenerator g, Pending event) throws IOException {
-    g.writeStartObject();
-    g.writeStringField("hostname", hostname);
-    g.writeNumberField("utcoffset", utcoffset);
-    g.writeNumberField("pid", pid);
-    g.writeNumberField("clock", event.clock());
-    event.fields().write(g);
-    g.writeFieldName("timestamp");
-    DecimalText.write(g, event.micros(), 6);
-    g.writeStringField("type", event.type());
-    g.writeEndObject();
+  private static byte[] commonFields(String hostname, int utcoffset, long pid) {
+    JsonBytes out = new JsonBytes(128);
+    out.startObject();
+    out.field(JsonBytes.Name.of("hostname"), hostname);
+    out.field(JsonBytes.Name.of("utcoffset"), utcoffset);
+    out.field(JsonBytes.Name.of("pid"), pid);
+    out.fieldName(JsonBytes.Name.of("clock"));
+    return out.toByteArray();
+  }
+
+  /** Writes one event: the common fields, its own, {@code timestamp} and {@code type}. */
+  private void writeEvent(JsonBytes out, Pending event) {
+    out.put(commonFields);
+    out.number(event.clock());
+    out.continueObject();
+    event.fields().write(out);
+    out.put(TIMESTAMP);
+    out.decimal(event.micros(), 6);
+    out.field(TYPE, event.type());
+    out.endObject();
   }
 
   private interface JsonBody {
-    void write(JsonGenerator g) throws IOException;
-  }
-
-  /** A body buffer that is reset and reused, growing to the largest batch once. */
-  private static final class Body extends ByteArrayOutputStream {
-    Body(int size) {
-      super(size);
-    }
+    void write(JsonBytes out);
   }
 
   /** The wire message of one body, or null (logged) if it could not be written. */
   private WireMessage message(String routingKey, JsonBody body) {
-    return message(routingKey, body, new ByteArrayOutputStream(512));
+    return message(routingKey, body, new JsonBytes(512));
   }
 
-  private WireMessage message(String routingKey, JsonBody body, ByteArrayOutputStream out) {
+  private WireMessage message(String routingKey, JsonBody body, JsonBytes out) {
     byte[] json;
     try {
       out.reset();
-      try (JsonGenerator g = PlainJson.FACTORY.createGenerator(out)) {
-        body.write(g);
-      }
+      body.write(out);
       json = out.toByteArray();
-    } catch (IOException | RuntimeException e) {
+    } catch (RuntimeException e) {
       logFailure(routingKey, "could not write it: " + e);
       return null;
     }
@@ -302,12 +305,15 @@ public final class EventDispatcher implements AutoCloseable {
     batch.clear();
   }
 
-  private void writeArray(JsonGenerator g, List<Pending> events) throws IOException {
-    g.writeStartArray();
-    for (Pending event : events) {
-      writeEvent(g, event);
+  private void writeArray(JsonBytes out, List<Pending> events) {
+    out.put((byte) '[');
+    for (int i = 0; i < events.size(); i++) {
+      if (i > 0) {
+        out.put((byte) ',');
+      }
+      writeEvent(out, events.get(i));
     }
-    g.writeEndArray();
+    out.put((byte) ']');
   }
 
   /** Whether the event can be written on its own (logged when it cannot). */

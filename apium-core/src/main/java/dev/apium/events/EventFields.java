@@ -1,8 +1,6 @@
 package dev.apium.events;
 
-import com.fasterxml.jackson.core.JsonGenerator;
-import dev.apium.protocol.PlainJson;
-import java.io.IOException;
+import dev.apium.protocol.JsonBytes;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -16,20 +14,19 @@ import java.util.function.Supplier;
 @FunctionalInterface
 public interface EventFields {
   /** Writes the fields (names and values) into the open event object. */
-  void write(JsonGenerator g) throws IOException;
+  void write(JsonBytes out);
 
   /** Fields given as a map, written in its order. */
   static EventFields of(Map<String, Object> fields) {
-    return g -> {
+    return out -> {
       for (Map.Entry<String, Object> field : fields.entrySet()) {
-        g.writeFieldName(field.getKey());
-        PlainJson.write(g, field.getValue());
+        out.field(field.getKey(), field.getValue());
       }
     };
   }
 
   /** Fields given as a map that is built only when the event is written. */
   static EventFields lazy(Supplier<Map<String, Object>> fields) {
-    return g -> of(fields.get()).write(g);
+    return out -> of(fields.get()).write(out);
   }
 }

@@ -2,7 +2,7 @@ package dev.apium.events;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.apium.protocol.CeleryJson;
-import dev.apium.protocol.DecimalText;
+import dev.apium.protocol.JsonBytes;
 import dev.apium.protocol.PythonRepr;
 import dev.apium.protocol.TaskMessage;
 import java.util.LinkedHashMap;
@@ -36,27 +36,39 @@ public final class TaskEvents {
     return f;
   }
 
+  private static final JsonBytes.Name UUID = JsonBytes.Name.of("uuid");
+  private static final JsonBytes.Name NAME = JsonBytes.Name.of("name");
+  private static final JsonBytes.Name ARGS = JsonBytes.Name.of("args");
+  private static final JsonBytes.Name KWARGS = JsonBytes.Name.of("kwargs");
+  private static final JsonBytes.Name ROOT_ID = JsonBytes.Name.of("root_id");
+  private static final JsonBytes.Name PARENT_ID = JsonBytes.Name.of("parent_id");
+  private static final JsonBytes.Name RETRIES = JsonBytes.Name.of("retries");
+  private static final JsonBytes.Name ETA = JsonBytes.Name.of("eta");
+  private static final JsonBytes.Name EXPIRES = JsonBytes.Name.of("expires");
+  private static final JsonBytes.Name RESULT = JsonBytes.Name.of("result");
+  private static final JsonBytes.Name RUNTIME = JsonBytes.Name.of("runtime");
+
   /**
    * {@code task-received}: the worker accepted the message. Its reprs are made when the event is
    * written (the dispatcher's writer thread), not when it is sent.
    */
   public static EventFields received(TaskMessage m) {
-    return g -> {
-      g.writeStringField("uuid", m.id());
-      g.writeStringField("name", m.task());
-      g.writeStringField("args", argsRepr(m));
-      g.writeStringField("kwargs", kwargsRepr(m));
-      g.writeStringField("root_id", m.rootId());
-      g.writeStringField("parent_id", m.parentId());
-      g.writeNumberField("retries", m.retries());
-      g.writeStringField("eta", m.eta() == null ? null : CeleryJson.isoformat(m.eta()));
-      g.writeStringField("expires", m.expires() == null ? null : CeleryJson.isoformat(m.expires()));
+    return out -> {
+      out.field(UUID, m.id());
+      out.field(NAME, m.task());
+      out.field(ARGS, argsRepr(m));
+      out.field(KWARGS, kwargsRepr(m));
+      out.field(ROOT_ID, m.rootId());
+      out.field(PARENT_ID, m.parentId());
+      out.field(RETRIES, m.retries());
+      out.field(ETA, m.eta() == null ? null : CeleryJson.isoformat(m.eta()));
+      out.field(EXPIRES, m.expires() == null ? null : CeleryJson.isoformat(m.expires()));
     };
   }
 
   /** {@code task-started}. */
   public static EventFields started(String id) {
-    return g -> g.writeStringField("uuid", id);
+    return out -> out.field(UUID, id);
   }
 
   /**
@@ -64,11 +76,10 @@ public final class TaskEvents {
    * written), {@code runtime} the run's nanoseconds as seconds.
    */
   public static EventFields succeeded(String id, JsonNode result, long runtimeNanos) {
-    return g -> {
-      g.writeStringField("uuid", id);
-      g.writeStringField("result", result == null ? "None" : PythonRepr.of(result));
-      g.writeFieldName("runtime");
-      DecimalText.write(g, runtimeNanos, 9);
+    return out -> {
+      out.field(UUID, id);
+      out.field(RESULT, result == null ? "None" : PythonRepr.of(result));
+      out.decimalField(RUNTIME, runtimeNanos, 9);
     };
   }
 

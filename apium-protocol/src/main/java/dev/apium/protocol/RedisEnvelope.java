@@ -1,12 +1,9 @@
 package dev.apium.protocol;
 
-import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.core.util.ByteArrayBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.LinkedHashMap;
@@ -94,6 +91,17 @@ public final class RedisEnvelope {
 
   private static final byte[] BODY_OPEN = "{\"body\":\"".getBytes(StandardCharsets.US_ASCII);
 
+  private static final JsonBytes.Name CONTENT_ENCODING = JsonBytes.Name.of("content-encoding");
+  private static final JsonBytes.Name CONTENT_TYPE = JsonBytes.Name.of("content-type");
+  private static final JsonBytes.Name HEADERS = JsonBytes.Name.of("headers");
+  private static final JsonBytes.Name PROPERTIES = JsonBytes.Name.of("properties");
+  private static final JsonBytes.Name DELIVERY_INFO = JsonBytes.Name.of("delivery_info");
+  private static final JsonBytes.Name EXCHANGE = JsonBytes.Name.of("exchange");
+  private static final JsonBytes.Name ROUTING_KEY = JsonBytes.Name.of("routing_key");
+  private static final JsonBytes.Name PRIORITY = JsonBytes.Name.of("priority");
+  private static final JsonBytes.Name BODY_ENCODING = JsonBytes.Name.of("body_encoding");
+  private static final JsonBytes.Name DELIVERY_TAG = JsonBytes.Name.of("delivery_tag");
+
   /** Everything but the body, as a JSON object of its own. */
   private static byte[] rest(
       WireMessage message,
@@ -102,49 +110,48 @@ public final class RedisEnvelope {
       String deliveryTag,
       boolean rawBody) {
     boolean publish = deliveryTag != null;
-    ByteArrayBuilder out = new ByteArrayBuilder(512);
-    try (JsonGenerator g = PlainJson.FACTORY.createGenerator(out)) {
-      g.writeStartObject();
-      g.writeStringField("content-encoding", message.contentEncoding());
-      g.writeStringField("content-type", message.contentType());
-      g.writeFieldName("headers");
-      PlainJson.write(g, message.headers());
-      g.writeObjectFieldStart("properties");
-      for (Map.Entry<String, Object> property : message.properties().entrySet()) {
-        String name = property.getKey();
-        if (publish) {
-          switch (name) {
-            case "delivery_info", "priority", "body_encoding", "delivery_tag" -> {
-              continue;
-            }
-            default -> {}
+    JsonBytes out = new JsonBytes(512);
+    out.startObject();
+    out.field(CONTENT_ENCODING, message.contentEncoding());
+    out.field(CONTENT_TYPE, message.contentType());
+    out.fieldName(HEADERS);
+    out.value(message.headers());
+    out.fieldName(PROPERTIES);
+    out.startObject();
+    for (Map.Entry<String, Object> property : message.properties().entrySet()) {
+      String name = property.getKey();
+      if (publish) {
+        switch (name) {
+          case "delivery_info", "priority", "body_encoding", "delivery_tag" -> {
+            continue;
           }
-        } else if (name.equals("body_encoding")) {
-          continue;
+          default -> {}
         }
-        g.writeFieldName(name);
-        PlainJson.write(g, property.getValue());
+      } else if (name.equals("body_encoding")) {
+        continue;
       }
-      if (publish) {
-        g.writeObjectFieldStart("delivery_info");
-        g.writeStringField("exchange", exchange);
-        g.writeStringField("routing_key", routingKey);
-        g.writeEndObject();
-        g.writeFieldName("priority");
-        Object priority = message.property("priority");
-        PlainJson.write(g, priority == null ? 0 : priority);
-      }
-      if (!rawBody) {
-        g.writeStringField("body_encoding", "base64");
-      }
-      if (publish) {
-        g.writeStringField("delivery_tag", deliveryTag);
-      }
-      g.writeEndObject();
-      g.writeEndObject();
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot write the envelope: " + e.getMessage(), e);
+      out.field(name, property.getValue());
     }
+    if (publish) {
+      out.fieldName(DELIVERY_INFO);
+      out.startObject();
+      out.field(EXCHANGE, exchange);
+      out.field(ROUTING_KEY, routingKey);
+      out.endObject();
+      out.continueObject();
+      out.fieldName(PRIORITY);
+      Object priority = message.property("priority");
+      out.value(priority == null ? 0 : priority);
+    }
+    if (!rawBody) {
+      out.field(BODY_ENCODING, "base64");
+    }
+    if (publish) {
+      out.field(DELIVERY_TAG, deliveryTag);
+    }
+    out.endObject();
+    out.continueObject();
+    out.endObject();
     return out.toByteArray();
   }
 

@@ -221,19 +221,20 @@ class TaskListenerIT {
                   assertThat(seen.of(bad.id()))
                       .containsExactly("received", "started", "failed", "ended");
                   // The retry is published from the task's thread, so the worker app's listener
-                  // sees that publish too, between retried and ended.
+                  // sees that publish too, between retried and ended. The retry's message may be
+                  // received (even started, on another pool thread) before the first run has
+                  // called ended: each run's order is fixed, not how the two interleave.
                   assertThat(seen.of(flaky.id()))
-                      .containsExactly(
+                      .hasSize(10)
+                      .containsSubsequence(
                           "received",
                           "started",
                           "retried",
                           "beforePublish",
                           "afterPublish",
-                          "ended",
-                          "received",
-                          "started",
-                          "succeeded",
-                          "ended");
+                          "ended")
+                      .containsSubsequence(
+                          "afterPublish", "received", "started", "succeeded", "ended");
                   assertThat(seen.of(later.id())).containsExactly("received", "revoked:revoked");
                   assertThat(seen.of(blocked.id()))
                       .containsExactly("received", "started", "revoked:terminated", "ended");
