@@ -4,6 +4,9 @@ import dev.apium.TaskError;
 import java.awt.geom.AffineTransform;
 import java.awt.image.AffineTransformOp;
 import java.awt.image.BufferedImage;
+import java.awt.image.ComponentColorModel;
+import java.awt.image.ComponentSampleModel;
+import java.awt.image.DataBufferByte;
 import java.awt.image.Raster;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
@@ -15,6 +18,9 @@ import java.util.List;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
 import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.ImageOutputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
 
 /**
  * The pixel work behind the image tasks, with {@code javax.imageio} and {@code java.awt.image}
@@ -30,7 +36,8 @@ final class Images {
 
   /** Decodes PNG/JPEG/GIF/BMP bytes; a corrupt or truncated file is a {@code ValueError}. */
   static BufferedImage decode(String name, byte[] bytes) {
-    try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(bytes))) {
+    // In memory: ImageIO's default stream caches what it reads in a temporary file.
+    try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
       Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
       if (!readers.hasNext()) {
         throw cannotDecode(name, "not a PNG, JPEG, GIF or BMP file");
@@ -61,8 +68,9 @@ final class Images {
 
   static byte[] png(BufferedImage image) {
     ByteArrayOutputStream out = new ByteArrayOutputStream();
-    try {
-      ImageIO.write(image, "png", out);
+    // In memory: ImageIO.write(image, format, OutputStream) caches in a temporary file.
+    try (ImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+      ImageIO.write(image, "png", stream);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
@@ -95,13 +103,69 @@ final class Images {
       return gray;
     }
     int[] row = new int[w];
+    RgbBytes bytes = RgbBytes.of(image);
     for (int y = 0; y < h; y++) {
-      image.getRGB(0, y, w, 1, row, 0, w);
+      if (bytes != null) {
+        bytes.row(y, row);
+      } else {
+        image.getRGB(0, y, w, 1, row, 0, w);
+      }
       for (int x = 0; x < w; x++) {
         out[y * w + x] = (byte) luminance(overWhite(row[x]));
       }
     }
     return gray;
+  }
+
+  /**
+   * Reads packed ARGB rows straight from the bytes of an 8-bit sRGB image with interleaved samples
+   * (what the PNG and JPEG readers give for colour pictures), the values {@link
+   * BufferedImage#getRGB} would give for it, without its per-pixel colour model calls (a fifth of a
+   * grayscale's time).
+   */
+  private record RgbBytes(byte[] data, int pixelStride, int scanline, int[] offsets, int width) {
+    static RgbBytes of(BufferedImage image) {
+      Raster raster = image.getRaster();
+      if (!(image.getColorModel() instanceof ComponentColorModel model)
+          || !model.getColorSpace().isCS_sRGB()
+          || model.isAlphaPremultiplied()
+          || !(raster.getSampleModel() instanceof ComponentSampleModel samples)
+          || !(raster.getDataBuffer() instanceof DataBufferByte buffer)
+          || buffer.getNumBanks() != 1
+          || buffer.getOffset() != 0
+          || raster.getSampleModelTranslateX() != 0
+          || raster.getSampleModelTranslateY() != 0
+          || (samples.getNumBands() != 3 && samples.getNumBands() != 4)) {
+        return null;
+      }
+      for (int size : samples.getSampleSize()) {
+        if (size != 8) {
+          return null;
+        }
+      }
+      return new RgbBytes(
+          buffer.getData(),
+          samples.getPixelStride(),
+          samples.getScanlineStride(),
+          samples.getBandOffsets(),
+          image.getWidth());
+    }
+
+    void row(int y, int[] row) {
+      int r = offsets[0];
+      int g = offsets[1];
+      int b = offsets[2];
+      int a = offsets.length == 4 ? offsets[3] : -1;
+      int at = y * scanline;
+      for (int x = 0; x < width; x++, at += pixelStride) {
+        int alpha = a < 0 ? 0xff : data[at + a] & 0xff;
+        row[x] =
+            alpha << 24
+                | (data[at + r] & 0xff) << 16
+                | (data[at + g] & 0xff) << 8
+                | (data[at + b] & 0xff);
+      }
+    }
   }
 
   /** {@code round(0.299 R + 0.587 G + 0.114 B)} of a packed RGB pixel, 0-255. */
@@ -158,8 +222,13 @@ final class Images {
     int w = image.getWidth();
     BufferedImage rgb = new BufferedImage(w, image.getHeight(), BufferedImage.TYPE_INT_RGB);
     int[] row = new int[w];
+    RgbBytes bytes = RgbBytes.of(image);
     for (int y = 0; y < image.getHeight(); y++) {
-      image.getRGB(0, y, w, 1, row, 0, w);
+      if (bytes != null) {
+        bytes.row(y, row);
+      } else {
+        image.getRGB(0, y, w, 1, row, 0, w);
+      }
       for (int x = 0; x < w; x++) {
         row[x] = overWhite(row[x]);
       }
