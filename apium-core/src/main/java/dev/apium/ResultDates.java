@@ -1,7 +1,9 @@
 package dev.apium;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.ResultMeta;
+import dev.apium.protocol.TaskState;
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.ZoneId;
@@ -33,6 +35,12 @@ public final class ResultDates {
   /** {@code date_done} for a task finished at {@code done}. */
   public String dateDone(Instant done) {
     return naive ? CeleryJson.naiveUtc(done) : CeleryJson.dateDone(done, zone);
+  }
+
+  /** A SUCCESS meta dated {@code done} in this app's form (formatted once). */
+  public ResultMeta success(String taskId, JsonNode result, Instant done) {
+    return new ResultMeta(
+        TaskState.SUCCESS, result, null, null, dateDone(done), taskId, null, null, null);
   }
 
   /** {@code meta} with its {@code date_done} (if any) in this app's form. */

@@ -156,7 +156,7 @@ final class Settlement {
     // Celery sends these before the state is written, which then lists them as children.
     host.sendSuccessors(r.message, r.delivery, result);
     if (!ignoreResult(r)) {
-      stored = storePipelined(r, ResultMeta.success(r.id(), result, app.clock().instant()));
+      stored = storePipelined(r, app.resultDates().success(r.id(), result, app.clock().instant()));
     }
     processed.incrementAndGet();
     observer.succeeded(r, result, nanos);
@@ -308,7 +308,7 @@ final class Settlement {
    * returned to the broker (see {@link #ackWhenStored}).
    */
   private CompletableFuture<Void> storePipelined(Request r, ResultMeta meta) {
-    ResultMeta full = complete(r, meta);
+    ResultMeta full = withTaskFields(r, meta); // dated in the app's form already
     String replyTo = r.message.replyTo();
     CompletableFuture<Void> stored =
         resultWrites.start(
@@ -328,12 +328,17 @@ final class Settlement {
     return stored;
   }
 
-  /** The meta with the task's group and parent ids and, when enabled, the extended fields. */
+  /**
+   * The meta dated in the app's form, with the task's group and parent ids and, when enabled, the
+   * extended fields.
+   */
   private ResultMeta complete(Request r, ResultMeta meta) {
-    ResultMeta full =
-        app.resultDates()
-            .apply(meta, app.clock().instant())
-            .withGroupAndParent(r.message.group(), r.message.parentId());
+    return withTaskFields(r, app.resultDates().apply(meta, app.clock().instant()));
+  }
+
+  /** The meta with the task's group and parent ids and, when enabled, the extended fields. */
+  private ResultMeta withTaskFields(Request r, ResultMeta meta) {
+    ResultMeta full = meta.withGroupAndParent(r.message.group(), r.message.parentId());
     JsonNode children = meta.children().isEmpty() ? r.children() : null;
     if (children != null && !children.isEmpty()) {
       full = full.withChildren(children);
