@@ -121,9 +121,11 @@ def end_to_end(n, warmup, runs):
 
 def main(argv):
     workload, n, warmup, runs = argv[1], int(argv[2]), int(argv[3]), int(argv[4])
-    if workload in ("fill", "load") and app.conf.broker_url.startswith("amqp"):
-        # Queues the input of a later timing: every publish waits for the broker's confirm, so the
-        # last messages cannot be lost when this process exits (a quick run lost the end mark).
+    if workload in ("fill", "load", "enqueue") and app.conf.broker_url.startswith("amqp"):
+        # fill, load: queues the input of a later timing: every publish waits for the broker's
+        # confirm, so the last messages cannot be lost when this process exits (a quick run lost
+        # the end mark). enqueue ("each send waited for"): without confirms delay() returns once the
+        # socket took the bytes, not when RabbitMQ has the message, as Apium's and BullMQ's do.
         app.conf.broker_transport_options = {"confirm_publish": True}
     if workload == "enqueue":
         enqueue(n, warmup, runs, False)
