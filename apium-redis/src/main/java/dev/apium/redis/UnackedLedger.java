@@ -38,12 +38,11 @@ import org.slf4j.LoggerFactory;
  * (kombu's plain ZREM + HDEL, many tags at once), restores (own, requeue, stale past {@code
  * visibility_timeout} under {@code unacked_mutex}), dead-letters and keep-alives, and the moves in
  * and out of consumers' landing lists (hold, give back), each one command pair or Lua script on the
- * broker's shared command connection. Deliveries this process holds are
- * settled by tag alone (tags are unique per pop); entries read back from {@code unacked} (stale
- * ones, perhaps held by kombu under an envelope tag) are restored compare-and-set on the entry.
- * Called from consumer threads, the broker's ack flusher, whatever thread settles a delivery, and
- * the broker's restore timer; holds no state of its own besides names, so shutdown needs nothing
- * here.
+ * broker's shared command connection. Deliveries this process holds are settled by tag alone (tags
+ * are unique per pop); entries read back from {@code unacked} (stale ones, perhaps held by kombu
+ * under an envelope tag) are restored compare-and-set on the entry. Called from consumer threads,
+ * the broker's ack flusher, whatever thread settles a delivery, and the broker's restore timer;
+ * holds no state of its own besides names, so shutdown needs nothing here.
  */
 final class UnackedLedger {
   private static final Logger LOG = LoggerFactory.getLogger(UnackedLedger.class);

@@ -41,8 +41,7 @@ class RedisLandingIT {
   void aMessageTheBlockedWaitDeliversIsHeldInUnackedUntilAcked() throws Exception {
     String prefix = RedisTestSupport.unique("landing") + ":";
     redis.prefixes.add(prefix);
-    try (RedisBroker broker =
-        new RedisBroker(redis.url(), RedisTestSupport.config(prefix, 60.0))) {
+    try (RedisBroker broker = new RedisBroker(redis.url(), RedisTestSupport.config(prefix, 60.0))) {
       BlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
       broker.consume(List.of("q"), 4, got::add);
       await()
@@ -94,16 +93,14 @@ class RedisLandingIT {
     redis.prefixes.add(prefix);
     RedisKeys keys = new RedisKeys(prefix, RedisTestSupport.DB);
     String dead = "fedcba9876543210.";
-    redis.raw.lpush(keys.landing(dead), Envelopes.write(RedisTestSupport.wire("stranded", 0), "", "q"));
+    redis.raw.lpush(
+        keys.landing(dead), Envelopes.write(RedisTestSupport.wire("stranded", 0), "", "q"));
     redis.raw.lpush(keys.landing(dead), "not json");
     redis.raw.zadd(keys.consumers(), 1.0, dead);
     var config =
         dev.apium.ApiumConfig.of(
             Map.of(
-                dev.apium.ApiumConfig.GLOBAL_KEYPREFIX,
-                prefix,
-                Settings.WORKER_LOST_TIMEOUT,
-                "1"));
+                dev.apium.ApiumConfig.GLOBAL_KEYPREFIX, prefix, Settings.WORKER_LOST_TIMEOUT, "1"));
     try (RedisBroker survivor = new RedisBroker(redis.url(), config)) {
       BlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
       survivor.consume(List.of("q"), 4, got::add);
