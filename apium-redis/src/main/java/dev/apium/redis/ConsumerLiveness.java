@@ -16,13 +16,13 @@ import org.slf4j.LoggerFactory;
  * Fast reclaim of a dead Apium worker's messages. Every Apium consumer holds its deliveries in
  * kombu's {@code unacked} hash under tags that start with its own random prefix; this class keeps
  * one liveness record per live consumer of this broker in the zset {@code apium.consumers} (prefix
- * → last seen, epoch seconds) and, on each tick, gives back to their queues the entries of every
- * consumer whose record is older than {@code worker_lost_timeout}, under kombu's {@code
- * unacked_mutex} and compare-and-set per entry, so each entry is restored once whatever number of
- * workers reap at the same time. Entries of Python workers (kombu's UUID tags) never match a prefix
- * and keep Celery's visibility-timeout behaviour. A reaper that just regained Redis after a failed
- * tick waits one full timeout of healthy ticks before it reaps, so an outage that silenced
- * everybody does not make live workers look dead. Called on the broker's {@code
+ * → last seen, epoch seconds) and, on each tick, gives back to their queues the entries (and the
+ * landing list) of every consumer whose record is older than {@code worker_lost_timeout}, under
+ * kombu's {@code unacked_mutex} and compare-and-set per entry, so each entry is restored once
+ * whatever number of workers reap at the same time. Entries of Python workers (kombu's UUID tags)
+ * never match a prefix and keep Celery's visibility-timeout behaviour. A reaper that just regained
+ * Redis after a failed tick waits one full timeout of healthy ticks before it reaps, so an outage
+ * that silenced everybody does not make live workers look dead. Called on the broker's {@code
  * apium-redis-restore} timer thread; holds no thread of its own.
  */
 final class ConsumerLiveness {

@@ -36,6 +36,8 @@ final class LuaScripts {
   }
 
   static final LuaScripts POP = new LuaScripts("pop");
+  static final LuaScripts HOLD = new LuaScripts("hold");
+  static final LuaScripts UNLAND = new LuaScripts("unland");
   static final LuaScripts RESTORE = new LuaScripts("restore");
   static final LuaScripts DEAD_LETTER = new LuaScripts("dead_letter");
   static final LuaScripts RELEASE_LOCK = new LuaScripts("release_lock");
@@ -89,6 +91,19 @@ final class LuaScripts {
               }
             });
     return out;
+  }
+
+  /**
+   * EVAL with the script's text, without waiting. Unlike {@link #runAsync} it never sends a second
+   * command after a NOSCRIPT reply, so it keeps its place in the connection's order: whatever is
+   * written later on the same connection runs after it.
+   */
+  <T> io.lettuce.core.RedisFuture<T> evalInOrder(
+      io.lettuce.core.api.async.RedisAsyncCommands<String, String> redis,
+      ScriptOutputType type,
+      String[] keys,
+      String... args) {
+    return redis.eval(text, type, keys, args);
   }
 
   String name() {

@@ -40,21 +40,21 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Reliable delivery: a message leaves its list only inside {@code pop.lua}, which writes the
  * {@code unacked} entry ({@code [envelope, exchange, routing_key]}) and its {@code unacked_index}
- * score in the same atomic step. Idle consumers block with a list rotation onto itself ({@code
- * BLMOVE q q RIGHT RIGHT}), which removes nothing, instead of BRPOP, so neither a crash nor a lost
- * reply can lose a message between pop and bookkeeping. Entries older than {@code
- * visibility_timeout} are restored under {@code unacked_mutex} when the first consumer starts and
- * then every half timeout (at most every minute); {@link Delivery#keepAlive()} refreshes an entry's
- * score so a held ETA task is not restored while its holder lives. Every pop holds its message
- * under a fresh tag (a random per-consumer prefix and a counter, not the envelope's {@code
- * delivery_tag}), so a message restored and popped again never shares a tag with its old holder:
- * ack is kombu's plain {@code ZREM unacked_index} + {@code HDEL unacked} by tag, batched and
- * written asynchronously by an {@link AckBatcher} (an ack that is never written leaves the message
- * to be redelivered after the visibility timeout); requeue (LPUSH, the back), restore (RPUSH,
- * delivered next, with {@code redelivered} flags) and dead-letter are synchronous scripts that act
- * only while the tag is still there. Stale entries are restored compare-and-set on the entry read.
- * Dead letters go to the list {@code apium.dead} (behind {@code global_keyprefix}), one JSON record
- * {@code {reason, queue, delivery_tag, dead_at, raw}} each.
+ * score in the same atomic step, or by an idle consumer's {@code BLMOVE q landing RIGHT LEFT} onto
+ * its own landing list, from which {@code hold.lua} moves it into {@code unacked} (see {@link
+ * RedisConsumer}); never by BRPOP, so neither a crash nor a lost reply can lose a message between
+ * pop and bookkeeping. Entries older than {@code visibility_timeout} are restored under {@code
+ * unacked_mutex} when the first consumer starts and then every half timeout (at most every minute);
+ * {@link Delivery#keepAlive()} refreshes an entry's score so a held ETA task is not restored while
+ * its holder lives. Every pop holds its message under a fresh tag (a random per-consumer prefix and
+ * a counter, not the envelope's {@code delivery_tag}), so a message restored and popped again never
+ * shares a tag with its old holder: ack is kombu's plain {@code ZREM unacked_index} + {@code HDEL
+ * unacked} by tag, batched and written asynchronously by an {@link AckBatcher} (an ack that is
+ * never written leaves the message to be redelivered after the visibility timeout); requeue (LPUSH,
+ * the back), restore (RPUSH, delivered next, with {@code redelivered} flags) and dead-letter are
+ * synchronous scripts that act only while the tag is still there. Stale entries are restored
+ * compare-and-set on the entry read. Dead letters go to the list {@code apium.dead} (behind {@code
+ * global_keyprefix}), one JSON record {@code {reason, queue, delivery_tag, dead_at, raw}} each.
  *
  * <p>Thread-safe; {@link #close()} stops consumers, writes the acks still queued, restores every
  * delivery still held to the consuming end of its queue, then closes the connections.

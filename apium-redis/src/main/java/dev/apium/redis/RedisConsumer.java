@@ -22,9 +22,14 @@ import org.slf4j.LoggerFactory;
  * One {@code consume(queues, prefetch)}: a thread that pops with {@code pop.lua} (RPOP in priority
  * order and the {@code unacked} bookkeeping in one atomic script) and hands deliveries to the
  * handler, never more than {@code prefetch} outstanding. When every list is empty it waits on its
- * own connection with {@code BLMOVE q q RIGHT RIGHT} (a blocking rotation of a list onto itself: it
- * wakes when a message arrives but removes nothing), so no message is ever off a list without its
- * {@code unacked} entry, whatever crashes when. Close stops the thread and its connection;
+ * own connection with {@code BLMOVE q landing RIGHT LEFT}, where {@code landing} is this consumer's
+ * own list ({@link RedisKeys#landing}): the blocked command itself delivers the message, which is
+ * handed to the handler at once while {@code hold.lua}, sent in order on the broker's shared
+ * connection (the one that later carries the ack), moves it from the landing list into {@code
+ * unacked} under a fresh tag. So an idle wake-up is one round trip, and no message is ever off a
+ * list without being in {@code unacked} or a landing list, whatever crashes when: a landing list is
+ * given back when its consumer closes, when a hold failed, or when the liveness reaper finds the
+ * consumer dead. Close stops the thread, gives back what landed, and closes its connection;
  * deliveries already handed out stay the handler's.
  *
  * <p>BLMOVE watches one list at a time, so the watch rotates over the queues' plain lists (where
@@ -45,7 +50,9 @@ final class RedisConsumer implements Subscription {
   private final Thread thread;
   private volatile int prefetch;
   private volatile boolean running = true;
+  private volatile boolean landingSuspect;
   private final String tagPrefix;
+  private final String landing;
   private int outstanding;
   private int watch;
   private long nextTag;
@@ -60,6 +67,7 @@ final class RedisConsumer implements Subscription {
     this.handler = handler;
     this.prefetch = Math.max(1, prefetch);
     this.tagPrefix = newTagPrefix();
+    this.landing = broker.keys().landing(tagPrefix);
     this.blocking = broker.connector().connect();
     this.thread = Threads.daemon("apium-redis-consumer-" + n, this::loop);
   }
@@ -125,9 +133,12 @@ final class RedisConsumer implements Subscription {
         if (!running) {
           break;
         }
+        if (landingSuspect) {
+          giveBackLanded();
+        }
         int popped = popAndDispatch(Math.min(free, MAX_BATCH));
         if (popped == 0) {
-          waitForMessages();
+          waitForMessage();
         }
         if (failing) {
           LOG.info("consumer of {} resumed on Redis at {}", queues, broker.connector().where());
@@ -170,11 +181,81 @@ final class RedisConsumer implements Subscription {
     }
   }
 
-  private void waitForMessages() {
-    String key = broker.keys().queue(queues.get(watch % queues.size()), 0);
+  /**
+   * Blocks until a message arrives on the watched queue and moves it into the landing list; the
+   * reply is the message, which is held and dispatched at once. When the wait times out, the
+   * landing list is checked: a BLMOVE whose reply a dropped connection lost (Lettuce replays it
+   * after the reconnect) may have left a message there that nobody holds.
+   */
+  private void waitForMessage() {
+    String queue = queues.get(watch % queues.size());
+    String key = broker.keys().queue(queue, 0);
     watch++;
     double timeout = queues.size() == 1 ? 0.5 : 0.2;
-    blocking.sync().blmove(key, key, LMoveArgs.Builder.rightRight(), timeout);
+    String raw = blocking.sync().blmove(key, landing, LMoveArgs.Builder.rightLeft(), timeout);
+    if (raw != null) {
+      landed(queue, raw);
+    } else {
+      giveBackLanded();
+    }
+  }
+
+  /**
+   * A message the blocking wait moved into the landing list: {@code hold.lua} is sent (not awaited)
+   * to move it into {@code unacked} under a fresh tag, and the delivery goes to the handler at
+   * once. Its settlement is written on the same connection after the hold, so it always finds the
+   * entry; a hold that fails leaves the message landed, and the next loop gives it back to its
+   * queue.
+   */
+  private void landed(String queue, String raw) {
+    if (!running) {
+      giveBackLanded();
+      return;
+    }
+    WireMessage message;
+    try {
+      message = Envelopes.read(raw);
+    } catch (MalformedMessageException e) {
+      LOG.warn(
+          "malformed message in queue {}: {}; moved to {}",
+          queue,
+          e.getMessage(),
+          broker.keys().dead());
+      broker.ledger().unlandDead(landing, raw, e.getMessage(), queue);
+      return;
+    }
+    String[] route = route(message, queue);
+    String tag = tagPrefix + nextTag++;
+    broker
+        .ledger()
+        .holdLanded(landing, tag, raw, route[0], route[1])
+        .whenComplete(
+            (held, error) -> {
+              if (error != null) {
+                landingSuspect = true;
+                LOG.warn(
+                    "could not hold message {} from {} in unacked ({}); it is given back to its"
+                        + " queue and may run twice",
+                    tag,
+                    queue,
+                    error.getMessage());
+              }
+            });
+    deliver(queue, tag, raw, message, route);
+  }
+
+  /** Gives back what the landing list still holds (a hold failed, an idle timeout, closing). */
+  private void giveBackLanded() {
+    landingSuspect = false;
+    try {
+      int count = broker.ledger().unland(landing);
+      if (count > 0) {
+        LOG.info("gave back {} message(s) taken by the blocking wait but never held", count);
+      }
+    } catch (RedisException e) {
+      landingSuspect = true;
+      throw e;
+    }
   }
 
   private int popAndDispatch(int max) {
@@ -227,8 +308,6 @@ final class RedisConsumer implements Subscription {
   }
 
   private void dispatch(String queue, String tag, String raw) {
-    String entryExchange;
-    String entryKey;
     WireMessage message;
     try {
       message = Envelopes.read(raw);
@@ -242,19 +321,26 @@ final class RedisConsumer implements Subscription {
       broker.ledger().deadLetterHeld(tag, Envelopes.deadRecord(e.getMessage(), queue, tag, raw));
       return;
     }
-    Object info = message.property("delivery_info");
-    entryExchange = "";
-    entryKey = queue;
-    if (info instanceof java.util.Map<?, ?> map) {
+    deliver(queue, tag, raw, message, route(message, queue));
+  }
+
+  /** The exchange and routing key of the unacked entry: delivery_info's, else "" and the queue. */
+  private static String[] route(WireMessage message, String queue) {
+    String[] route = {"", queue};
+    if (message.property("delivery_info") instanceof java.util.Map<?, ?> map) {
       if (map.get("exchange") instanceof String ex) {
-        entryExchange = ex;
+        route[0] = ex;
       }
       if (map.get("routing_key") instanceof String rk) {
-        entryKey = rk;
+        route[1] = rk;
       }
     }
+    return route;
+  }
+
+  private void deliver(String queue, String tag, String raw, WireMessage message, String[] route) {
     RedisDelivery delivery =
-        new RedisDelivery(broker, this, tag, queue, entryExchange, entryKey, raw, message);
+        new RedisDelivery(broker, this, tag, queue, route[0], route[1], raw, message);
     lock.lock();
     try {
       outstanding++;
@@ -286,6 +372,14 @@ final class RedisConsumer implements Subscription {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    try {
+      giveBackLanded();
+    } catch (RedisException e) {
+      LOG.warn(
+          "could not give back what {} holds ({}); the liveness reaper gives it back later",
+          landing,
+          e.getMessage());
     }
     broker.consumerClosed(this);
   }

@@ -8,8 +8,8 @@ import java.util.List;
  * ({@code q}, {@code q\x06\x163}, {@code q\x06\x166}, {@code q\x06\x169}), binding sets {@code
  * _kombu.binding.<exchange>}, {@code unacked}, {@code unacked_index}, {@code unacked_mutex}, and
  * the fan-out channels {@code /<db>.<exchange>[/<routing_key>]}; all behind {@code
- * global_keyprefix}. Also Apium's own dead-letter list {@code apium.dead} and liveness zset {@code
- * apium.consumers}. Immutable.
+ * global_keyprefix}. Also Apium's own dead-letter list {@code apium.dead}, liveness zset {@code
+ * apium.consumers} and per-consumer landing lists {@code apium.landing.<tag prefix>}. Immutable.
  */
 final class RedisKeys {
   static final String SEP = "\u0006\u0016";
@@ -80,6 +80,16 @@ final class RedisKeys {
    */
   String consumers() {
     return prefix + "apium.consumers";
+  }
+
+  /**
+   * A consumer's landing list: where its blocking wait moves the one message it takes off a queue,
+   * until {@code hold.lua} moves it on into {@code unacked} (normally empty or one message).
+   */
+  String landing(String tagPrefix) {
+    String id =
+        tagPrefix.endsWith(".") ? tagPrefix.substring(0, tagPrefix.length() - 1) : tagPrefix;
+    return prefix + "apium.landing." + id;
   }
 
   /** Any other key of Apium's, behind {@code global_keyprefix}. */

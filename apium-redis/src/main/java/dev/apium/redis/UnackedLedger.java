@@ -36,13 +36,13 @@ import org.slf4j.LoggerFactory;
 /**
  * kombu's ack emulation on Redis: the {@code unacked} hash and {@code unacked_index} zset. Acks
  * (kombu's plain ZREM + HDEL, many tags at once), restores (own, requeue, stale past {@code
- * visibility_timeout} under {@code unacked_mutex}), dead-letters and keep-alives, each one command
- * pair or Lua script on the broker's shared command connection. Deliveries this process holds are
- * settled by tag alone (tags are unique per pop); entries read back from {@code unacked} (stale
- * ones, perhaps held by kombu under an envelope tag) are restored compare-and-set on the entry.
- * Called from consumer threads, the broker's ack flusher, whatever thread settles a delivery, and
- * the broker's restore timer; holds no state of its own besides names, so shutdown needs nothing
- * here.
+ * visibility_timeout} under {@code unacked_mutex}), dead-letters and keep-alives, and the moves in
+ * and out of consumers' landing lists (hold, give back), each one command pair or Lua script on the
+ * broker's shared command connection. Deliveries this process holds are settled by tag alone (tags
+ * are unique per pop); entries read back from {@code unacked} (stale ones, perhaps held by kombu
+ * under an envelope tag) are restored compare-and-set on the entry. Called from consumer threads,
+ * the broker's ack flusher, whatever thread settles a delivery, and the broker's restore timer;
+ * holds no state of its own besides names, so shutdown needs nothing here.
  */
 final class UnackedLedger {
   private static final Logger LOG = LoggerFactory.getLogger(UnackedLedger.class);
@@ -100,6 +100,86 @@ final class UnackedLedger {
       await(zrem);
       await(hdel);
     }
+  }
+
+  /**
+   * Holds a message the consumer's blocking wait moved into its {@code landing} list under {@code
+   * tag} ({@code hold.lua}), without waiting: sent in order on the shared connection, so the ack,
+   * requeue or restore of that tag, written later on the same connection, runs after it. The future
+   * completes on a Lettuce event-loop thread with 1 (held) or 0 (no longer landed).
+   */
+  io.lettuce.core.RedisFuture<Long> holdLanded(
+      String landing, String tag, String raw, String exchange, String routingKey) {
+    String entry =
+        "[" + raw + ", " + CeleryJson.write(exchange) + ", " + CeleryJson.write(routingKey) + "]";
+    return LuaScripts.HOLD.evalInOrder(
+        connection.async(),
+        ScriptOutputType.INTEGER,
+        new String[] {keys.unacked(), keys.unackedIndex(), landing},
+        score(now()),
+        tag,
+        raw,
+        entry);
+  }
+
+  /**
+   * Gives back everything in a landing list (messages a blocking wait took but that were never
+   * held): each to the consuming end of the queues its exchange and routing key reach, with kombu's
+   * redelivered flags, or to the dead-letter list when unreadable or unroutable; one
+   * compare-and-move script per message, so concurrent callers give each back once. Returns how
+   * many were given back.
+   */
+  int unland(String landing) {
+    int count = 0;
+    for (String raw : redis.lrange(landing, 0, -1)) {
+      JsonNode envelope;
+      try {
+        envelope = CeleryJson.parse(raw);
+      } catch (MalformedMessageException e) {
+        envelope = null;
+      }
+      if (envelope == null || !envelope.isObject()) {
+        count += unlandDead(landing, raw, "envelope is not a JSON object", null) ? 1 : 0;
+        continue;
+      }
+      JsonNode info = envelope.path("properties").path("delivery_info");
+      String exchange = info.path("exchange").asText("");
+      Set<String> queues = lookup(exchange, info.path("routing_key").asText(""), null);
+      if (queues.isEmpty()) {
+        count += unlandDead(landing, raw, "landed message routes to no queue", null) ? 1 : 0;
+        continue;
+      }
+      Object priority = envelope.path("properties").path("priority").numberValue();
+      String[] scriptKeys = new String[1 + queues.size()];
+      scriptKeys[0] = landing;
+      int i = 1;
+      for (String queue : queues) {
+        scriptKeys[i++] = keys.queue(queue, priority);
+      }
+      long done =
+          LuaScripts.UNLAND.run(
+              redis,
+              ScriptOutputType.INTEGER,
+              scriptKeys,
+              raw,
+              Envelopes.redelivered(envelope),
+              "right");
+      count += (int) done;
+    }
+    return count;
+  }
+
+  /** Moves one landed envelope to the dead-letter list; false when it was no longer landed. */
+  boolean unlandDead(String landing, String raw, String reason, String queue) {
+    long done =
+        LuaScripts.UNLAND.run(
+            redis,
+            ScriptOutputType.INTEGER,
+            new String[] {landing, keys.dead()},
+            raw,
+            Envelopes.deadRecord(reason, queue, null, raw),
+            "left");
+    return done == 1;
   }
 
   void keepAlive(String tag) {
@@ -261,8 +341,9 @@ final class UnackedLedger {
 
   /**
    * Gives back every entry held under a tag that starts with one of {@code tagPrefixes} (consumers
-   * presumed dead), under {@code unacked_mutex}, compare-and-set per entry. Returns how many were
-   * restored per prefix, or null when another process holds the mutex.
+   * presumed dead), and whatever their landing lists still hold, under {@code unacked_mutex},
+   * compare-and-set per entry. Returns how many were restored per prefix, or null when another
+   * process holds the mutex.
    */
   Map<String, Integer> reclaim(List<String> tagPrefixes) {
     String token = HexFormat.of().formatHex(uuidBytes());
@@ -273,7 +354,7 @@ final class UnackedLedger {
     Map<String, Integer> restored = new LinkedHashMap<>();
     try {
       for (String prefix : tagPrefixes) {
-        int count = 0;
+        int count = unland(keys.landing(prefix));
         ScanCursor cursor = ScanCursor.INITIAL;
         ScanArgs match = ScanArgs.Builder.matches(prefix + "*").limit(1000);
         do {
