@@ -122,6 +122,25 @@ class LauncherIT {
   }
 
   @Test
+  void theLaunchersJvmFlagsComeFirstSoTheUsersWin() throws Exception {
+    Run shipped =
+        apium(Map.of("APIUM_CDS", "off", "APIUM_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "-V");
+    assertThat(shipped.exit()).as(shipped.err()).isZero();
+    assertThat(shipped.out()).containsPattern("TrimNativeHeapInterval += 2000 ");
+
+    Run overridden =
+        apium(
+            Map.of(
+                "APIUM_CDS",
+                "off",
+                "APIUM_JAVA_OPTS",
+                "-XX:TrimNativeHeapInterval=0 -XX:+PrintFlagsFinal"),
+            "-V");
+    assertThat(overridden.exit()).as(overridden.err()).isZero();
+    assertThat(overridden.out()).containsPattern("TrimNativeHeapInterval += 0 ");
+  }
+
+  @Test
   void aRebuiltJarGetsANewArchive() throws Exception {
     assertThat(apium(Map.of(), "--version").exit()).isZero();
     Path archive = archives().get(0);
