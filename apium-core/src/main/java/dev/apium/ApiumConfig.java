@@ -163,7 +163,9 @@ public final class ApiumConfig implements Settings {
     }
     env.forEach(
         (name, value) -> {
-          if (name.startsWith("APIUM_") && name.length() > 6) {
+          if (name.startsWith("APIUM_")
+              && name.length() > 6
+              && !LAUNCHER_VARIABLES.contains(name)) {
             String key = name.substring(6).toLowerCase(Locale.ROOT);
             warnIfUnknown(key, "from environment variable", name);
             merged.put(key, value);
@@ -188,6 +190,13 @@ public final class ApiumConfig implements Settings {
         + Path.of(Defaults.BROKER.substring("sqlite:".length())).toAbsolutePath()
         + "), which only workers in this directory read";
   }
+
+  /**
+   * Variables of the {@code ./apium} launcher, read by the script before the JVM starts: not
+   * settings, so neither read nor warned about.
+   */
+  static final java.util.Set<String> LAUNCHER_VARIABLES =
+      java.util.Set.of("APIUM_JAVA_OPTS", "APIUM_CDS");
 
   /** One warning line for a setting name Apium does not know, with the closest known name. */
   static String unknownKeyWarning(String key, String where, String shown) {

@@ -82,6 +82,19 @@ class ConfigSourcesTest {
   }
 
   @Test
+  void theLaunchersVariablesAreNotSettings() throws Exception {
+    ApiumConfig config =
+        ApiumConfig.load(
+            Map.of(),
+            Map.of(
+                "APIUM_JAVA_OPTS", "-Xmx512m", "APIUM_CDS", "off", "APIUM_BROKER_URL", "memory://"),
+            dir.resolve("none.properties"));
+    assertThat(config.get(ApiumConfig.BROKER_URL)).isEqualTo("memory://");
+    assertThat(config.get("java_opts")).isNull();
+    assertThat(config.get("cds")).isNull();
+  }
+
+  @Test
   void misspeltKeysNameTheClosestKnownOne() {
     assertThat(ApiumConfig.unknownKeyWarning("brokr_url", "in apium.properties", "brokr_url"))
         .isEqualTo(

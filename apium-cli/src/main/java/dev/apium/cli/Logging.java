@@ -19,8 +19,7 @@ import org.slf4j.LoggerFactory;
  * Called once at start on the main thread.
  */
 final class Logging {
-  private static final String CONSOLE_PATTERN =
-      "[%d{HH:mm:ss.SSS} %-5level/%thread] %logger{0}: %msg%n";
+  static final String CONSOLE_PATTERN = "[%d{HH:mm:ss.SSS} %-5level/%thread] %logger{0}: %msg%n";
   private static final String FILE_PATTERN =
       "[%d{yyyy-MM-dd HH:mm:ss.SSS} %-5level/%thread] %logger{0}: %msg%n";
   private static volatile boolean json;

@@ -61,7 +61,6 @@ class ManyHostsIT {
                     Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                     "-XX:TieredStopAtLevel=1",
                     "-XX:+UseSerialGC",
-                    "-Dlogback.configurationFile=logback.xml",
                     "-cp",
                     System.getProperty("java.class.path"),
                     "dev.apium.cli.ApiumCommand",

@@ -1,0 +1,154 @@
+package dev.apium.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The repository's {@code ./apium} launcher, run on a copy of the built CLI (the script, {@code
+ * apium-cli.jar} and {@code lib/} in a temporary root without sources, so it never rebuilds): the
+ * first start trains a class-data archive that later starts map, an archive that no longer matches
+ * the class path is ignored without a word, {@code APIUM_CDS=off} skips it, the launcher's JVM
+ * flags come before {@code APIUM_JAVA_OPTS} so the user's win. Runs in the verify phase, after the
+ * jar is packaged; the JVM is this test's ({@code JAVA_HOME}).
+ */
+class LauncherIT {
+  @TempDir Path root;
+  private Path jar;
+
+  @BeforeEach
+  void copyTheBuiltCli() throws IOException {
+    Path repo = Path.of("").toAbsolutePath().getParent();
+    Path target = Files.createDirectories(root.resolve("apium-cli/target"));
+    Files.copy(repo.resolve("apium"), root.resolve("apium"), StandardCopyOption.COPY_ATTRIBUTES);
+    jar = Files.copy(Path.of("target/apium-cli.jar"), target.resolve("apium-cli.jar"));
+    Path lib = Files.createDirectories(target.resolve("lib"));
+    try (Stream<Path> jars = Files.list(Path.of("target/lib"))) {
+      for (Path dependency : (Iterable<Path>) jars::iterator) {
+        Files.copy(dependency, lib.resolve(dependency.getFileName()));
+      }
+    }
+  }
+
+  private record Run(int exit, String out, String err) {}
+
+  private Run apium(Map<String, String> env, String... args) throws Exception {
+    List<String> command = new ArrayList<>(List.of(root.resolve("apium").toString()));
+    command.addAll(List.of(args));
+    ProcessBuilder builder = new ProcessBuilder(command);
+    builder.environment().remove("APIUM_JAVA_OPTS");
+    builder.environment().remove("APIUM_CDS");
+    builder.environment().remove("CLASSPATH");
+    builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    builder.environment().putAll(env);
+    Path out = root.resolve("out.txt");
+    Path err = root.resolve("err.txt");
+    Process process = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+    assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("launcher finished").isTrue();
+    return new Run(
+        process.exitValue(),
+        Files.readString(out, StandardCharsets.UTF_8),
+        Files.readString(err, StandardCharsets.UTF_8));
+  }
+
+  private List<Path> archives() throws IOException {
+    Path dir = root.resolve("apium-cli/target/cds");
+    if (!Files.isDirectory(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.list(dir)) {
+      return files.filter(f -> f.toString().endsWith(".jsa")).toList();
+    }
+  }
+
+  @Test
+  void firstStartTrainsAnArchiveThatLaterStartsMap() throws Exception {
+    Run first = apium(Map.of(), "--version");
+    assertThat(first.exit()).as(first.err()).isZero();
+    assertThat(first.out()).startsWith("apium ");
+    assertThat(first.err()).contains("preparing the class-data archive");
+    assertThat(archives()).hasSize(1);
+
+    // -Xshare:on fails the start when the archive cannot be mapped; the user's flags come last.
+    Run second = apium(Map.of("APIUM_JAVA_OPTS", "-Xshare:on -Xlog:class+load=info"), "--version");
+    assertThat(second.exit()).as(second.err()).isZero();
+    assertThat(second.out())
+        .contains("dev.apium.cli.ApiumCommand source: shared objects file (top)")
+        .doesNotContain("preparing the class-data archive");
+    assertThat(second.err()).isEmpty();
+  }
+
+  @Test
+  void anArchiveThatNoLongerMatchesTheClassPathIsIgnoredSilently() throws Exception {
+    assertThat(apium(Map.of(), "--version").exit()).isZero();
+    Path archive = archives().get(0);
+    // A dependency changed after the archive was made (the jar did not): the JVM refuses it.
+    Path lettuce;
+    try (Stream<Path> jars = Files.list(root.resolve("apium-cli/target/lib"))) {
+      lettuce =
+          jars.filter(j -> j.getFileName().toString().startsWith("lettuce")).findFirst().get();
+    }
+    Files.setLastModifiedTime(lettuce, FileTime.from(Instant.now().plusSeconds(5)));
+    Run run = apium(Map.of("APIUM_JAVA_OPTS", "-Xlog:class+load=info"), "--version");
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.err()).isEmpty();
+    assertThat(run.out())
+        .contains("apium ")
+        .doesNotContain("shared objects file (top)")
+        .contains("dev.apium.cli.ApiumCommand source: file:");
+    assertThat(archives()).containsExactly(archive);
+  }
+
+  @Test
+  void apiumCdsOffSkipsTheArchive() throws Exception {
+    Run run = apium(Map.of("APIUM_CDS", "off"), "--version");
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.err()).isEmpty();
+    assertThat(archives()).isEmpty();
+  }
+
+  @Test
+  void theLaunchersJvmFlagsComeFirstSoTheUsersWin() throws Exception {
+    Run shipped =
+        apium(Map.of("APIUM_CDS", "off", "APIUM_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "-V");
+    assertThat(shipped.exit()).as(shipped.err()).isZero();
+    assertThat(shipped.out()).containsPattern("TrimNativeHeapInterval += 2000 ");
+
+    Run overridden =
+        apium(
+            Map.of(
+                "APIUM_CDS",
+                "off",
+                "APIUM_JAVA_OPTS",
+                "-XX:TrimNativeHeapInterval=0 -XX:+PrintFlagsFinal"),
+            "-V");
+    assertThat(overridden.exit()).as(overridden.err()).isZero();
+    assertThat(overridden.out()).containsPattern("TrimNativeHeapInterval += 0 ");
+  }
+
+  @Test
+  void aRebuiltJarGetsANewArchive() throws Exception {
+    assertThat(apium(Map.of(), "--version").exit()).isZero();
+    Path archive = archives().get(0);
+    FileTime before = Files.getLastModifiedTime(archive);
+    Files.setLastModifiedTime(jar, FileTime.from(before.toInstant().plusSeconds(5)));
+    Run run = apium(Map.of(), "--version");
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.err()).contains("preparing the class-data archive");
+    assertThat(Files.getLastModifiedTime(archive)).isGreaterThan(before);
+  }
+}
