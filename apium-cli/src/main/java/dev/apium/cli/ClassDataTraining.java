@@ -20,8 +20,9 @@ import java.util.function.Consumer;
  * {@value #CLASS_LIST} (the classes a Redis worker loaded up to its first task, listed by {@code
  * bench/tools/startup-classes}; the ones not on this classpath are skipped), then starts the CLI's
  * {@code worker} command on the in-JVM {@code memory://} broker, which needs no server, runs a few
- * tasks through it with results, and exits. Not a user command: its main thread sends and waits,
- * the worker runs on one daemon thread and its own pool.
+ * tasks through it with results (at most 30 s: what is loaded by then still makes an archive), and
+ * exits. Not a user command: its main thread sends and waits, the worker runs on one daemon thread
+ * and its own pool.
  */
 public final class ClassDataTraining {
   /** The resource beside this class that names the classes to load. */
@@ -54,13 +55,24 @@ public final class ClassDataTraining {
             "apium-training-worker");
     worker.setDaemon(true);
     worker.start();
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     try (Apium client = Apium.builder().broker(BROKER).backend(BROKER).build()) {
       for (int i = 0; i < TASKS; i++) {
-        client
-            .signature(TASK, Map.of("n", i, "name", "training"))
-            .delay(Map.class)
-            .get(Duration.ofSeconds(60));
+        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+        client.signature(TASK, Map.of("n", i, "name", "training")).delay(Map.class).get(left);
       }
+    } catch (RuntimeException e) {
+      // The classes loaded so far make a good archive still: say why (the launcher keeps this
+      // output beside the archive) and exit normally.
+      System.err.println("training stopped early: " + e);
+      Thread.getAllStackTraces()
+          .forEach(
+              (thread, stack) -> {
+                System.err.println("\"" + thread.getName() + "\" " + thread.getState());
+                for (StackTraceElement frame : stack) {
+                  System.err.println("    at " + frame);
+                }
+              });
     }
     // Exit here: the archive is written as the JVM exits, the worker thread needs no stop.
     System.exit(0);

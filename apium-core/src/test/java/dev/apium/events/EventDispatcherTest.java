@@ -44,6 +44,23 @@ class EventDispatcherTest {
     return got;
   }
 
+  /**
+   * The events of the {@code task.multi} messages received, once there are at least {@code count}
+   * (the memory broker hands fan-out messages to listeners on its own thread).
+   */
+  private static List<JsonNode> batched(List<WireMessage> multi, int count) {
+    List<JsonNode> sent = new ArrayList<>();
+    await()
+        .atMost(Duration.ofSeconds(5))
+        .until(
+            () -> {
+              sent.clear();
+              multi.forEach(w -> CeleryJson.parse(w.bodyText()).forEach(sent::add));
+              return sent.size() >= count;
+            });
+    return sent;
+  }
+
   private static List<String> keys(JsonNode event) {
     List<String> out = new ArrayList<>();
     event.fieldNames().forEachRemaining(out::add);
@@ -105,16 +122,7 @@ class EventDispatcherTest {
       events.send("task-started", TaskEvents.started(m.id()));
       events.send("task-succeeded", TaskEvents.succeeded(m.id(), CeleryJson.toTree(5), 3_524_634L));
     }
-    List<JsonNode> sent = new ArrayList<>();
-    // The memory broker hands fan-out messages to listeners on its own thread.
-    await()
-        .atMost(Duration.ofSeconds(5))
-        .until(
-            () -> {
-              sent.clear();
-              multi.forEach(w -> CeleryJson.parse(w.bodyText()).forEach(sent::add));
-              return sent.size() >= 3;
-            });
+    List<JsonNode> sent = batched(multi, 3);
     assertThat(single).isEmpty();
     assertThat(sent)
         .extracting(e -> e.path("type").asText())
@@ -210,15 +218,7 @@ class EventDispatcherTest {
           });
       events.send("task-started", TaskEvents.started("c"));
     }
-    List<JsonNode> sent = new ArrayList<>();
-    await()
-        .atMost(Duration.ofSeconds(5))
-        .until(
-            () -> {
-              sent.clear();
-              multi.forEach(w -> CeleryJson.parse(w.bodyText()).forEach(sent::add));
-              return sent.size() >= 2;
-            });
+    List<JsonNode> sent = batched(multi, 2);
     assertThat(sent).extracting(e -> e.path("uuid").asText()).containsExactly("a", "c");
   }
 

@@ -150,12 +150,7 @@ final class UnackedLedger {
         continue;
       }
       Object priority = envelope.path("properties").path("priority").numberValue();
-      String[] scriptKeys = new String[1 + queues.size()];
-      scriptKeys[0] = landing;
-      int i = 1;
-      for (String queue : queues) {
-        scriptKeys[i++] = keys.queue(queue, priority);
-      }
+      String[] scriptKeys = scriptKeys(queues, priority, landing);
       long done =
           LuaScripts.UNLAND.run(
               redis,
@@ -265,13 +260,7 @@ final class UnackedLedger {
       boolean leftmost,
       Double stale) {
     Object priority = envelope.path("properties").path("priority").numberValue();
-    String[] scriptKeys = new String[2 + queues.size()];
-    scriptKeys[0] = keys.unacked();
-    scriptKeys[1] = keys.unackedIndex();
-    int i = 2;
-    for (String queue : queues) {
-      scriptKeys[i++] = keys.queue(queue, priority);
-    }
+    String[] scriptKeys = scriptKeys(queues, priority, keys.unacked(), keys.unackedIndex());
     long done =
         LuaScripts.RESTORE.run(
             redis,
@@ -393,5 +382,16 @@ final class UnackedLedger {
     java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(16);
     buffer.putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits());
     return buffer.array();
+  }
+
+  /** A script's keys: {@code first}, then each queue's list for the message's priority. */
+  private String[] scriptKeys(
+      java.util.Collection<String> queues, Object priority, String... first) {
+    String[] scriptKeys = java.util.Arrays.copyOf(first, first.length + queues.size());
+    int i = first.length;
+    for (String queue : queues) {
+      scriptKeys[i++] = keys.queue(queue, priority);
+    }
+    return scriptKeys;
   }
 }
