@@ -132,13 +132,8 @@ final class UnackedLedger {
   int unland(String landing) {
     int count = 0;
     for (String raw : redis.lrange(landing, 0, -1)) {
-      JsonNode envelope;
-      try {
-        envelope = CeleryJson.parse(raw);
-      } catch (MalformedMessageException e) {
-        envelope = null;
-      }
-      if (envelope == null || !envelope.isObject()) {
+      JsonNode envelope = envelopeObject(raw);
+      if (envelope == null) {
         count += unlandDead(landing, raw, "envelope is not a JSON object", null) ? 1 : 0;
         continue;
       }
@@ -207,13 +202,8 @@ final class UnackedLedger {
    * redelivered flags. By tag alone, as tags are unique per pop.
    */
   boolean restoreHeld(String tag, String raw, boolean leftmost, String queue) {
-    JsonNode envelope;
-    try {
-      envelope = CeleryJson.parse(raw);
-    } catch (MalformedMessageException e) {
-      envelope = null;
-    }
-    if (envelope == null || !envelope.isObject()) {
+    JsonNode envelope = envelopeObject(raw);
+    if (envelope == null) {
       LOG.warn("unacked message {} is not a JSON object; moved to {}", tag, keys.dead());
       return deadLetterHeld(
           tag, Envelopes.deadRecord("envelope is not a JSON object", queue, tag, raw));
@@ -393,5 +383,15 @@ final class UnackedLedger {
       scriptKeys[i++] = keys.queue(queue, priority);
     }
     return scriptKeys;
+  }
+
+  /** The envelope as a JSON object, or null when it is not one (the caller dead-letters it). */
+  private static JsonNode envelopeObject(String raw) {
+    try {
+      JsonNode envelope = CeleryJson.parse(raw);
+      return envelope != null && envelope.isObject() ? envelope : null;
+    } catch (MalformedMessageException e) {
+      return null;
+    }
   }
 }
