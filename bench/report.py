@@ -193,6 +193,18 @@ def targets(s):
     return rows
 
 
+def figure_table(s, first, names, columns, ratios, metrics):
+    """Markdown lines of one table: a row per metric, a column per system, then Apium's ratios."""
+    head = [first] + names + [r[2] for r in ratios]
+    lines = ["| " + " | ".join(head) + " |", "|" + "|".join(["---"] + ["--:"] * (len(head) - 1)) + "|"]
+    for metric, label, unit, higher in metrics:
+        row = [f"{label} ({unit})"]
+        row += [cell(s.get((a, b, metric)), unit) for a, b in columns]
+        row += [ratio(s.get((*x, metric)), s.get((*y, metric)), higher) for x, y, _ in ratios]
+        lines.append("| " + " | ".join(row) + " |")
+    return lines
+
+
 def markdown(facts, s, when):
     lines = []
     mode = "quick" if facts.get("quick") else "full (median of 3, min–max in brackets)"
@@ -207,14 +219,8 @@ def markdown(facts, s, when):
         lines.append("**Quick run: smoke figures, not a measurement** (one short run each; on a busy "
                      "machine they are noise).")
     lines.append("")
-    head = ["figure"] + [f"{NAMES[a]} {NAMES[b]}" for a, b in COLUMNS] + [r[2] for r in RATIOS]
-    lines.append("| " + " | ".join(head) + " |")
-    lines.append("|" + "|".join(["---"] + ["--:"] * (len(head) - 1)) + "|")
-    for metric, label, unit, higher in METRICS:
-        row = [f"{label} ({unit})"]
-        row += [cell(s.get((a, b, metric)), unit) for a, b in COLUMNS]
-        row += [ratio(s.get((*x, metric)), s.get((*y, metric)), higher) for x, y, _ in RATIOS]
-        lines.append("| " + " | ".join(row) + " |")
+    lines += figure_table(s, "figure", [f"{NAMES[a]} {NAMES[b]}" for a, b in COLUMNS], COLUMNS,
+                          RATIOS, METRICS)
     lines.append("")
     lines.append("Ratios: how many times better Apium is (higher is better for rates, lower for "
                  "latency, memory and CPU; > 1× means Apium wins).")
@@ -225,14 +231,8 @@ def markdown(facts, s, when):
                  "at most 4,096 in flight. Celery has no pipelined one-by-one send (n/a).")
     lines.append("")
     if any(s.get((*c, m[0])) for c in NEW_COLUMNS for m in NEW_METRICS):
-        head = ["workload (Redis)"] + [NAMES[a] for a, _ in NEW_COLUMNS] + [r[2] for r in NEW_RATIOS]
-        lines.append("| " + " | ".join(head) + " |")
-        lines.append("|" + "|".join(["---"] + ["--:"] * (len(head) - 1)) + "|")
-        for metric, label, unit, higher in NEW_METRICS:
-            row = [f"{label} ({unit})"]
-            row += [cell(s.get((a, b, metric)), unit) for a, b in NEW_COLUMNS]
-            row += [ratio(s.get((*x, metric)), s.get((*y, metric)), higher) for x, y, _ in NEW_RATIOS]
-            lines.append("| " + " | ".join(row) + " |")
+        lines += figure_table(s, "workload (Redis)", [NAMES[a] for a, _ in NEW_COLUMNS],
+                              NEW_COLUMNS, NEW_RATIOS, NEW_METRICS)
         lines.append("")
         lines.append(f"I/O-bound: Apium `--pool virtual -c {facts.get('io_concurrency', '?')}` "
                      f"(JDK {facts.get('jdk_virtual', '?')}), Celery `-P {facts.get('celery_io_pool', '?')} "
