@@ -234,44 +234,45 @@ public final class JsonBytes {
     if (size + 12 > buf.length) {
       grow(12);
     }
-    switch (c) {
-      case '"', '\\' -> {
-        buf[size++] = '\\';
-        buf[size++] = (byte) c;
-      }
-      case '\n' -> {
-        buf[size++] = '\\';
-        buf[size++] = 'n';
-      }
-      case '\r' -> {
-        buf[size++] = '\\';
-        buf[size++] = 'r';
-      }
-      case '\t' -> {
-        buf[size++] = '\\';
-        buf[size++] = 't';
-      }
-      case '\b' -> {
-        buf[size++] = '\\';
-        buf[size++] = 'b';
-      }
-      case '\f' -> {
-        buf[size++] = '\\';
-        buf[size++] = 'f';
-      }
-      default -> {
-        if (c < 0x20) {
-          buf[size++] = '\\';
-          buf[size++] = 'u';
-          buf[size++] = '0';
-          buf[size++] = '0';
-          buf[size++] = HEX[c >> 4];
-          buf[size++] = HEX[c & 0xF];
-        } else {
-          utf8(s, i, c);
-        }
-      }
+    if (c < 0x80 && ESCAPES[c] != 0) {
+      size = escapeAscii(c, buf, size);
+    } else {
+      utf8(s, i, c);
     }
+  }
+
+  /**
+   * How JSON (as Jackson writes it) escapes each ASCII character inside a string: 0 for none, the
+   * letter of a short escape ({@code \\n}, {@code \\"}, ...), or {@code 'u'} for {@code \\u00XX}.
+   * Shared with {@link JsonStringBytes}, which escapes UTF-8 bytes the same way.
+   */
+  static final byte[] ESCAPES = new byte[128];
+
+  static {
+    for (int c = 0; c < 0x20; c++) {
+      ESCAPES[c] = 'u';
+    }
+    ESCAPES['"'] = '"';
+    ESCAPES['\\'] = '\\';
+    ESCAPES['\n'] = 'n';
+    ESCAPES['\r'] = 'r';
+    ESCAPES['\t'] = 't';
+    ESCAPES['\b'] = 'b';
+    ESCAPES['\f'] = 'f';
+  }
+
+  /** Writes the escape of ASCII character {@code c} (one {@link #ESCAPES} names) at {@code at}. */
+  static int escapeAscii(int c, byte[] out, int at) {
+    out[at++] = '\\';
+    byte form = ESCAPES[c];
+    out[at++] = form;
+    if (form == 'u') {
+      out[at++] = '0';
+      out[at++] = '0';
+      out[at++] = HEX[c >> 4];
+      out[at++] = HEX[c & 0xF];
+    }
+    return at;
   }
 
   /** DEL and non-ASCII as UTF-8; a lone surrogate as {@code \}{@code uXXXX}, as Jackson writes. */
