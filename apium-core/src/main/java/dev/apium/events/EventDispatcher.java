@@ -55,7 +55,6 @@ public final class EventDispatcher implements AutoCloseable {
   private final String hostname;
   private final Clock clock;
   private final long pid = ProcessHandle.current().pid();
-  private final int utcoffset;
   private final AtomicLong lamport = new AtomicLong();
   private final ConcurrentLinkedQueue<Pending> queue;
   private final AtomicInteger queued = new AtomicInteger();
@@ -90,8 +89,7 @@ public final class EventDispatcher implements AutoCloseable {
     this.hostname = hostname;
     this.clock = clock;
     this.taskEvents = taskEvents;
-    this.utcoffset = utcoffset();
-    this.commonFields = commonFields(hostname, utcoffset, pid);
+    this.commonFields = commonFields(hostname, utcoffset(), pid);
     Map<String, Object> h = new LinkedHashMap<>();
     h.put("hostname", hostname);
     this.headers = java.util.Collections.unmodifiableMap(h);
