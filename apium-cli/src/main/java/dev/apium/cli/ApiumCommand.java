@@ -1,5 +1,7 @@
 package dev.apium.cli;
 
+import java.util.Arrays;
+import java.util.List;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -12,23 +14,25 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     showDefaultValues = true,
     versionProvider = VersionProvider.class,
-    description = "Apium: a Celery-compatible distributed task queue for the JVM.",
-    subcommands = {
-      WorkerCommand.class,
-      BeatCommand.class,
-      CallCommand.class,
-      ResultCommand.class,
-      InspectCommand.class,
-      ControlCommand.class,
-      StatusCommand.class,
-      PurgeCommand.class,
-      EventsCommand.class,
-      DashboardCommand.class,
-      DemoCommand.class,
-      DeadCommand.class,
-      CommandLine.HelpCommand.class
-    })
+    description = "Apium: a Celery-compatible distributed task queue for the JVM.")
 public final class ApiumCommand implements Runnable {
+  /** The subcommands, in the order {@code apium --help} lists them. */
+  static final List<Class<?>> SUBCOMMANDS =
+      List.of(
+          WorkerCommand.class,
+          BeatCommand.class,
+          CallCommand.class,
+          ResultCommand.class,
+          InspectCommand.class,
+          ControlCommand.class,
+          StatusCommand.class,
+          PurgeCommand.class,
+          EventsCommand.class,
+          DashboardCommand.class,
+          DemoCommand.class,
+          DeadCommand.class,
+          CommandLine.HelpCommand.class);
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   /** -A, -b, --backend, --config given before the subcommand, as Celery's {@code celery -A x}. */
@@ -40,12 +44,57 @@ public final class ApiumCommand implements Runnable {
   }
 
   public static void main(String[] args) {
-    System.exit(commandLine().execute(args));
+    System.exit(commandLine(args).execute(args));
   }
 
-  /** The configured command line, shared by {@link #main} and tests. */
+  /**
+   * The configured command line with every subcommand, as tests and {@code apium --help} use it.
+   */
   public static CommandLine commandLine() {
+    return configured(SUBCOMMANDS);
+  }
+
+  /**
+   * The command line for these arguments: with only the subcommand they name, when one of their
+   * words is a subcommand's name, so that a start does not build the reflective model of the other
+   * twelve (a tenth of a worker's start); with all of them otherwise. Should the arguments not
+   * parse that way (an option's value that is also a subcommand's name, {@code -A beat worker}),
+   * they are parsed again with every subcommand, so the user sees exactly what the full command
+   * says.
+   */
+  static CommandLine commandLine(String... args) {
+    Class<?> named = namedSubcommand(args);
+    if (named == null) {
+      return commandLine();
+    }
+    CommandLine cli = configured(List.of(named));
+    cli.setParameterExceptionHandler(
+        (error, arguments) -> {
+          CommandLine full = commandLine();
+          full.setOut(cli.getOut());
+          full.setErr(cli.getErr());
+          return full.execute(arguments);
+        });
+    return cli;
+  }
+
+  /** The first subcommand (other than {@code help}) one of the arguments names, or null. */
+  static Class<?> namedSubcommand(String... args) {
+    for (String arg : args) {
+      for (Class<?> sub : SUBCOMMANDS) {
+        Command command = sub.getAnnotation(Command.class);
+        if (sub != CommandLine.HelpCommand.class
+            && (command.name().equals(arg) || Arrays.asList(command.aliases()).contains(arg))) {
+          return sub;
+        }
+      }
+    }
+    return null;
+  }
+
+  private static CommandLine configured(List<Class<?>> subcommands) {
     CommandLine cli = new CommandLine(new ApiumCommand());
+    subcommands.forEach(cli::addSubcommand);
     cli.setExecutionExceptionHandler(
         (error, commandLine, parseResult) -> {
           commandLine.getErr().println("apium: " + oneLine(error));
