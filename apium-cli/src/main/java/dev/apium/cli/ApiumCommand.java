@@ -58,9 +58,8 @@ public final class ApiumCommand implements Runnable {
    * The command line for these arguments: with only the subcommand they name, when one of their
    * words is a subcommand's name, so that a start does not build the reflective model of the other
    * twelve (a tenth of a worker's start); with all of them otherwise. Should the arguments not
-   * parse that way (an option's value that is also a subcommand's name, {@code -A beat worker}),
-   * they are parsed again with every subcommand, so the user sees exactly what the full command
-   * says.
+   * parse that way (a mistake, {@code help worker}), they are parsed again with every subcommand,
+   * so the user sees exactly what the full command says.
    */
   static CommandLine commandLine(String... args) {
     Class<?> named = namedSubcommand(args);
