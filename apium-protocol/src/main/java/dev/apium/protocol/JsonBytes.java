@@ -244,9 +244,8 @@ public final class JsonBytes {
   /**
    * How JSON (as Jackson writes it) escapes each ASCII character inside a string: 0 for none, the
    * letter of a short escape ({@code \\n}, {@code \\"}, ...), or {@code 'u'} for {@code \\u00XX}.
-   * Shared with {@link JsonStringBytes}, which escapes UTF-8 bytes the same way.
    */
-  static final byte[] ESCAPES = new byte[128];
+  private static final byte[] ESCAPES = new byte[128];
 
   static {
     for (int c = 0; c < 0x20; c++) {
@@ -262,7 +261,7 @@ public final class JsonBytes {
   }
 
   /** Writes the escape of ASCII character {@code c} (one {@link #ESCAPES} names) at {@code at}. */
-  static int escapeAscii(int c, byte[] out, int at) {
+  private static int escapeAscii(int c, byte[] out, int at) {
     out[at++] = '\\';
     byte form = ESCAPES[c];
     out[at++] = form;

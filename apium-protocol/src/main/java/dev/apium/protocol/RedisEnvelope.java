@@ -25,7 +25,7 @@ public final class RedisEnvelope {
    * base64}; callers add {@code delivery_info} and {@code delivery_tag} before encoding.
    */
   public static String encode(WireMessage message) {
-    return new String(write(message, null, null, null, false), StandardCharsets.UTF_8);
+    return new String(write(message, null, null, null), StandardCharsets.UTF_8);
   }
 
   /**
@@ -35,8 +35,7 @@ public final class RedisEnvelope {
    */
   public static String encodeForPublish(
       WireMessage message, String exchange, String routingKey, String deliveryTag) {
-    return new String(
-        write(message, exchange, routingKey, deliveryTag, false), StandardCharsets.UTF_8);
+    return new String(write(message, exchange, routingKey, deliveryTag), StandardCharsets.UTF_8);
   }
 
   /**
@@ -45,44 +44,23 @@ public final class RedisEnvelope {
    */
   public static byte[] encodeForPublishUtf8(
       WireMessage message, String exchange, String routingKey, String deliveryTag) {
-    return write(message, exchange, routingKey, deliveryTag, false);
+    return write(message, exchange, routingKey, deliveryTag);
   }
 
   /**
-   * {@link #encodeForPublishUtf8} with the body as raw text instead of base64, and no {@code
-   * body_encoding}: kombu then takes the body as it is (its {@code decode_body} with no encoding;
-   * also what kombu's own {@code body_encoding=None} transport option sends). For UTF-8 text bodies
-   * (monitoring events): a quarter smaller and no base64 pass.
-   */
-  public static byte[] encodeForPublishRawUtf8(
-      WireMessage message, String exchange, String routingKey, String deliveryTag) {
-    return write(message, exchange, routingKey, deliveryTag, true);
-  }
-
-  /**
-   * The envelope is written as {@code {"body":"<body>",} followed by the rest, which Jackson writes
-   * as an object of its own (a few hundred bytes) whose opening brace is dropped: the body, the bulk
-   * of the bytes, is copied once, straight into the one array that is sent.
+   * The envelope is written as {@code {"body":"<base64>",} followed by the rest, which {@link
+   * JsonBytes} writes as an object of its own (a few hundred bytes) whose opening brace is dropped:
+   * the body's base64, the bulk of the bytes, is copied once into the one array that is sent.
    */
   private static byte[] write(
-      WireMessage message,
-      String exchange,
-      String routingKey,
-      String deliveryTag,
-      boolean rawBody) {
-    byte[] rest = rest(message, exchange, routingKey, deliveryTag, rawBody);
-    byte[] body = message.body();
-    byte[] text = rawBody ? null : Base64.getEncoder().encode(body);
-    int bodyLength = rawBody ? JsonStringBytes.escapedLength(body) : text.length;
-    byte[] out = new byte[BODY_OPEN.length + bodyLength + 2 + rest.length - 1];
+      WireMessage message, String exchange, String routingKey, String deliveryTag) {
+    byte[] rest = rest(message, exchange, routingKey, deliveryTag);
+    byte[] text = Base64.getEncoder().encode(message.body());
+    byte[] out = new byte[BODY_OPEN.length + text.length + 2 + rest.length - 1];
     System.arraycopy(BODY_OPEN, 0, out, 0, BODY_OPEN.length);
     int at = BODY_OPEN.length;
-    if (rawBody) {
-      at = JsonStringBytes.escapeInto(body, out, at);
-    } else {
-      System.arraycopy(text, 0, out, at, text.length);
-      at += text.length;
-    }
+    System.arraycopy(text, 0, out, at, text.length);
+    at += text.length;
     out[at++] = '"';
     out[at++] = ',';
     System.arraycopy(rest, 1, out, at, rest.length - 1);
@@ -104,11 +82,7 @@ public final class RedisEnvelope {
 
   /** Everything but the body, as a JSON object of its own. */
   private static byte[] rest(
-      WireMessage message,
-      String exchange,
-      String routingKey,
-      String deliveryTag,
-      boolean rawBody) {
+      WireMessage message, String exchange, String routingKey, String deliveryTag) {
     boolean publish = deliveryTag != null;
     JsonBytes out = new JsonBytes(512);
     out.startObject();
@@ -143,9 +117,7 @@ public final class RedisEnvelope {
       Object priority = message.property("priority");
       out.value(priority == null ? 0 : priority);
     }
-    if (!rawBody) {
-      out.field(BODY_ENCODING, "base64");
-    }
+    out.field(BODY_ENCODING, "base64");
     if (publish) {
       out.field(DELIVERY_TAG, deliveryTag);
     }
@@ -181,7 +153,11 @@ public final class RedisEnvelope {
     Map<String, Object> properties = null;
     String contentType = null;
     String contentEncoding = null;
-    try (JsonParser p = CeleryJson.MAPPER.getFactory().createParser(text)) {
+    // Parsed as UTF-8 bytes: the task's body is parsed from bytes too, so one of Jackson's parsers
+    // (not also its char-based one) is compiled and kept hot; the copy is a bulk one for ASCII
+    // text.
+    try (JsonParser p =
+        CeleryJson.MAPPER.getFactory().createParser(text.getBytes(StandardCharsets.UTF_8))) {
       if (p.nextToken() != JsonToken.START_OBJECT) {
         p.skipChildren();
         throw new MalformedMessageException(

@@ -78,25 +78,6 @@ class JsonBytesAgainstMapperTest {
     }
   }
 
-  @ParameterizedTest
-  @ValueSource(longs = {11, 12})
-  void rawBodyEnvelopeReadsBackAsTheText(long seed) {
-    Random random = new Random(seed);
-    for (int i = 0; i < 50; i++) {
-      String text = CeleryJson.MAPPER.valueToTree(randomMap(random, 0)).toString() + "\u00e9\"\\\n";
-      byte[] body = text.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-      WireMessage message =
-          new WireMessage(Map.of("hostname", "w@h"), Map.of(), "application/json", "utf-8", body);
-      String raw =
-          new String(
-              RedisEnvelope.encodeForPublishRawUtf8(message, "celeryev", "task.multi", "t"),
-              java.nio.charset.StandardCharsets.UTF_8);
-      assertThat(CeleryJson.parse(raw).path("properties").has("body_encoding")).isFalse();
-      assertThat(CeleryJson.parse(raw).path("body").asText()).isEqualTo(text);
-      assertThat(RedisEnvelope.decode(raw).body()).isEqualTo(body);
-    }
-  }
-
   private static Object randomValue(Random random, int depth) {
     int kind = random.nextInt(depth > 3 ? 9 : 11);
     return switch (kind) {

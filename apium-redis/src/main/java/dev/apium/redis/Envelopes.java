@@ -25,18 +25,13 @@ final class Envelopes {
   /**
    * {@link #write} as UTF-8 bytes, for fan-out publishes (which Lettuce sends as given). Nobody
    * acknowledges a fan-out message by its tag, so the tag is a UUID4 from a fast, not a secure,
-   * random source. Monitoring events (UTF-8 JSON on {@code celeryev}) carry their body as raw text,
-   * which kombu reads as it is: no base64 pass for the busiest fan-out.
+   * random source. Monitoring events too carry their body in base64, as Celery's do: the JDK's
+   * base64 encoder (a CPU intrinsic) is 2-20 times faster than escaping the JSON into a JSON
+   * string.
    */
   static byte[] writeUtf8(WireMessage message, String exchange, String routingKey) {
-    if (EVENTS.equals(exchange) && "utf-8".equalsIgnoreCase(message.contentEncoding())) {
-      return RedisEnvelope.encodeForPublishRawUtf8(message, exchange, routingKey, fastTag());
-    }
     return RedisEnvelope.encodeForPublishUtf8(message, exchange, routingKey, fastTag());
   }
-
-  /** Celery's event exchange: its JSON bodies travel as raw text (see {@link #writeUtf8}). */
-  private static final String EVENTS = "celeryev";
 
   private static String fastTag() {
     java.util.concurrent.ThreadLocalRandom random =

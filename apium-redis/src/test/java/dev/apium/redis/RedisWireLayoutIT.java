@@ -328,6 +328,13 @@ class RedisWireLayoutIT {
                   .at("/properties/delivery_info")
                   .toString())
           .isEqualTo("{\"exchange\":\"celeryev\",\"routing_key\":\"worker.heartbeat\"}");
+      JsonNode published = CeleryJson.parse(first.substring(first.indexOf(' ') + 1));
+      assertThat(published.at("/properties/body_encoding").asText())
+          .as("events travel as Celery's do: base64")
+          .isEqualTo("base64");
+      assertThat(java.util.Base64.getDecoder().decode(published.get("body").asText()))
+          .asString()
+          .isEqualTo("{\"type\":\"x\"}");
       assertThat(channels.poll(5, TimeUnit.SECONDS)).startsWith("/11.celeryev/task.multi ");
       assertThat(channels.poll(5, TimeUnit.SECONDS)).startsWith("/11.celery.pidbox {");
       assertThat(heard.poll(5, TimeUnit.SECONDS).header("hostname")).isEqualTo("j@h");
