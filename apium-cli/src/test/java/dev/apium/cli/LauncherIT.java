@@ -127,6 +127,7 @@ class LauncherIT {
         apium(Map.of("APIUM_CDS", "off", "APIUM_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "-V");
     assertThat(shipped.exit()).as(shipped.err()).isZero();
     assertThat(shipped.out()).containsPattern("TrimNativeHeapInterval += 2000 ");
+    assertThat(shipped.out()).containsPattern("G1PeriodicGCInterval += 30000 ");
 
     Run overridden =
         apium(
