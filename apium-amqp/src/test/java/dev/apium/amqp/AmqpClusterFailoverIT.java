@@ -102,9 +102,28 @@ class AmqpClusterFailoverIT {
   private static void declareQuorumQueue(PrivateRabbitNode node, String queue) throws Exception {
     ConnectionFactory factory = new ConnectionFactory();
     factory.setUri(node.url().replace("//", "/").replaceFirst("amqp:/", "amqp://") + "%2F");
+    await("quorum queue " + queue + " declared on the new cluster")
+        .atMost(Duration.ofSeconds(60))
+        .pollInterval(Duration.ofMillis(500))
+        .until(() -> tryDeclareQuorumQueue(factory, queue));
+  }
+
+  /**
+   * One try: on a loaded machine a cluster whose nodes all run can still refuse a quorum queue for
+   * a few seconds while the joiners' Raft systems start (CI saw the declaration fail once); the
+   * refusal is printed and the caller tries again.
+   */
+  private static boolean tryDeclareQuorumQueue(ConnectionFactory factory, String queue) {
     try (Connection connection = factory.newConnection();
         Channel channel = connection.createChannel()) {
       channel.queueDeclare(queue, true, false, false, Map.of("x-queue-type", "quorum"));
+      return true;
+    } catch (Exception e) {
+      System.out.println(
+          "quorum queue declaration refused, trying again: "
+              + e
+              + (e.getCause() == null ? "" : " caused by " + e.getCause()));
+      return false;
     }
   }
 
