@@ -16,6 +16,8 @@ METRICS = [
     ("drain", "drain (ignore_result)", "tasks/s", True),
     ("rtt_p50", "round trip p50", "ms", False),
     ("rtt_p99", "round trip p99", "ms", False),
+    ("rtt_warm_p50", "round trip p50, warm client", "ms", False),
+    ("rtt_warm_p99", "round trip p99, warm client", "ms", False),
     ("e2e", "end to end with results", "tasks/s", True),
     ("idle_rss_mb", "idle worker RSS", "MB", False),
     ("busy_rss_mb", "worker RSS after rtt+e2e", "MB", False),
@@ -224,6 +226,12 @@ def markdown(facts, s, when):
     lines.append("")
     lines.append("Ratios: how many times better Apium is (higher is better for rates, lower for "
                  "latency, memory and CPU; > 1× means Apium wins).")
+    lines.append("")
+    lines.append(f"Round trip: one task at a time, sent and waited for, from a new client process "
+                 f"after {facts.get('w_rtt', '?')} warm-up round trips (against a worker started "
+                 f"for it); *warm client*: the same from a new client after "
+                 f"{facts.get('w_rtt_warm', '?')} warm-up round trips, against that worker once it "
+                 f"has served the first row (a long-running service that calls tasks).")
     lines.append("")
     lines.append("Enqueue one by one: *each send waited for* is Apium with `task_publish_sync=true`, "
                  "Celery `delay()`, BullMQ `await queue.add()`; *pipelined* is Apium's default "

@@ -115,7 +115,11 @@ final class RedisConnector implements AutoCloseable {
     } catch (RedisException e) {
       done.completeExceptionally(failed(what, e));
     }
-    return done.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    // No timer of our own: Lettuce times out every command after the same timeout
+    // (TimeoutOptions, on its wheel timer), which fails the reply above. A CompletableFuture
+    // timeout per send would schedule and cancel a task on the JDK's delayer thread each time
+    // and, when nothing else waits there (one call at a time), wake that thread for every send.
+    return done;
   }
 
   /** How long a command waits for its reply. */
