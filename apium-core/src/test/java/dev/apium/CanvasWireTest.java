@@ -44,6 +44,25 @@ class CanvasWireTest {
   }
 
   @Test
+  void everySendCarriesCeleryArgsAndKwargsReprs() {
+    app.send("spec.add", 2, 3);
+    app.signature("spec.add", 42).delay();
+    app.send("spec.kw", List.of(), java.util.Map.of("x", 1), null);
+    app.send(
+        "spec.secret",
+        List.of("password"),
+        java.util.Map.of(),
+        CallOptions.create().argsRepr("('***',)").kwargsRepr("{}"));
+    List<TaskMessage> messages = read(4);
+    assertThat(messages)
+        .extracting(TaskMessage::argsRepr)
+        .containsExactly("(2, 3)", "(42,)", "()", "('***',)");
+    assertThat(messages)
+        .extracting(TaskMessage::kwargsRepr)
+        .containsExactly("{}", "{}", "{'x': 1}", "{}");
+  }
+
+  @Test
   void chainHeadCarriesTheRestLastFirstWithFrozenIds() {
     AsyncResult<Object> last =
         Chain.of(

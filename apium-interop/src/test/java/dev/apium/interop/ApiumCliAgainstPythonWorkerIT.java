@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.apium.Apium;
+import dev.apium.CallOptions;
 import dev.apium.protocol.CeleryJson;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -11,6 +13,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
@@ -93,6 +96,15 @@ class ApiumCliAgainstPythonWorkerIT {
                 + "')\nout = [r.id, add.id]");
     String sleepId = sleeping.get(0).asText();
     String addId = sleeping.get(1).asText();
+    // An Apium client's task carries Celery's argsrepr/kwargsrepr headers: the Python worker
+    // shows them in its task-received event (and inspect, Flower) as it does a Python client's.
+    String javaAddId;
+    try (Apium client = Apium.builder().withoutEnvironment().broker(REDIS).backend(REDIS).build()) {
+      javaAddId =
+          client
+              .send("interop.add", List.of(4), Map.of("y", 5), CallOptions.create().queue(queue))
+              .id();
+    }
 
     await()
         .atMost(Duration.ofMinutes(3))
@@ -114,6 +126,8 @@ class ApiumCliAgainstPythonWorkerIT {
             () -> {
               String all = String.join("\n", dumped);
               return all.contains("task received: interop.add(" + addId + ") args=(2, 3)")
+                  && all.contains(
+                      "task received: interop.add(" + javaAddId + ") args=(4,) kwargs={'y': 5}")
                   && all.contains("task succeeded: interop.add(" + addId + ")")
                   && all.contains("result=5");
             });

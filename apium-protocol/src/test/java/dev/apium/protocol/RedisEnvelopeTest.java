@@ -24,6 +24,76 @@ class RedisEnvelopeTest {
     return envelope;
   }
 
+  /**
+   * Headers and properties read token by token hold exactly what Jackson's untyped reading of the
+   * same JSON gives (types included: Integer, Long, BigInteger, Double, nested maps and lists), for
+   * seeded random headers; and the envelope text is read the same way from a String as a tree.
+   */
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(longs = {1, 2, 3, 5, 8, 13, 21, 34, 55, 89})
+  void headersReadTokenByTokenEqualJacksonsUntypedReading(long seed) throws Exception {
+    java.util.Random random = new java.util.Random(seed);
+    ObjectNode envelope = envelope();
+    ObjectNode headers = (ObjectNode) envelope.get("headers");
+    for (int i = 0; i < 8; i++) {
+      headers.set("x-" + i, randomValue(random, 3));
+    }
+    String text = CeleryJson.MAPPER.writeValueAsString(envelope);
+    WireMessage wire = RedisEnvelope.decode(text, true);
+    Object expected =
+        CeleryJson.MAPPER.readValue(headers.toString(), java.util.LinkedHashMap.class);
+    assertThat(wire.headers()).isEqualTo(expected);
+    for (String key : wire.headers().keySet()) {
+      Object value = wire.headers().get(key);
+      Object jackson = ((java.util.Map<?, ?>) expected).get(key);
+      assertThat(value == null ? null : value.getClass())
+          .as(key)
+          .isEqualTo(jackson == null ? null : jackson.getClass());
+    }
+    assertThat(wire.properties())
+        .isEqualTo(
+            CeleryJson.MAPPER.readValue(
+                envelope.get("properties").toString(), java.util.LinkedHashMap.class));
+    assertThat(wire.bodyText()).isEqualTo(RedisEnvelope.decode(envelope).bodyText());
+  }
+
+  private static JsonNode randomValue(java.util.Random random, int depth) {
+    var f = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance;
+    return switch (random.nextInt(depth > 0 ? 10 : 8)) {
+      case 0 -> f.textNode("t\u00e9xt \"" + random.nextInt(1000) + "\"\n");
+      case 1 -> f.numberNode(random.nextInt());
+      case 2 -> f.numberNode(random.nextLong());
+      case 3 -> f.numberNode(new java.math.BigInteger(80, random));
+      case 4 -> f.numberNode(random.nextDouble() * 1e6);
+      case 5 -> f.booleanNode(random.nextBoolean());
+      case 6 -> f.nullNode();
+      case 7 -> f.textNode("");
+      case 8 -> {
+        var array = f.arrayNode();
+        for (int i = random.nextInt(4); i > 0; i--) {
+          array.add(randomValue(random, depth - 1));
+        }
+        yield array;
+      }
+      default -> {
+        var object = f.objectNode();
+        for (int i = random.nextInt(4); i > 0; i--) {
+          object.set("k" + i, randomValue(random, depth - 1));
+        }
+        yield object;
+      }
+    };
+  }
+
+  @Test
+  void truncatedHeadersAreMalformed() throws Exception {
+    String text = CeleryJson.MAPPER.writeValueAsString(envelope());
+    int cut = text.indexOf("\"headers\"") + 40;
+    assertThatThrownBy(() -> RedisEnvelope.decode(text.substring(0, cut), true))
+        .isInstanceOf(MalformedMessageException.class)
+        .hasMessageContaining("not valid JSON");
+  }
+
   @Test
   void base64BodyIsDecoded() {
     assertThat(RedisEnvelope.decode(envelope()).bodyText()).isEqualTo(BODY);
