@@ -141,6 +141,32 @@ class LauncherIT {
     assertThat(overridden.out()).containsPattern("TrimNativeHeapInterval += 0 ");
   }
 
+  /**
+   * The CLI keeps Lettuce from registering its JFR events (JFR's classes and generated handlers on
+   * every start) unless the user asks for them.
+   */
+  @Test
+  void lettucesJfrEventsStayOffUnlessAskedFor() throws Exception {
+    String[] status = {"status", "-b", "redis://127.0.0.1:6379/15", "--timeout", "0.5"};
+    Run off = apium(Map.of("APIUM_CDS", "off", "APIUM_JAVA_OPTS", "-Xlog:class+load=info"), status);
+    assertThat(off.out())
+        .contains("io.lettuce.core.RedisClient ")
+        .doesNotContain(
+            "io.lettuce.core.event.jfr.JfrEventRecorder ", "jdk.jfr.internal.MetadataRepository ");
+
+    Run asked =
+        apium(
+            Map.of(
+                "APIUM_CDS",
+                "off",
+                "APIUM_JAVA_OPTS",
+                "-Dio.lettuce.core.jfr=true -Xlog:class+load=info"),
+            status);
+    assertThat(asked.out())
+        .contains(
+            "io.lettuce.core.event.jfr.JfrEventRecorder ", "jdk.jfr.internal.MetadataRepository ");
+  }
+
   @Test
   void aRebuiltJarGetsANewArchive() throws Exception {
     assertThat(apium(Map.of(), "--version").exit()).isZero();
