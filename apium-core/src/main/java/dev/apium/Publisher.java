@@ -9,7 +9,6 @@ import dev.apium.listen.Listeners;
 import dev.apium.listen.OutgoingTask;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.Embed;
-import dev.apium.protocol.PythonRepr;
 import dev.apium.protocol.Signature;
 import dev.apium.protocol.TaskMessage;
 import dev.apium.protocol.TaskMessageCodec;
@@ -118,15 +117,6 @@ final class Publisher {
     return pipeline.close(deadline);
   }
 
-  /**
-   * Celery's {@code kwargsrepr} of a call's keyword arguments: {@code {}} when there are none, as
-   * Celery writes it. With {@code argsrepr} it is on every message, as Celery's client puts it
-   * there: a Python worker shows it in {@code task-received}, {@code inspect active} and Flower.
-   */
-  private static String kwargsRepr(ObjectNode kwargs) {
-    return kwargs == null || kwargs.isEmpty() ? "{}" : PythonRepr.of(kwargs);
-  }
-
   /** Builds the message a call would send, without sending it. */
   TaskMessage build(String taskName, ArrayNode args, ObjectNode kwargs, CallOptions o) {
     Instant now = app.clock().instant();
@@ -159,8 +149,8 @@ final class Publisher {
         .headers(o.headers)
         .args(args)
         .kwargs(kwargs)
-        .argsRepr(o.argsRepr != null ? o.argsRepr : PythonRepr.ofArgs(args))
-        .kwargsRepr(o.kwargsRepr != null ? o.kwargsRepr : kwargsRepr(kwargs))
+        .argsRepr(o.argsRepr)
+        .kwargsRepr(o.kwargsRepr)
         .embed(
             new Embed(
                 o.link.isEmpty() ? null : o.link,
