@@ -5,8 +5,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.regex.Pattern;
 
@@ -244,7 +246,7 @@ public final class RedisEnvelope {
       case VALUE_NULL -> null;
       case START_OBJECT -> readMap(p);
       case START_ARRAY -> {
-        java.util.List<Object> list = new java.util.ArrayList<>();
+        List<Object> list = new ArrayList<>();
         for (JsonToken item = p.nextToken(); item != JsonToken.END_ARRAY; item = p.nextToken()) {
           list.add(readValue(p, item));
         }
