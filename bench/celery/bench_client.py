@@ -46,13 +46,17 @@ def enqueue(n, warmup, runs, bulk):
 
 
 def fill(n, warmup, start_file, end_file, url=None):
-    """W tasks, the start mark, N tasks, the end mark: no-ops, or bench.io(url) calls."""
+    """W tasks with a mark half-way (to <start>.half), the start mark, N tasks, the end mark:
+    no-ops, or bench.io(url) calls. The half-way mark runs the probe once inside the warm-up, as
+    every system's fill does (a JIT would otherwise recompile there, inside the measured window)."""
     purge()
-    send_noops(warmup, True, url)
+    send_noops(warmup // 2, True, url)
+    mark.delay(start_file + ".half")
+    send_noops(warmup - warmup // 2, True, url)
     mark.delay(start_file)
     send_noops(n, True, url)
     mark.delay(end_file)
-    print(json.dumps({"queued": n + warmup + 2}), flush=True)
+    print(json.dumps({"queued": n + warmup + 3}), flush=True)
 
 
 def load(n):
