@@ -232,6 +232,7 @@ final class WorkerCommand implements Callable<Integer> {
       metrics.attach(apium, builder);
     }
     Worker worker = builder.start();
+    StartupSettle.schedule(worker);
     Shutdown shutdown = new Shutdown(worker, Duration.ofSeconds(shutdownTimeout));
     shutdown.install();
     worker.awaitStop();
