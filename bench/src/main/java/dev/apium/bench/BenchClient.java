@@ -177,6 +177,10 @@ public final class BenchClient {
   }
 
   /** Sequential add(1,2) then get(): latency percentiles per run. */
+  /** {@code -Dbench.slowMs=5}: round trips slower than this are printed on stderr, with the time. */
+  private static final long SLOW_NANOS =
+      (long) (Double.parseDouble(System.getProperty("bench.slowMs", "1e9")) * 1e6);
+
   private void roundTrip(int n, int warmup, int runs) {
     for (int i = 0; i < warmup; i++) {
       app.send(BenchTasks.ADD, 1, 2).get(WAIT);
@@ -187,6 +191,15 @@ public final class BenchClient {
         long start = System.nanoTime();
         Object sum = app.send(BenchTasks.ADD, 1, 2).get(WAIT);
         nanos[i] = System.nanoTime() - start;
+        if (nanos[i] > SLOW_NANOS) {
+          System.err.printf(
+              Locale.ROOT,
+              "slow round trip: run %d call %d %.2f ms, ended at %.3f%n",
+              r,
+              i,
+              nanos[i] / 1e6,
+              System.currentTimeMillis() / 1000.0);
+        }
         if (!Integer.valueOf(3).equals(sum)) {
           throw new IllegalStateException("add(1,2) returned " + sum);
         }
