@@ -177,7 +177,9 @@ public final class BenchClient {
   }
 
   /** Sequential add(1,2) then get(): latency percentiles per run. */
-  /** {@code -Dbench.slowMs=5}: round trips slower than this are printed on stderr, with the time. */
+  /**
+   * {@code -Dbench.slowMs=5}: round trips slower than this are printed on stderr, with the time.
+   */
   private static final long SLOW_NANOS =
       (long) (Double.parseDouble(System.getProperty("bench.slowMs", "1e9")) * 1e6);
 
