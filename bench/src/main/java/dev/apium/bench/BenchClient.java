@@ -176,13 +176,13 @@ public final class BenchClient {
     }
   }
 
-  /** Sequential add(1,2) then get(): latency percentiles per run. */
   /**
    * {@code -Dbench.slowMs=5}: round trips slower than this are printed on stderr, with the time.
    */
   private static final long SLOW_NANOS =
       (long) (Double.parseDouble(System.getProperty("bench.slowMs", "1e9")) * 1e6);
 
+  /** Sequential add(1,2) then get(): latency percentiles per run. */
   private void roundTrip(int n, int warmup, int runs) {
     for (int i = 0; i < warmup; i++) {
       app.send(BenchTasks.ADD, 1, 2).get(WAIT);
