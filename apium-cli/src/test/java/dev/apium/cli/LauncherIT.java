@@ -142,6 +142,25 @@ class LauncherIT {
   }
 
   /**
+   * The launcher starts the heap at 64 MB, unless the user sizes the heap: a maximum below 64 MB
+   * must not clash with it.
+   */
+  @Test
+  void theFirstHeapIs64MbUnlessTheUserSizesTheHeap() throws Exception {
+    Run shipped =
+        apium(Map.of("APIUM_CDS", "off", "APIUM_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "-V");
+    assertThat(shipped.exit()).as(shipped.err()).isZero();
+    assertThat(shipped.out()).containsPattern("InitialHeapSize += 67108864 ");
+
+    Run small =
+        apium(Map.of("APIUM_CDS", "off", "APIUM_JAVA_OPTS", "-Xmx32m -XX:+PrintFlagsFinal"), "-V");
+    assertThat(small.exit()).as(small.err()).isZero();
+    assertThat(small.out())
+        .containsPattern("MaxHeapSize += 33554432 ")
+        .doesNotContainPattern("InitialHeapSize += 67108864 ");
+  }
+
+  /**
    * The CLI keeps Lettuce from registering its JFR events (JFR's classes and generated handlers on
    * every start) unless the user asks for them.
    */
