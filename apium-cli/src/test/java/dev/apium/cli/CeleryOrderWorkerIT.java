@@ -13,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -55,43 +56,38 @@ class CeleryOrderWorkerIT {
       }
       assertThat(app.broker().size(queue)).isEqualTo(2);
 
-      List<String> command =
-          List.of(
-              Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-              "-cp",
-              System.getProperty("java.class.path"),
-              "dev.apium.cli.ApiumCommand",
-              "-A",
-              NapTasks.class.getName(),
-              "-b",
-              REDIS,
-              "--backend",
-              REDIS,
-              "worker",
-              "-Q",
-              queue + "," + excluded,
-              "-X",
-              excluded,
-              "-c",
-              "2",
-              "-n",
-              "order@" + queue,
-              "--soft-time-limit",
-              "1",
-              "--time-limit",
-              "30",
-              "--logfile",
-              log.toString(),
-              "--pidfile",
-              pid.toString(),
-              "--purge",
-              "--max-tasks-per-child",
-              "5");
       Process p =
-          new ProcessBuilder(command)
-              .redirectErrorStream(true)
-              .redirectOutput(console.toFile())
-              .start();
+          CliProcess.start(
+              console,
+              List.of(),
+              Map.of(),
+              List.of(
+                  "-A",
+                  NapTasks.class.getName(),
+                  "-b",
+                  REDIS,
+                  "--backend",
+                  REDIS,
+                  "worker",
+                  "-Q",
+                  queue + "," + excluded,
+                  "-X",
+                  excluded,
+                  "-c",
+                  "2",
+                  "-n",
+                  "order@" + queue,
+                  "--soft-time-limit",
+                  "1",
+                  "--time-limit",
+                  "30",
+                  "--logfile",
+                  log.toString(),
+                  "--pidfile",
+                  pid.toString(),
+                  "--purge",
+                  "--max-tasks-per-child",
+                  "5"));
       try {
         await()
             .atMost(Duration.ofSeconds(60))

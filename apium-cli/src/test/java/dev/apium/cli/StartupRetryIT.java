@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.apium.Apium;
 import dev.apium.testing.PrivateRedisServer;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,31 +24,16 @@ import org.junit.jupiter.api.Test;
  */
 class StartupRetryIT {
   private static Process worker(String url, Path log, Map<String, String> env) throws IOException {
-    List<String> command =
-        new ArrayList<>(
-            List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp",
-                System.getProperty("java.class.path"),
-                "dev.apium.cli.ApiumCommand",
-                "worker",
-                "-A",
-                NapTasks.class.getName(),
-                "-Q",
-                "late",
-                "-c",
-                "1"));
+    List<String> args =
+        new ArrayList<>(List.of("worker", "-A", NapTasks.class.getName(), "-Q", "late", "-c", "1"));
     if (url != null) {
-      command.addAll(List.of("-b", url));
+      args.addAll(List.of("-b", url));
     }
-    ProcessBuilder builder =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
-    builder.environment().putAll(env);
-    return builder.start();
+    return CliProcess.start(log, List.of(), env, args);
   }
 
   private static String text(Path log) throws IOException {
-    return Files.readString(log, StandardCharsets.UTF_8);
+    return CliProcess.text(log);
   }
 
   @Test

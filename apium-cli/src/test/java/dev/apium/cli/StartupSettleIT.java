@@ -5,12 +5,12 @@ import static org.awaitility.Awaitility.await;
 
 import dev.apium.Apium;
 import dev.apium.AsyncResult;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -39,31 +39,27 @@ class StartupSettleIT {
   private Path start(String queue, String... jvmFlags) throws Exception {
     Path log =
         Files.createDirectories(Path.of("target", "worker-logs")).resolve(queue + "-settle.log");
-    List<String> command = new ArrayList<>();
-    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.add("-XX:+UseG1GC");
-    command.add("-Xlog:gc");
-    command.addAll(List.of(jvmFlags));
-    command.addAll(
-        List.of(
-            "-cp",
-            System.getProperty("java.class.path"),
-            "dev.apium.cli.ApiumCommand",
-            "worker",
-            "-A",
-            NapTasks.class.getName(),
-            "-b",
-            REDIS,
-            "--backend",
-            REDIS,
-            "-Q",
-            queue,
-            "-c",
-            "1",
-            "-n",
-            "settle@" + queue));
+    List<String> flags = new ArrayList<>(List.of("-XX:+UseG1GC", "-Xlog:gc"));
+    flags.addAll(List.of(jvmFlags));
     Process p =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        CliProcess.start(
+            log,
+            flags,
+            Map.of(),
+            List.of(
+                "worker",
+                "-A",
+                NapTasks.class.getName(),
+                "-b",
+                REDIS,
+                "--backend",
+                REDIS,
+                "-Q",
+                queue,
+                "-c",
+                "1",
+                "-n",
+                "settle@" + queue));
     children.add(p);
     await()
         .atMost(Duration.ofSeconds(60))
@@ -73,7 +69,7 @@ class StartupSettleIT {
   }
 
   private static String text(Path log) throws java.io.IOException {
-    return Files.readString(log, StandardCharsets.UTF_8);
+    return CliProcess.text(log);
   }
 
   private static String queue() {

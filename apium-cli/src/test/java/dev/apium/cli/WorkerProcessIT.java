@@ -6,11 +6,11 @@ import static org.awaitility.Awaitility.await;
 import dev.apium.Apium;
 import dev.apium.AsyncResult;
 import dev.apium.worker.Worker;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -25,29 +25,27 @@ class WorkerProcessIT {
   static final String REDIS = "redis://127.0.0.1:6379/8";
 
   private Process start(String queue, Path log) throws Exception {
-    List<String> command =
-        List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-cp",
-            System.getProperty("java.class.path"),
-            "dev.apium.cli.ApiumCommand",
-            "worker",
-            "-A",
-            NapTasks.class.getName(),
-            "-b",
-            REDIS,
-            "--backend",
-            REDIS,
-            "-Q",
-            queue,
-            "-c",
-            "2",
-            "-n",
-            "child@" + queue,
-            "--shutdown-timeout",
-            "60");
     Process p =
-        new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        CliProcess.start(
+            log,
+            List.of(),
+            Map.of(),
+            List.of(
+                "worker",
+                "-A",
+                NapTasks.class.getName(),
+                "-b",
+                REDIS,
+                "--backend",
+                REDIS,
+                "-Q",
+                queue,
+                "-c",
+                "2",
+                "-n",
+                "child@" + queue,
+                "--shutdown-timeout",
+                "60"));
     await()
         .atMost(Duration.ofSeconds(60))
         .until(() -> text(log).contains(" ready:") || !p.isAlive());
@@ -56,7 +54,7 @@ class WorkerProcessIT {
   }
 
   private static String text(Path log) throws java.io.IOException {
-    return Files.readString(log, StandardCharsets.UTF_8);
+    return CliProcess.text(log);
   }
 
   private static Apium client(String queue) {
