@@ -40,14 +40,7 @@ class CeleryOrderWorkerIT {
     Path log = dir.resolve(queue + ".log");
     Path console = dir.resolve(queue + ".console");
     Path pid = dir.resolve(queue + ".pid");
-    try (Apium app =
-        Apium.builder()
-            .withoutEnvironment()
-            .broker(REDIS)
-            .backend(REDIS)
-            .config("task_default_queue", queue)
-            .build()) {
-      app.register(new NapTasks());
+    try (Apium app = NapTasks.client(REDIS, queue)) {
       List<AsyncResult<Object>> purged =
           List.of(
               app.signature("nap.sleep", 10, 1).delay(), app.signature("nap.sleep", 10, 2).delay());

@@ -1,9 +1,13 @@
 package dev.apium.cli;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -29,6 +33,44 @@ final class CliProcess {
         new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
     builder.environment().putAll(env);
     return builder.start();
+  }
+
+  /**
+   * Starts {@code worker -A NapTasks -b redis --backend redis -Q queue -c concurrency -n name
+   * [extra]} and returns once it has logged " ready:" (failing with its log if it died first).
+   */
+  static Process napWorker(
+      Path log,
+      List<String> jvmFlags,
+      String redis,
+      String queue,
+      int concurrency,
+      String name,
+      String... extra)
+      throws IOException {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "worker",
+                "-A",
+                NapTasks.class.getName(),
+                "-b",
+                redis,
+                "--backend",
+                redis,
+                "-Q",
+                queue,
+                "-c",
+                Integer.toString(concurrency),
+                "-n",
+                name));
+    args.addAll(List.of(extra));
+    Process p = start(log, jvmFlags, Map.of(), args);
+    await()
+        .atMost(Duration.ofSeconds(60))
+        .until(() -> text(log).contains(" ready:") || !p.isAlive());
+    assertThat(p.isAlive()).as(text(log)).isTrue();
+    return p;
   }
 
   /** What the process has written so far. */

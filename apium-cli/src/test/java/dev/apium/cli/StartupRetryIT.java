@@ -1,5 +1,6 @@
 package dev.apium.cli;
 
+import static dev.apium.cli.CliProcess.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -30,10 +31,6 @@ class StartupRetryIT {
       args.addAll(List.of("-b", url));
     }
     return CliProcess.start(log, List.of(), env, args);
-  }
-
-  private static String text(Path log) throws IOException {
-    return CliProcess.text(log);
   }
 
   @Test

@@ -1,5 +1,6 @@
 package dev.apium.cli;
 
+import static dev.apium.cli.CliProcess.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,7 +11,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -41,35 +41,8 @@ class StartupSettleIT {
         Files.createDirectories(Path.of("target", "worker-logs")).resolve(queue + "-settle.log");
     List<String> flags = new ArrayList<>(List.of("-XX:+UseG1GC", "-Xlog:gc"));
     flags.addAll(List.of(jvmFlags));
-    Process p =
-        CliProcess.start(
-            log,
-            flags,
-            Map.of(),
-            List.of(
-                "worker",
-                "-A",
-                NapTasks.class.getName(),
-                "-b",
-                REDIS,
-                "--backend",
-                REDIS,
-                "-Q",
-                queue,
-                "-c",
-                "1",
-                "-n",
-                "settle@" + queue));
-    children.add(p);
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> text(log).contains(" ready:") || !p.isAlive());
-    assertThat(p.isAlive()).as(text(log)).isTrue();
+    children.add(CliProcess.napWorker(log, flags, REDIS, queue, 1, "settle@" + queue));
     return log;
-  }
-
-  private static String text(Path log) throws java.io.IOException {
-    return CliProcess.text(log);
   }
 
   private static String queue() {
@@ -87,15 +60,7 @@ class StartupSettleIT {
   @Test
   void aWorkerThatFindsTasksWaitingKeepsItsHeap() throws Exception {
     String queue = queue();
-    Apium app =
-        Apium.builder()
-            .withoutEnvironment()
-            .broker(REDIS)
-            .backend(REDIS)
-            .config("task_default_queue", queue)
-            .build();
-    try (app) {
-      app.register(new NapTasks());
+    try (Apium app = NapTasks.client(REDIS, queue)) {
       List<AsyncResult<Object>> naps =
           IntStream.range(0, 20).mapToObj(i -> app.signature("nap.sleep", 200, i).delay()).toList();
       Path log = start(queue);

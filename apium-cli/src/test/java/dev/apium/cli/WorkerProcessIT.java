@@ -1,5 +1,6 @@
 package dev.apium.cli;
 
+import static dev.apium.cli.CliProcess.text;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,7 +11,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
@@ -24,56 +24,16 @@ import org.junit.jupiter.api.Test;
 class WorkerProcessIT {
   static final String REDIS = "redis://127.0.0.1:6379/8";
 
-  private Process start(String queue, Path log) throws Exception {
-    Process p =
-        CliProcess.start(
-            log,
-            List.of(),
-            Map.of(),
-            List.of(
-                "worker",
-                "-A",
-                NapTasks.class.getName(),
-                "-b",
-                REDIS,
-                "--backend",
-                REDIS,
-                "-Q",
-                queue,
-                "-c",
-                "2",
-                "-n",
-                "child@" + queue,
-                "--shutdown-timeout",
-                "60"));
-    await()
-        .atMost(Duration.ofSeconds(60))
-        .until(() -> text(log).contains(" ready:") || !p.isAlive());
-    assertThat(p.isAlive()).as(text(log)).isTrue();
-    return p;
-  }
-
-  private static String text(Path log) throws java.io.IOException {
-    return CliProcess.text(log);
-  }
-
-  private static Apium client(String queue) {
-    Apium app =
-        Apium.builder()
-            .withoutEnvironment()
-            .broker(REDIS)
-            .backend(REDIS)
-            .config("task_default_queue", queue)
-            .build();
-    app.register(new NapTasks());
-    return app;
+  private static Process start(String queue, Path log) throws Exception {
+    return CliProcess.napWorker(
+        log, List.of(), REDIS, queue, 2, "child@" + queue, "--shutdown-timeout", "60");
   }
 
   @Test
   void warmThenColdShutdownLosesNothing() throws Exception {
     String queue = "proc-" + UUID.randomUUID().toString().substring(0, 8);
     Path dir = Files.createDirectories(Path.of("target", "worker-logs"));
-    try (Apium app = client(queue)) {
+    try (Apium app = NapTasks.client(REDIS, queue)) {
       // Warm: one TERM lets the running naps finish and returns the prefetched ones.
       Path warmLog = dir.resolve(queue + "-warm.log");
       Process warm = start(queue, warmLog);

@@ -2,11 +2,14 @@ package dev.apium.redis;
 
 import static dev.apium.redis.RedisWireLayoutIT.poll;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.apium.ApiumConfig;
 import dev.apium.spi.DeadLetters;
 import dev.apium.spi.DeadLetters.DeadLetter;
 import dev.apium.spi.Delivery;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
@@ -95,11 +98,8 @@ class RedisDeadLettersIT {
       deadLetter(broker, "a1");
       // Older than a TTL of 0 once the clock has moved past its dead_at (in the same millisecond
       // it is not older yet, and CI once trimmed that quickly).
-      java.time.Instant deadAt =
-          broker.deadLetters().orElseThrow().list(List.of(), 10).get(0).deadAt();
-      org.awaitility.Awaitility.await()
-          .atMost(java.time.Duration.ofSeconds(5))
-          .until(() -> java.time.Instant.now().isAfter(deadAt));
+      Instant deadAt = broker.deadLetters().orElseThrow().list(List.of(), 10).get(0).deadAt();
+      await().atMost(Duration.ofSeconds(5)).until(() -> Instant.now().isAfter(deadAt));
       broker.restoreStale();
       assertThat(broker.deadLetters().orElseThrow().list(List.of(), 10)).isEmpty();
     }
