@@ -115,6 +115,12 @@ final class CodecBroker implements Broker {
   }
 
   @Override
+  public java.util.concurrent.CompletableFuture<Void> publishFanoutAllAsync(
+      String exchange, String routingKey, List<WireMessage> messages) {
+    return broker.publishFanoutAllAsync(exchange, routingKey, messages);
+  }
+
+  @Override
   public Subscription subscribeFanout(
       String exchange, String bindingKey, Consumer<WireMessage> listener) {
     return broker.subscribeFanout(exchange, bindingKey, listener);

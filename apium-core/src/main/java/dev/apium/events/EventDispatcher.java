@@ -11,8 +11,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TimeZone;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -30,9 +34,9 @@ import org.slf4j.LoggerFactory;
  * thread only stamps the event (clock, time) and queues it with a supplier of its fields, without
  * waking anyone while the writer is busy; the writer thread ({@code apium-events}) builds the
  * fields (reprs included), writes the JSON with a streaming generator and publishes, gathering what
- * arrives within {@link #LINGER_MILLIS} so that a busy worker sends full batches. Worker events and
- * client events are sent at once on the caller's thread. Thread-safe; {@link #close()} flushes what
- * is queued and stops the writer.
+ * arrives within {@link #LINGER_MILLIS} so that a busy worker sends full batches, and keeps one
+ * round in flight while it writes the next. Worker events and client events are sent at once on the
+ * caller's thread. Thread-safe; {@link #close()} flushes what is queued and stops the writer.
  */
 public final class EventDispatcher implements AutoCloseable {
   /** Celery's event exchange. */
@@ -48,6 +52,11 @@ public final class EventDispatcher implements AutoCloseable {
 
   /** How long the writer gathers task events before it sends them (a monitor's delay at most). */
   static final long LINGER_MILLIS = 10;
+
+  /** How long the writer waits for the broker to take a round before it gives up on it. */
+  static final long IN_FLIGHT_TIMEOUT_SECONDS = 30;
+
+  private static final CompletableFuture<Void> SENT = CompletableFuture.completedFuture(null);
 
   private static final Logger log = LoggerFactory.getLogger(EventDispatcher.class);
 
@@ -65,6 +74,9 @@ public final class EventDispatcher implements AutoCloseable {
   private volatile boolean closed;
   private volatile long lastFailureLog;
 
+  /** The round the broker has not yet confirmed (writer thread only). */
+  private CompletableFuture<Void> inFlight = SENT;
+
   /**
    * An event stamped on the sending thread (clock, time in µs), its fields written on the writer's.
    */
@@ -78,6 +90,7 @@ public final class EventDispatcher implements AutoCloseable {
 
   private static final byte[] TIMESTAMP = ",\"timestamp\":".getBytes(StandardCharsets.US_ASCII);
   private static final JsonBytes.Name TYPE = JsonBytes.Name.of("type");
+  private static final Map<String, byte[]> TYPE_TAILS = new ConcurrentHashMap<>();
 
   /**
    * @param taskEvents whether {@code task-*} events are sent ({@code -E}); worker events always are
@@ -198,8 +211,20 @@ public final class EventDispatcher implements AutoCloseable {
     event.fields().write(out);
     out.put(TIMESTAMP);
     out.decimal(event.micros(), 6);
-    out.field(TYPE, event.type());
-    out.endObject();
+    out.put(typeTail(event.type()));
+  }
+
+  /** {@code ,"type":"<type>"}} as bytes, made once per type. */
+  private static byte[] typeTail(String type) {
+    return TYPE_TAILS.computeIfAbsent(
+        type,
+        t -> {
+          JsonBytes tail = new JsonBytes(32);
+          tail.continueObject();
+          tail.field(TYPE, t);
+          tail.endObject();
+          return tail.toByteArray();
+        });
   }
 
   private interface JsonBody {
@@ -251,7 +276,7 @@ public final class EventDispatcher implements AutoCloseable {
    * The writer thread: sleeps while nothing is queued; else gathers for {@link #LINGER_MILLIS}
    * unless a batch is already full, then sends everything queued as {@code task.multi} messages of
    * at most {@link #BUFFER_LIMIT} events, pipelined (one round trip for up to {@link
-   * #MESSAGES_PER_ROUND} messages).
+   * #MESSAGES_PER_ROUND} messages, and one round in flight while the next is written).
    */
   private void writeLoop() {
     List<Pending> batch = new ArrayList<>(BUFFER_LIMIT);
@@ -259,6 +284,7 @@ public final class EventDispatcher implements AutoCloseable {
     while (true) {
       if (queue.isEmpty()) {
         if (closed) {
+          awaitInFlight();
           return;
         }
         writerIdle = true;
@@ -319,16 +345,35 @@ public final class EventDispatcher implements AutoCloseable {
     return message(event.type(), g -> writeEvent(g, event)) != null;
   }
 
+  /**
+   * Hands a round to the broker once the previous one has been taken: one round in flight while the
+   * next is written, so the writer seldom waits for a reply and never runs ahead of the broker.
+   */
   private void sendRound(List<WireMessage> round) {
     if (round.isEmpty()) {
       return;
     }
+    awaitInFlight();
     try {
-      broker.publishFanoutAll(EXCHANGE, "task.multi", List.copyOf(round));
+      inFlight = broker.publishFanoutAllAsync(EXCHANGE, "task.multi", List.copyOf(round));
     } catch (RuntimeException e) {
       logFailure("task.multi", e.getMessage());
     }
     round.clear();
+  }
+
+  /** Waits for the round in flight (a failure is logged: those events are lost). */
+  private void awaitInFlight() {
+    try {
+      inFlight.get(IN_FLIGHT_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      logFailure("task.multi", e.getCause().getMessage());
+    } catch (TimeoutException e) {
+      logFailure("task.multi", "no reply within " + IN_FLIGHT_TIMEOUT_SECONDS + " s");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    inFlight = SENT;
   }
 
   /** Sends queued task events and stops the writer (waits up to 5 s). */

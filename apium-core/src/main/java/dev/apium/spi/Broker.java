@@ -104,6 +104,21 @@ public interface Broker extends AutoCloseable {
   }
 
   /**
+   * {@link #publishFanoutAll} without waiting: the future completes when the broker has taken every
+   * message, or fails with a {@link BrokerException}. The event writer keeps one round in flight
+   * this way while it writes the next. The default publishes before it returns.
+   */
+  default java.util.concurrent.CompletableFuture<Void> publishFanoutAllAsync(
+      String exchange, String routingKey, List<WireMessage> messages) {
+    try {
+      publishFanoutAll(exchange, routingKey, messages);
+      return java.util.concurrent.CompletableFuture.completedFuture(null);
+    } catch (RuntimeException e) {
+      return java.util.concurrent.CompletableFuture.failedFuture(e);
+    }
+  }
+
+  /**
    * Listens on a fan-out exchange. {@code bindingKey} is a topic pattern ({@code worker.#}, {@code
    * #}) or empty for all. The listener runs on a transport thread.
    */

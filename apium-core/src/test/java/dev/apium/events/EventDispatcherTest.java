@@ -8,6 +8,8 @@ import dev.apium.memory.MemoryBroker;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.TaskMessage;
 import dev.apium.protocol.WireMessage;
+import dev.apium.spi.Broker;
+import dev.apium.spi.BrokerException;
 import dev.apium.spi.Subscription;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -220,6 +223,42 @@ class EventDispatcherTest {
     }
     List<JsonNode> sent = batched(multi, 2);
     assertThat(sent).extracting(e -> e.path("uuid").asText()).containsExactly("a", "c");
+  }
+
+  /**
+   * The writer keeps one round in flight: a round the broker refuses is logged and lost, and the
+   * rounds after it still go out.
+   */
+  @Test
+  void aRoundTheBrokerRefusesIsLostAndTheNextGoesOut() {
+    List<WireMessage> multi = listen("task.multi");
+    java.util.concurrent.atomic.AtomicInteger rounds =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Broker refusingFirst =
+        (Broker)
+            java.lang.reflect.Proxy.newProxyInstance(
+                Broker.class.getClassLoader(),
+                new Class<?>[] {Broker.class},
+                (proxy, method, args) -> {
+                  if (method.getName().equals("publishFanoutAllAsync")
+                      && rounds.incrementAndGet() == 1) {
+                    return CompletableFuture.failedFuture(new BrokerException("refused"));
+                  }
+                  try {
+                    return method.invoke(broker, args);
+                  } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    try (EventDispatcher events =
+        new EventDispatcher(refusingFirst, "spec@vm", clock, true, true)) {
+      events.send("task-started", TaskEvents.started("lost"));
+      await().atMost(Duration.ofSeconds(5)).until(() -> rounds.get() == 1);
+      events.send("task-started", TaskEvents.started("kept"));
+    }
+    List<JsonNode> sent = batched(multi, 1);
+    assertThat(sent).extracting(e -> e.path("uuid").asText()).containsExactly("kept");
+    assertThat(rounds).hasValue(2);
   }
 
   @Test

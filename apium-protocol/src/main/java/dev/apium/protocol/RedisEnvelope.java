@@ -69,7 +69,7 @@ public final class RedisEnvelope {
     return out;
   }
 
-  private static final byte[] BODY_OPEN = "{\"body\":\"".getBytes(StandardCharsets.US_ASCII);
+  static final byte[] BODY_OPEN = "{\"body\":\"".getBytes(StandardCharsets.US_ASCII);
 
   private static final JsonBytes.Name CONTENT_ENCODING = JsonBytes.Name.of("content-encoding");
   private static final JsonBytes.Name CONTENT_TYPE = JsonBytes.Name.of("content-type");
@@ -83,8 +83,7 @@ public final class RedisEnvelope {
   private static final JsonBytes.Name DELIVERY_TAG = JsonBytes.Name.of("delivery_tag");
 
   /** Everything but the body, as a JSON object of its own. */
-  private static byte[] rest(
-      WireMessage message, String exchange, String routingKey, String deliveryTag) {
+  static byte[] rest(WireMessage message, String exchange, String routingKey, String deliveryTag) {
     boolean publish = deliveryTag != null;
     JsonBytes out = new JsonBytes(512);
     out.startObject();

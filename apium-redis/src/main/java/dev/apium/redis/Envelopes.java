@@ -23,17 +23,12 @@ final class Envelopes {
   }
 
   /**
-   * {@link #write} as UTF-8 bytes, for fan-out publishes (which Lettuce sends as given). Nobody
-   * acknowledges a fan-out message by its tag, so the tag is a UUID4 from a fast, not a secure,
-   * random source. Monitoring events too carry their body in base64, as Celery's do: the JDK's
-   * base64 encoder (a CPU intrinsic) is 2-20 times faster than escaping the JSON into a JSON
-   * string.
+   * The delivery tag of a fan-out publish. Nobody acknowledges a fan-out message by its tag, so it
+   * is a UUID4 from a fast, not a secure, random source. (Monitoring events too carry their body in
+   * base64, as Celery's do: the JDK's base64 encoder, a CPU intrinsic, is 2-20 times faster than
+   * escaping the JSON into a JSON string.)
    */
-  static byte[] writeUtf8(WireMessage message, String exchange, String routingKey) {
-    return RedisEnvelope.encodeForPublishUtf8(message, exchange, routingKey, fastTag());
-  }
-
-  private static String fastTag() {
+  static String deliveryTag() {
     java.util.concurrent.ThreadLocalRandom random =
         java.util.concurrent.ThreadLocalRandom.current();
     long high = (random.nextLong() & ~0xF000L) | 0x4000L;

@@ -1,5 +1,6 @@
 package dev.apium.redis;
 
+import dev.apium.protocol.RedisPublishBatch;
 import dev.apium.protocol.WireMessage;
 import dev.apium.spi.Broker;
 import dev.apium.spi.BrokerException;
@@ -13,6 +14,13 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
 import io.lettuce.core.api.sync.RedisCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.output.IntegerOutput;
+import io.lettuce.core.protocol.AsyncCommand;
+import io.lettuce.core.protocol.Command;
+import io.lettuce.core.protocol.CommandArgs;
+import io.lettuce.core.protocol.CommandType;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -297,32 +305,56 @@ public final class RedisBroker implements Broker {
     publishFanoutAll(exchange, routingKey, List.of(message));
   }
 
-  /**
-   * One PUBLISH per message, all written before any reply is awaited: one round trip. Envelopes go
-   * out as the UTF-8 bytes they are written as (no string in between).
-   */
+  /** {@link #publishFanoutAllAsync}, awaited: one round trip for the lot. */
   @Override
   public void publishFanoutAll(String exchange, String routingKey, List<WireMessage> messages) {
-    String channel = keys.channel(exchange, routingKey);
-    RedisAsyncCommands<String, String> async = connection.async();
-    List<RedisFuture<Long>> sent = new ArrayList<>(messages.size());
-    for (WireMessage message : messages) {
-      byte[] envelope = Envelopes.writeUtf8(message, exchange, routingKey);
-      sent.add(run("publish to " + exchange, () -> publishBytes(async, channel, envelope)));
-    }
-    for (RedisFuture<Long> publish : sent) {
-      run("publish to " + exchange, () -> await(publish));
+    try {
+      publishFanoutAllAsync(exchange, routingKey, messages)
+          .get(RedisConnector.COMMAND_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw connector.failed("publish to " + exchange, new RedisException("interrupted", e));
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw e.getCause() instanceof BrokerException b
+          ? b
+          : connector.failed("publish to " + exchange, new RedisException(e.getCause()));
+    } catch (java.util.concurrent.TimeoutException e) {
+      throw connector.failed(
+          "publish to " + exchange,
+          new RedisException("no reply within " + RedisConnector.COMMAND_TIMEOUT, e));
     }
   }
 
-  private static RedisFuture<Long> publishBytes(
-      RedisAsyncCommands<String, String> async, String channel, byte[] message) {
-    return async.dispatch(
-        io.lettuce.core.protocol.CommandType.PUBLISH,
-        new io.lettuce.core.output.IntegerOutput<>(io.lettuce.core.codec.StringCodec.UTF8),
-        new io.lettuce.core.protocol.CommandArgs<>(io.lettuce.core.codec.StringCodec.UTF8)
-            .addKey(channel)
-            .add(message));
+  /**
+   * One PUBLISH per message, handed to the connection as one write (one event-loop task for the
+   * lot); the future completes on the last reply. Envelopes go out as the UTF-8 bytes they are
+   * written as (no string in between), all but the first of a run of like messages from the
+   * previous one's fields ({@link RedisPublishBatch}).
+   */
+  @Override
+  public CompletableFuture<Void> publishFanoutAllAsync(
+      String exchange, String routingKey, List<WireMessage> messages) {
+    byte[] channel = keys.channel(exchange, routingKey).getBytes(StandardCharsets.UTF_8);
+    List<AsyncCommand<String, String, Long>> commands = new ArrayList<>(messages.size());
+    RedisPublishBatch envelopes = new RedisPublishBatch(exchange, routingKey);
+    for (WireMessage message : messages) {
+      commands.add(publishCommand(channel, envelopes.encode(message, Envelopes.deliveryTag())));
+    }
+    return connector.replied(
+        "publish to " + exchange,
+        () -> {
+          connection.dispatch(commands);
+          return CompletableFuture.allOf(commands.toArray(CompletableFuture<?>[]::new));
+        });
+  }
+
+  /** PUBLISH with both arguments as bytes, so Lettuce copies them with no codec in between. */
+  private static AsyncCommand<String, String, Long> publishCommand(byte[] channel, byte[] message) {
+    return new AsyncCommand<>(
+        new Command<>(
+            CommandType.PUBLISH,
+            new IntegerOutput<>(StringCodec.UTF8),
+            new CommandArgs<>(StringCodec.UTF8).add(channel).add(message)));
   }
 
   @Override
