@@ -6,7 +6,9 @@ import java.util.Map;
 
 /**
  * Python {@code repr()} of JSON values, for the display-only fields Celery fills with it ({@code
- * argsrepr}, {@code kwargsrepr}, event args). Output is cut to 1024 characters as Celery does.
+ * argsrepr}, {@code kwargsrepr}, event args). Output is cut to 1024 characters as Celery does, and
+ * writing stops once past them: a task that takes a picture of 100 KB as text does not have a repr
+ * of 100 KB built first. Stateless; any thread.
  */
 public final class PythonRepr {
   private static final int MAX = 1024;
@@ -19,6 +21,9 @@ public final class PythonRepr {
     int n = 0;
     if (args != null) {
       for (JsonNode arg : args) {
+        if (out.length() > MAX) {
+          return cut(out.toString());
+        }
         if (n++ > 0) {
           out.append(", ");
         }
@@ -54,6 +59,9 @@ public final class PythonRepr {
       out.append('[');
       int i = 0;
       for (JsonNode item : value) {
+        if (out.length() > MAX) {
+          return; // cut() keeps only the first MAX - 3 chars
+        }
         if (i++ > 0) {
           out.append(", ");
         }
@@ -65,6 +73,9 @@ public final class PythonRepr {
       Iterator<Map.Entry<String, JsonNode>> fields = value.properties().iterator();
       int i = 0;
       while (fields.hasNext()) {
+        if (out.length() > MAX) {
+          return;
+        }
         Map.Entry<String, JsonNode> field = fields.next();
         if (i++ > 0) {
           out.append(", ");
@@ -80,7 +91,7 @@ public final class PythonRepr {
   private static void quote(StringBuilder out, String text) {
     char quote = text.indexOf('\'') >= 0 && text.indexOf('"') < 0 ? '"' : '\'';
     out.append(quote);
-    for (int i = 0; i < text.length(); i++) {
+    for (int i = 0; i < text.length() && out.length() <= MAX; i++) {
       char c = text.charAt(i);
       switch (c) {
         case '\\' -> out.append("\\\\");

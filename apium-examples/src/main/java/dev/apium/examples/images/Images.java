@@ -168,12 +168,16 @@ final class Images {
     }
   }
 
-  /** {@code round(0.299 R + 0.587 G + 0.114 B)} of a packed RGB pixel, 0-255. */
+  /**
+   * {@code 0.299 R + 0.587 G + 0.114 B} of a packed RGB pixel, 0-255, in Pillow's fixed point
+   * ({@code convert("L")}: 16-bit weights, rounded), so a Java and a Python worker give the same
+   * gray level for every pixel.
+   */
   static int luminance(int rgb) {
     int r = (rgb >> 16) & 0xff;
     int g = (rgb >> 8) & 0xff;
     int b = rgb & 0xff;
-    return (int) Math.min(255, Math.round(0.299 * r + 0.587 * g + 0.114 * b));
+    return (r * 19595 + g * 38470 + b * 7471 + 0x8000) >> 16;
   }
 
   private static int overWhite(int argb) {
