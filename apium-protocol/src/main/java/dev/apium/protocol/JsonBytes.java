@@ -241,7 +241,7 @@ public final class JsonBytes {
    * How many chars at the start are printable ASCII other than {@code "} and {@code \\}: written as
    * they are, one byte each.
    */
-  private static int plainPrefix(String s, int length) {
+  static int plainPrefix(String s, int length) {
     for (int i = 0; i < length; i++) {
       char c = s.charAt(i);
       if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {

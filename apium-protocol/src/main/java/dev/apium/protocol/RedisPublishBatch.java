@@ -27,7 +27,8 @@ public final class RedisPublishBatch {
 
   /** The envelope of {@code message} with {@code deliveryTag}, as UTF-8 bytes. */
   public byte[] encode(WireMessage message, String deliveryTag) {
-    if (!plain(deliveryTag)) {
+    int tagLength = deliveryTag.length();
+    if (JsonBytes.plainPrefix(deliveryTag, tagLength) < tagLength) { // kombu's tags are uuid4 text
       return RedisEnvelope.encodeForPublishUtf8(message, exchange, routingKey, deliveryTag);
     }
     if (!sameShape(message)) {
@@ -36,7 +37,6 @@ public final class RedisPublishBatch {
     }
     byte[] text = Base64.getEncoder().encode(message.body());
     byte[] open = RedisEnvelope.BODY_OPEN;
-    int tagLength = deliveryTag.length();
     byte[] out = new byte[open.length + text.length + between.length + tagLength + TAG_END.length];
     System.arraycopy(open, 0, out, 0, open.length);
     int at = open.length;
@@ -71,16 +71,5 @@ public final class RedisPublishBatch {
     out[1] = ',';
     System.arraycopy(rest, 1, out, 2, rest.length - 1 - TAG_END.length);
     return out;
-  }
-
-  /** A tag written as it is (kombu's are uuid4 text): printable ASCII, no quote, no backslash. */
-  private static boolean plain(String tag) {
-    for (int i = 0; i < tag.length(); i++) {
-      char c = tag.charAt(i);
-      if (c < 0x20 || c >= 0x7f || c == '"' || c == '\\') {
-        return false;
-      }
-    }
-    return true;
   }
 }
