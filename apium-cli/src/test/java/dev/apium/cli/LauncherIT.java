@@ -46,6 +46,23 @@ class LauncherIT {
 
   private record Run(int exit, String out, String err) {}
 
+  /**
+   * {@code apium -V} with the user's {@code javaOpts} and {@code -XX:+PrintFlagsFinal} (no
+   * class-data archive), which must succeed: the JVM's final flags are in its output.
+   */
+  private Run finalFlags(String javaOpts) throws Exception {
+    Run run =
+        apium(
+            Map.of(
+                "APIUM_CDS",
+                "off",
+                "APIUM_JAVA_OPTS",
+                (javaOpts + " -XX:+PrintFlagsFinal").strip()),
+            "-V");
+    assertThat(run.exit()).as(run.err()).isZero();
+    return run;
+  }
+
   private Run apium(Map<String, String> env, String... args) throws Exception {
     List<String> command = new ArrayList<>(List.of(root.resolve("apium").toString()));
     command.addAll(List.of(args));
@@ -123,21 +140,11 @@ class LauncherIT {
 
   @Test
   void theLaunchersJvmFlagsComeFirstSoTheUsersWin() throws Exception {
-    Run shipped =
-        apium(Map.of("APIUM_CDS", "off", "APIUM_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "-V");
-    assertThat(shipped.exit()).as(shipped.err()).isZero();
+    Run shipped = finalFlags("");
     assertThat(shipped.out()).containsPattern("TrimNativeHeapInterval += 2000 ");
     assertThat(shipped.out()).containsPattern("G1PeriodicGCInterval += 30000 ");
 
-    Run overridden =
-        apium(
-            Map.of(
-                "APIUM_CDS",
-                "off",
-                "APIUM_JAVA_OPTS",
-                "-XX:TrimNativeHeapInterval=0 -XX:+PrintFlagsFinal"),
-            "-V");
-    assertThat(overridden.exit()).as(overridden.err()).isZero();
+    Run overridden = finalFlags("-XX:TrimNativeHeapInterval=0");
     assertThat(overridden.out()).containsPattern("TrimNativeHeapInterval += 0 ");
   }
 
@@ -147,14 +154,10 @@ class LauncherIT {
    */
   @Test
   void theFirstHeapIs64MbUnlessTheUserSizesTheHeap() throws Exception {
-    Run shipped =
-        apium(Map.of("APIUM_CDS", "off", "APIUM_JAVA_OPTS", "-XX:+PrintFlagsFinal"), "-V");
-    assertThat(shipped.exit()).as(shipped.err()).isZero();
+    Run shipped = finalFlags("");
     assertThat(shipped.out()).containsPattern("InitialHeapSize += 67108864 ");
 
-    Run small =
-        apium(Map.of("APIUM_CDS", "off", "APIUM_JAVA_OPTS", "-Xmx32m -XX:+PrintFlagsFinal"), "-V");
-    assertThat(small.exit()).as(small.err()).isZero();
+    Run small = finalFlags("-Xmx32m");
     assertThat(small.out())
         .containsPattern("MaxHeapSize += 33554432 ")
         .doesNotContainPattern("InitialHeapSize += 67108864 ");

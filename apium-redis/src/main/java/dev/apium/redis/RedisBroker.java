@@ -308,21 +308,16 @@ public final class RedisBroker implements Broker {
   /** {@link #publishFanoutAllAsync}, awaited: one round trip for the lot. */
   @Override
   public void publishFanoutAll(String exchange, String routingKey, List<WireMessage> messages) {
-    try {
-      publishFanoutAllAsync(exchange, routingKey, messages)
-          .get(RedisConnector.COMMAND_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw connector.failed("publish to " + exchange, new RedisException("interrupted", e));
-    } catch (java.util.concurrent.ExecutionException e) {
-      throw e.getCause() instanceof BrokerException b
-          ? b
-          : connector.failed("publish to " + exchange, new RedisException(e.getCause()));
-    } catch (java.util.concurrent.TimeoutException e) {
-      throw connector.failed(
-          "publish to " + exchange,
-          new RedisException("no reply within " + RedisConnector.COMMAND_TIMEOUT, e));
-    }
+    CompletableFuture<Void> replies =
+        run("publish to " + exchange, () -> dispatchPublishes(exchange, routingKey, messages));
+    run("publish to " + exchange, () -> await(replies));
+  }
+
+  @Override
+  public CompletableFuture<Void> publishFanoutAllAsync(
+      String exchange, String routingKey, List<WireMessage> messages) {
+    return connector.replied(
+        "publish to " + exchange, () -> dispatchPublishes(exchange, routingKey, messages));
   }
 
   /**
@@ -331,8 +326,7 @@ public final class RedisBroker implements Broker {
    * written as (no string in between), all but the first of a run of like messages from the
    * previous one's fields ({@link RedisPublishBatch}).
    */
-  @Override
-  public CompletableFuture<Void> publishFanoutAllAsync(
+  private CompletableFuture<Void> dispatchPublishes(
       String exchange, String routingKey, List<WireMessage> messages) {
     byte[] channel = keys.channel(exchange, routingKey).getBytes(StandardCharsets.UTF_8);
     List<AsyncCommand<String, String, Long>> commands = new ArrayList<>(messages.size());
@@ -340,12 +334,8 @@ public final class RedisBroker implements Broker {
     for (WireMessage message : messages) {
       commands.add(publishCommand(channel, envelopes.encode(message, Envelopes.deliveryTag())));
     }
-    return connector.replied(
-        "publish to " + exchange,
-        () -> {
-          connection.dispatch(commands);
-          return CompletableFuture.allOf(commands.toArray(CompletableFuture<?>[]::new));
-        });
+    connection.dispatch(commands);
+    return CompletableFuture.allOf(commands.toArray(CompletableFuture<?>[]::new));
   }
 
   /** PUBLISH with both arguments as bytes, so Lettuce copies them with no codec in between. */
@@ -476,7 +466,7 @@ public final class RedisBroker implements Broker {
     }
   }
 
-  private static <T> T await(RedisFuture<T> future) {
+  private static <T> T await(java.util.concurrent.Future<T> future) {
     try {
       return future.get(RedisConnector.COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
