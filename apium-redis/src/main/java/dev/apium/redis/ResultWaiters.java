@@ -24,9 +24,11 @@ import org.slf4j.LoggerFactory;
  * {@code celery-task-meta-<id>} channel for the first waiter of a task, UNSUBSCRIBE when the last
  * is done or cancelled. Each subscribe confirmation (the first one and Lettuce's resubscribe after
  * a reconnect) triggers a catch-up GET, which closes the race with a result stored before the
- * subscription took effect. Futures are completed on Lettuce's event loop (cheap dependents only:
- * AsyncResult hands user callbacks to its own threads); resubscribes run on {@code completer},
- * never on Lettuce's event loop. {@link #close()} cancels every waiter.
+ * subscription took effect; a confirmation that disagrees with who waits (subscribed, nobody waits;
+ * unsubscribed, someone does) is answered with the opposite command. Futures are completed on
+ * Lettuce's event loop (cheap dependents only: AsyncResult hands user callbacks to its own
+ * threads); resubscribes run on {@code completer}, never on Lettuce's event loop. {@link #close()}
+ * cancels every waiter.
  */
 final class ResultWaiters implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ResultWaiters.class);
@@ -92,7 +94,12 @@ final class ResultWaiters implements AutoCloseable {
 
               @Override
               public void subscribed(String channel, long count) {
-                catchUp(channel);
+                confirmedSubscribed(channel);
+              }
+
+              @Override
+              public void unsubscribed(String channel, long count) {
+                confirmedUnsubscribed(channel);
               }
             });
       }
@@ -137,6 +144,32 @@ final class ResultWaiters implements AutoCloseable {
   private synchronized void resubscribe(RedisChannelHandler<?, ?> handler) {
     if (connection != null && handler == connection && !waiting.isEmpty()) {
       connection.async().subscribe(waiting.keySet().toArray(String[]::new));
+    }
+  }
+
+  /**
+   * A SUBSCRIBE took effect: catch up if anyone still waits on the channel, else UNSUBSCRIBE it.
+   * Commands for one channel can reach Redis in another order than they were sent (a resubscribe
+   * queued from the completer lands after an UNSUBSCRIBE written directly on the event loop), so
+   * each confirmation brings Redis back to what {@link #waiting} says instead of trusting the
+   * order.
+   */
+  private void confirmedSubscribed(String key) {
+    synchronized (this) {
+      if (!waiting.containsKey(key)) {
+        if (connection != null) {
+          connection.async().unsubscribe(key);
+        }
+        return;
+      }
+    }
+    catchUp(key);
+  }
+
+  /** An UNSUBSCRIBE took effect: SUBSCRIBE again if someone waits (see confirmedSubscribed). */
+  private synchronized void confirmedUnsubscribed(String key) {
+    if (connection != null && waiting.containsKey(key)) {
+      connection.async().subscribe(key);
     }
   }
 
