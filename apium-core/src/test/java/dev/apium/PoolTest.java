@@ -2,6 +2,7 @@ package dev.apium;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.apium.worker.Worker;
 import java.lang.reflect.Method;
@@ -9,13 +10,19 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledForJreRange;
 import org.junit.jupiter.api.condition.JRE;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
-/** Pools: autoscale grows when busy and shrinks when idle; virtual threads on Java 21+. */
+/**
+ * Pools: {@code -c} bounds the tasks run at once on both kinds, autoscale grows when busy and
+ * shrinks when idle; virtual threads on Java 21+.
+ */
 class PoolTest {
   private final Apium app = TestApps.memory();
 
@@ -46,6 +53,44 @@ class PoolTest {
         assertThat(r.get(Duration.ofSeconds(5))).isEqualTo(true);
       }
       await().atMost(Duration.ofSeconds(10)).until(() -> worker.poolSize() == 1);
+    }
+  }
+
+  /**
+   * {@code -c} bounds the tasks run at once on both pools, as Celery's {@code -c} does: the other
+   * prefetched tasks wait (reserved) until a slot frees.
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void atMostConcurrencyTasksRunAtOnceAndThePrefetchedRestWaits(boolean virtual) throws Exception {
+    assumeTrue(!virtual || Runtime.version().feature() >= 21, "virtual threads need Java 21+");
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger mostAtOnce = new AtomicInteger();
+    CountDownLatch release = new CountDownLatch(1);
+    app.register(
+        "t.hold",
+        call -> {
+          mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+          try {
+            return release.await(30, TimeUnit.SECONDS);
+          } finally {
+            running.decrementAndGet();
+          }
+        });
+    try (Worker worker =
+        app.worker().virtualThreads(virtual).concurrency(3).prefetchMultiplier(4).start()) {
+      List<AsyncResult<Object>> sent =
+          IntStream.range(0, 12).mapToObj(i -> app.signature("t.hold").delay()).toList();
+      // Three run; more than the three slots' worth wait in the worker for a slot.
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> running.get() == 3 && worker.reserved() >= 6);
+      assertThat(mostAtOnce.get()).isEqualTo(3);
+      release.countDown();
+      for (AsyncResult<Object> r : sent) {
+        assertThat(r.get(Duration.ofSeconds(10))).isEqualTo(true);
+      }
+      assertThat(mostAtOnce.get()).isEqualTo(3);
     }
   }
 

@@ -137,7 +137,9 @@ final class WorkerCommand implements Callable<Integer> {
   @Option(
       names = "--pool",
       defaultValue = "threads",
-      description = "threads (platform threads) or virtual (Java 21+ virtual threads).")
+      description =
+          "threads (platform threads) or virtual (Java 21+ virtual threads; -c still bounds"
+              + " the tasks run at once, and can be in the thousands).")
   String pool;
 
   @Option(

@@ -1,23 +1,25 @@
 package dev.apium.worker;
 
 import dev.apium.spi.Threads;
-import java.lang.reflect.Method;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * The threads that run tasks: a fixed pool of platform threads ({@code -c N}, the default) or one
- * virtual thread per task on Java 21+ ({@code --pool virtual}). Requests waiting for a thread can
- * be taken back ({@link #drainPending()}) so a warm shutdown returns them to the broker. Submitted
- * to by the transport and ETA threads; shut down by the worker's stopping thread.
+ * The threads that run tasks: {@code -c N} platform threads (the default) or {@code -c N} virtual
+ * threads on Java 21+ ({@code --pool virtual}), as Celery's {@code -c} is the size of its prefork,
+ * threads or gevent pool: at most N tasks run at once, the other prefetched ones wait here. A
+ * virtual thread gives its carrier back while a task blocks on I/O, so N can be in the thousands.
+ * Requests waiting for a thread can be taken back ({@link #drainPending()}) so a warm shutdown
+ * returns them to the broker. Submitted to by the transport and ETA threads; shut down by the
+ * worker's stopping thread.
  */
 final class TaskPool {
   /** Pool kinds. */
@@ -26,7 +28,6 @@ final class TaskPool {
     VIRTUAL
   }
 
-  private final ExecutorService executor;
   private final ThreadPoolExecutor threads;
   private final LinkedBlockingQueue<Runnable> pending;
   private final AtomicInteger active = new AtomicInteger();
@@ -35,23 +36,15 @@ final class TaskPool {
   private volatile Autoscaler autoscaler;
 
   TaskPool(Kind kind, int concurrency, String nodename) {
-    if (kind == Kind.VIRTUAL) {
-      this.executor = virtualExecutor();
-      this.threads = null;
-      this.pending = null;
-    } else {
-      this.pending = new LinkedBlockingQueue<>();
-      AtomicInteger n = new AtomicInteger();
-      this.threads =
-          new ThreadPoolExecutor(
-              concurrency,
-              concurrency,
-              0,
-              TimeUnit.MILLISECONDS,
-              pending,
-              r -> Threads.daemon("apium-worker-" + n.incrementAndGet(), r));
-      this.executor = threads;
-    }
+    this.pending = new LinkedBlockingQueue<>();
+    AtomicInteger n = new AtomicInteger();
+    ThreadFactory factory =
+        kind == Kind.VIRTUAL
+            ? virtualThreads()
+            : r -> Threads.daemon("apium-worker-" + n.incrementAndGet(), r);
+    this.threads =
+        new ThreadPoolExecutor(
+            concurrency, concurrency, 0, TimeUnit.MILLISECONDS, pending, factory);
     this.target = concurrency;
   }
 
@@ -59,7 +52,11 @@ final class TaskPool {
     return Runtime.version().feature() >= 21;
   }
 
-  private static ExecutorService virtualExecutor() {
+  /**
+   * Virtual threads named {@code apium-worker-virtual-N}, made through {@code Thread.ofVirtual()}
+   * found at run time (the project compiles for Java 17).
+   */
+  private static ThreadFactory virtualThreads() {
     if (!virtualThreadsAvailable()) {
       throw new IllegalStateException(
           "--pool virtual needs Java 21 or newer (running "
@@ -67,16 +64,20 @@ final class TaskPool {
               + "): use --pool threads or run on a newer JDK");
     }
     try {
-      Method factory =
-          java.util.concurrent.Executors.class.getMethod("newVirtualThreadPerTaskExecutor");
-      return (ExecutorService) factory.invoke(null);
+      Object builder = Thread.class.getMethod("ofVirtual").invoke(null);
+      Class<?> ofVirtual = Class.forName("java.lang.Thread$Builder$OfVirtual");
+      builder =
+          ofVirtual
+              .getMethod("name", String.class, long.class)
+              .invoke(builder, "apium-worker-virtual-", 1L);
+      return (ThreadFactory) ofVirtual.getMethod("factory").invoke(builder);
     } catch (ReflectiveOperationException e) {
-      throw new IllegalStateException("cannot create a virtual-thread executor", e);
+      throw new IllegalStateException("cannot create virtual threads", e);
     }
   }
 
   void submit(RequestTask task) {
-    executor.execute(
+    threads.execute(
         new RequestTask(task.request()) {
           @Override
           public void run() {
@@ -95,10 +96,10 @@ final class TaskPool {
 
   /**
    * Gives up on a thread stuck in a task (hard time limit, terminate): a replacement thread starts
-   * now, and the pool shrinks back once the abandoned thread returns. Virtual pools have no slots.
+   * now, and the pool shrinks back once the abandoned thread returns.
    */
   void abandon(Thread thread) {
-    if (threads != null && abandoned.add(thread)) {
+    if (abandoned.add(thread)) {
       resized();
     }
   }
@@ -127,11 +128,11 @@ final class TaskPool {
 
   /** Requests waiting for a thread. */
   int waiting() {
-    return pending == null ? 0 : pending.size();
+    return pending.size();
   }
 
   private synchronized void resized() {
-    if (threads == null || threads.isShutdown()) {
+    if (threads.isShutdown()) {
       return;
     }
     int size = Math.max(1, target + abandoned.size());
@@ -152,9 +153,6 @@ final class TaskPool {
   /** Removes the requests still waiting for a thread. */
   List<Request> drainPending() {
     List<Request> out = new ArrayList<>();
-    if (pending == null) {
-      return out;
-    }
     List<Runnable> drained = new ArrayList<>();
     pending.drainTo(drained);
     for (Runnable r : drained) {
@@ -165,14 +163,14 @@ final class TaskPool {
 
   /** Lets running tasks finish; true when all did within the deadline. */
   boolean finish(Duration deadline) throws InterruptedException {
-    executor.shutdown();
-    return executor.awaitTermination(deadline.toMillis(), TimeUnit.MILLISECONDS);
+    threads.shutdown();
+    return threads.awaitTermination(deadline.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** Interrupts running tasks; true when they all ended within the grace period. */
   boolean interrupt(Duration grace) throws InterruptedException {
-    executor.shutdownNow();
-    return executor.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
+    threads.shutdownNow();
+    return threads.awaitTermination(grace.toMillis(), TimeUnit.MILLISECONDS);
   }
 
   /** A runnable that remembers its request, so a drained queue can be returned to the broker. */

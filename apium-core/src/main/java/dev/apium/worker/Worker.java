@@ -318,7 +318,10 @@ public final class Worker implements AutoCloseable {
       return this;
     }
 
-    /** Virtual threads (Java 21+) for I/O-bound tasks: thousands at once. */
+    /**
+     * Virtual threads (Java 21+) for I/O-bound tasks: still at most {@code concurrency} tasks at
+     * once, as Celery's {@code -c} with gevent, but that number can be in the thousands.
+     */
     public Builder virtualThreads(boolean value) {
       poolKind = value ? TaskPool.Kind.VIRTUAL : TaskPool.Kind.PLATFORM;
       return this;
