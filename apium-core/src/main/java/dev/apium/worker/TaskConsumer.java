@@ -87,15 +87,22 @@ final class TaskConsumer {
     return basePrefetch;
   }
 
-  /** The requests received and not yet settled (inspect's reserved and scheduled). */
   /**
    * Tasks received and waiting to start: neither running on {@code executions} nor held for their
-   * ETA (a snapshot of moving counts).
+   * ETA (a snapshot of moving counts). A running task is counted out by id, not subtracted: with
+   * the early ack (the default) it has already left the unsettled set.
    */
   int reserved(Executions executions) {
-    return Math.max(0, unsettled().size() - executions.size() - scheduled());
+    int waiting = 0;
+    for (Request r : unsettled) {
+      if (!executions.isRunning(r.id())) {
+        waiting++;
+      }
+    }
+    return Math.max(0, waiting - scheduled());
   }
 
+  /** The requests received and not yet settled (inspect's reserved and scheduled). */
   java.util.Collection<Request> unsettled() {
     return unsettled;
   }
