@@ -95,6 +95,42 @@ class PoolTest {
     }
   }
 
+  /**
+   * A warm shutdown lets the running tasks finish and puts the ones waiting for a slot back on the
+   * queue, on both pools (a virtual pool used to start every prefetched task at once).
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void aWarmShutdownReturnsTheTasksWaitingForASlot(boolean virtual) throws Exception {
+    assumeTrue(!virtual || Runtime.version().feature() >= 21, "virtual threads need Java 21+");
+    AtomicInteger running = new AtomicInteger();
+    AtomicInteger finished = new AtomicInteger();
+    CountDownLatch release = new CountDownLatch(1);
+    app.register(
+        "t.hold",
+        call -> {
+          running.incrementAndGet();
+          boolean released = release.await(30, TimeUnit.SECONDS);
+          finished.incrementAndGet();
+          return released;
+        });
+    Worker worker =
+        app.worker().virtualThreads(virtual).concurrency(2).prefetchMultiplier(3).start();
+    IntStream.range(0, 6).forEach(i -> app.signature("t.hold").delay());
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(() -> running.get() == 2 && worker.reserved() == 4);
+    Thread stopping = new Thread(() -> worker.stop(Duration.ofSeconds(30)));
+    stopping.start();
+    await().atMost(Duration.ofSeconds(10)).until(() -> app.broker().size("celery") == 4);
+    release.countDown();
+    stopping.join(TimeUnit.SECONDS.toMillis(30));
+    assertThat(stopping.isAlive()).isFalse();
+    assertThat(finished.get()).isEqualTo(2);
+    assertThat(running.get()).isEqualTo(2);
+    assertThat(app.broker().size("celery")).isEqualTo(4);
+  }
+
   @Test
   @EnabledForJreRange(min = JRE.JAVA_21)
   void virtualThreadsRunThousandsOfBlockingTasksAtOnce() throws Exception {
