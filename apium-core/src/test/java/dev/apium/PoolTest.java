@@ -56,6 +56,32 @@ class PoolTest {
     }
   }
 
+  /** {@code t.hold}: counts itself in, waits for {@link #release}, counts itself out. */
+  private static final class Hold {
+    final AtomicInteger started = new AtomicInteger();
+    final AtomicInteger running = new AtomicInteger();
+    final AtomicInteger mostAtOnce = new AtomicInteger();
+    final CountDownLatch release = new CountDownLatch(1);
+
+    Hold(Apium app) {
+      app.register(
+          "t.hold",
+          call -> {
+            started.incrementAndGet();
+            mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
+            try {
+              return release.await(30, TimeUnit.SECONDS);
+            } finally {
+              running.decrementAndGet();
+            }
+          });
+    }
+  }
+
+  private static void assumeVirtualThreadsIfAsked(boolean virtual) {
+    assumeTrue(!virtual || Runtime.version().feature() >= 21, "virtual threads need Java 21+");
+  }
+
   /**
    * {@code -c} bounds the tasks run at once on both pools, as Celery's {@code -c} does: the other
    * prefetched tasks wait (reserved) until a slot frees.
@@ -63,20 +89,8 @@ class PoolTest {
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void atMostConcurrencyTasksRunAtOnceAndThePrefetchedRestWaits(boolean virtual) throws Exception {
-    assumeTrue(!virtual || Runtime.version().feature() >= 21, "virtual threads need Java 21+");
-    AtomicInteger running = new AtomicInteger();
-    AtomicInteger mostAtOnce = new AtomicInteger();
-    CountDownLatch release = new CountDownLatch(1);
-    app.register(
-        "t.hold",
-        call -> {
-          mostAtOnce.accumulateAndGet(running.incrementAndGet(), Math::max);
-          try {
-            return release.await(30, TimeUnit.SECONDS);
-          } finally {
-            running.decrementAndGet();
-          }
-        });
+    assumeVirtualThreadsIfAsked(virtual);
+    Hold hold = new Hold(app);
     try (Worker worker =
         app.worker().virtualThreads(virtual).concurrency(3).prefetchMultiplier(4).start()) {
       List<AsyncResult<Object>> sent =
@@ -85,13 +99,13 @@ class PoolTest {
       // nine wait for a slot.
       await()
           .atMost(Duration.ofSeconds(10))
-          .until(() -> running.get() == 3 && worker.reserved() == 9);
-      assertThat(mostAtOnce.get()).isEqualTo(3);
-      release.countDown();
+          .until(() -> hold.running.get() == 3 && worker.reserved() == 9);
+      assertThat(hold.mostAtOnce.get()).isEqualTo(3);
+      hold.release.countDown();
       for (AsyncResult<Object> r : sent) {
         assertThat(r.get(Duration.ofSeconds(10))).isEqualTo(true);
       }
-      assertThat(mostAtOnce.get()).isEqualTo(3);
+      assertThat(hold.mostAtOnce.get()).isEqualTo(3);
     }
   }
 
@@ -102,32 +116,22 @@ class PoolTest {
   @ParameterizedTest
   @ValueSource(booleans = {false, true})
   void aWarmShutdownReturnsTheTasksWaitingForASlot(boolean virtual) throws Exception {
-    assumeTrue(!virtual || Runtime.version().feature() >= 21, "virtual threads need Java 21+");
-    AtomicInteger running = new AtomicInteger();
-    AtomicInteger finished = new AtomicInteger();
-    CountDownLatch release = new CountDownLatch(1);
-    app.register(
-        "t.hold",
-        call -> {
-          running.incrementAndGet();
-          boolean released = release.await(30, TimeUnit.SECONDS);
-          finished.incrementAndGet();
-          return released;
-        });
+    assumeVirtualThreadsIfAsked(virtual);
+    Hold hold = new Hold(app);
     Worker worker =
         app.worker().virtualThreads(virtual).concurrency(2).prefetchMultiplier(3).start();
     IntStream.range(0, 6).forEach(i -> app.signature("t.hold").delay());
     await()
         .atMost(Duration.ofSeconds(10))
-        .until(() -> running.get() == 2 && worker.reserved() == 4);
+        .until(() -> hold.running.get() == 2 && worker.reserved() == 4);
     Thread stopping = new Thread(() -> worker.stop(Duration.ofSeconds(30)));
     stopping.start();
     await().atMost(Duration.ofSeconds(10)).until(() -> app.broker().size("celery") == 4);
-    release.countDown();
+    hold.release.countDown();
     stopping.join(TimeUnit.SECONDS.toMillis(30));
     assertThat(stopping.isAlive()).isFalse();
-    assertThat(finished.get()).isEqualTo(2);
-    assertThat(running.get()).isEqualTo(2);
+    assertThat(hold.running.get()).isZero();
+    assertThat(hold.started.get()).isEqualTo(2);
     assertThat(app.broker().size("celery")).isEqualTo(4);
   }
 
