@@ -123,7 +123,10 @@ public class ApiumProperties {
     /** Messages prefetched per pool thread (Celery's worker_prefetch_multiplier). */
     private Integer prefetchMultiplier;
 
-    /** Run tasks on virtual threads (Java 21+), for I/O-bound tasks. */
+    /**
+     * Run tasks on virtual threads (Java 21+), for I/O-bound tasks; concurrency still bounds how
+     * many run at once, so raise it (hundreds or thousands) with this on.
+     */
     private boolean virtualThreads;
 
     /**
