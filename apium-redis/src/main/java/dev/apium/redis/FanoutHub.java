@@ -3,12 +3,14 @@ package dev.apium.redis;
 import dev.apium.protocol.MalformedMessageException;
 import dev.apium.protocol.WireMessage;
 import dev.apium.spi.Subscription;
+import io.lettuce.core.LettuceFutures;
 import io.lettuce.core.pubsub.RedisPubSubAdapter;
 import io.lettuce.core.pubsub.StatefulRedisPubSubConnection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -73,7 +75,11 @@ final class FanoutHub implements AutoCloseable {
     for (String pattern : patterns) {
       List<Listener> list = listeners.computeIfAbsent(pattern, p -> new CopyOnWriteArrayList<>());
       if (list.isEmpty()) {
-        connection.sync().psubscribe(pattern);
+        // Waited for as a blocking call would be (the connection has no blocking commands).
+        LettuceFutures.awaitOrCancel(
+            connection.async().psubscribe(pattern),
+            connection.getTimeout().toNanos(),
+            TimeUnit.NANOSECONDS);
       }
       list.add(listener);
     }
