@@ -35,7 +35,7 @@ final class TaskPool {
   private int target;
   private volatile Autoscaler autoscaler;
 
-  TaskPool(Kind kind, int concurrency, String nodename) {
+  TaskPool(Kind kind, int concurrency) {
     this.pending = new LinkedBlockingQueue<>();
     AtomicInteger n = new AtomicInteger();
     ThreadFactory factory =

@@ -83,7 +83,7 @@ public final class Worker implements AutoCloseable {
       return this;
     }
     revoked.load();
-    pool = new TaskPool(poolKind, autoscale != null ? autoscale[1] : concurrency, nodename);
+    pool = new TaskPool(poolKind, autoscale != null ? autoscale[1] : concurrency);
     autoscaler = autoscale == null ? null : Autoscaler.of(pool, autoscale, autoscaleKeepAlive);
     executions = new Executions(settlement, pool);
     Retrier retrier = new Retrier(app.clock(), host, settlement, nodename, transientRetryBudget);
