@@ -3,12 +3,10 @@ package dev.apium.bench;
 import dev.apium.Apium;
 import dev.apium.TaskOptions;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.function.Consumer;
@@ -28,14 +26,11 @@ public final class BenchTasks implements Consumer<Apium> {
   static final String IO = "bench.io";
 
   /**
-   * One client for every {@code bench.io} call: keep-alive connections, HTTP/1.1 as the peers. Made
-   * on the first call, so the other workloads' workers (and their idle RSS) carry no HTTP client
-   * and its selector thread.
+   * Idle keep-alive connections {@code HttpURLConnection} keeps per server (the JDK's default is
+   * 5): as many as the I/O-bound row runs at once ({@code -c 100}), as Celery's gevent pool keeps
+   * one {@code http.client} connection per greenlet.
    */
-  private static final class Http {
-    static final HttpClient CLIENT =
-        HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-  }
+  static final String KEEP_ALIVE_CONNECTIONS = "100";
 
   @Override
   public void accept(Apium app) {
@@ -45,6 +40,7 @@ public final class BenchTasks implements Consumer<Apium> {
       ((ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(name))
           .setLevel(ch.qos.logback.classic.Level.WARN);
     }
+    System.setProperty("http.maxConnections", KEEP_ALIVE_CONNECTIONS);
     TaskOptions fireAndForget = TaskOptions.DEFAULTS.withIgnoreResult(true);
     app.register(NOOP, fireAndForget, call -> null);
     app.register(ADD, Integer.class, Integer.class, Integer::sum);
@@ -52,21 +48,28 @@ public final class BenchTasks implements Consumer<Apium> {
     app.register(IO, fireAndForget, call -> get(call.arg(0, String.class)));
   }
 
-  /** The I/O-bound task: one GET on bench/run's slow local HTTP server (it answers after 50 ms). */
+  /**
+   * The I/O-bound task: one GET on bench/run's slow local HTTP server (it answers after 50 ms),
+   * with the JDK's blocking {@code HttpURLConnection}, the counterpart of Celery's {@code
+   * http.client}: the body read to its end and closed, so the connection goes back to the
+   * keep-alive cache.
+   */
   private static Object get(String url) {
     try {
-      HttpResponse<Void> response =
-          Http.CLIENT.send(
-              HttpRequest.newBuilder(URI.create(url)).build(), BodyHandlers.discarding());
-      if (response.statusCode() != 200) {
-        throw new IllegalStateException("GET " + url + " answered " + response.statusCode());
+      HttpURLConnection connection = (HttpURLConnection) URI.create(url).toURL().openConnection();
+      int status = connection.getResponseCode();
+      try (InputStream body =
+          status < 400 ? connection.getInputStream() : connection.getErrorStream()) {
+        if (body != null) {
+          body.readAllBytes();
+        }
+      }
+      if (status != 200) {
+        throw new IllegalStateException("GET " + url + " answered " + status);
       }
       return null;
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted during GET " + url, e);
     }
   }
 
