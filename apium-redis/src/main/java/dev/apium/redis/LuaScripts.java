@@ -2,7 +2,6 @@ package dev.apium.redis;
 
 import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
-import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -49,8 +48,7 @@ final class LuaScripts {
   static final LuaScripts REPLAY_DEAD = new LuaScripts("replay_dead");
   static final LuaScripts TRIM_DEAD = new LuaScripts("trim_dead");
 
-  <T> T run(
-      RedisCommands<String, String> redis, ScriptOutputType type, String[] keys, String... args) {
+  <T> T run(BlockingRedis redis, ScriptOutputType type, String[] keys, String... args) {
     try {
       return redis.evalsha(sha, type, keys, args);
     } catch (RedisNoScriptException e) {

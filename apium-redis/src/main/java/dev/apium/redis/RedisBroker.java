@@ -13,7 +13,6 @@ import io.lettuce.core.RedisFuture;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.async.RedisAsyncCommands;
-import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.protocol.AsyncCommand;
@@ -73,6 +72,7 @@ public final class RedisBroker implements Broker {
 
   private final RedisConnector connector;
   private final StatefulRedisConnection<String, String> connection;
+  private final BlockingRedis blocking;
   private final RedisKeys keys;
   private final UnackedLedger ledger;
   private final FanoutHub fanout;
@@ -100,6 +100,7 @@ public final class RedisBroker implements Broker {
       connector.close();
       throw e;
     }
+    this.blocking = new BlockingRedis(connection);
     this.keys = new RedisKeys(config.get(RedisSettings.GLOBAL_KEYPREFIX, ""), connector.database());
     this.visibility = config.getSeconds(Settings.VISIBILITY_TIMEOUT, Duration.ofHours(1));
     this.ledger = new UnackedLedger(connection, keys, visibility);
@@ -442,8 +443,8 @@ public final class RedisBroker implements Broker {
     return acks;
   }
 
-  RedisCommands<String, String> commands() {
-    return connection.sync();
+  BlockingRedis commands() {
+    return blocking;
   }
 
   void hold(RedisDelivery delivery) {

@@ -77,7 +77,7 @@ final class RedisConnector implements AutoCloseable {
             ? SentinelUrl.parse(tls.url(), setting, options)
             : parse(tls.url(), setting);
     uri.setTimeout(timeout);
-    this.client = new AsyncPubSubRedisClient(acquire(), uri);
+    this.client = new AsyncRedisClient(acquire(), uri);
     ClientOptions.Builder clientOptions =
         tls.options() == null
             ? ClientOptions.builder()

@@ -45,6 +45,7 @@ final class RedisConsumer implements Subscription {
   private final List<String> queues;
   private final Consumer<Delivery> handler;
   private final StatefulRedisConnection<String, String> blocking;
+  private final BlockingRedis waits;
   private final ReentrantLock lock = new ReentrantLock();
   private final Condition changed = lock.newCondition();
   private final Thread thread;
@@ -69,6 +70,7 @@ final class RedisConsumer implements Subscription {
     this.tagPrefix = newTagPrefix();
     this.landing = broker.keys().landing(tagPrefix);
     this.blocking = broker.connector().connect();
+    this.waits = new BlockingRedis(blocking);
     this.thread = Threads.daemon("apium-redis-consumer-" + n, this::loop);
   }
 
@@ -192,7 +194,7 @@ final class RedisConsumer implements Subscription {
     String key = broker.keys().queue(queue, 0);
     watch++;
     double timeout = queues.size() == 1 ? 0.5 : 0.2;
-    String raw = blocking.sync().blmove(key, landing, LMoveArgs.Builder.rightLeft(), timeout);
+    String raw = waits.blmove(key, landing, LMoveArgs.Builder.rightLeft(), timeout);
     if (raw != null) {
       landed(queue, raw);
     } else {

@@ -6,7 +6,6 @@ import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -33,7 +32,7 @@ final class RedisCoordinationStore implements CoordinationStore {
   private static final Script CLAIM = new Script("fenced_claim");
   private static final Script PUT = new Script("fenced_put");
 
-  private final StatefulRedisConnection<String, String> connection;
+  private final BlockingRedis blocking;
   private final String prefix;
   private final Function<RedisException, RuntimeException> failure;
 
@@ -41,13 +40,13 @@ final class RedisCoordinationStore implements CoordinationStore {
       StatefulRedisConnection<String, String> connection,
       String prefix,
       Function<RedisException, RuntimeException> failure) {
-    this.connection = connection;
+    this.blocking = new BlockingRedis(connection);
     this.prefix = prefix;
     this.failure = failure;
   }
 
-  private RedisCommands<String, String> redis() {
-    return connection.sync();
+  private BlockingRedis redis() {
+    return blocking;
   }
 
   private static String value(Lease lease) {
@@ -131,7 +130,7 @@ final class RedisCoordinationStore implements CoordinationStore {
       this.sha = sha1(text);
     }
 
-    Long run(RedisCommands<String, String> redis, String key1, String key2, String... args) {
+    Long run(BlockingRedis redis, String key1, String key2, String... args) {
       String[] keys = key2 == null ? new String[] {key1} : new String[] {key1, key2};
       try {
         return redis.evalsha(sha, ScriptOutputType.INTEGER, keys, args);

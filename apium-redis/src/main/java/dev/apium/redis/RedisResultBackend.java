@@ -14,7 +14,6 @@ import io.lettuce.core.Range;
 import io.lettuce.core.RedisException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -48,6 +47,7 @@ public final class RedisResultBackend implements ResultBackend {
 
   private final RedisConnector connector;
   private final StatefulRedisConnection<String, String> connection;
+  private final BlockingRedis blocking;
   private final long ttl;
   private final ExecutorService completer;
   private final ResultWaiters waiters;
@@ -66,6 +66,7 @@ public final class RedisResultBackend implements ResultBackend {
       connector.close();
       throw e;
     }
+    this.blocking = new BlockingRedis(connection);
     this.ttl =
         Math.max(1, config.getSeconds(Settings.RESULT_EXPIRES, Duration.ofDays(1)).toSeconds());
     this.completer = Executors.newSingleThreadExecutor(Threads.daemon("apium-redis-results"));
@@ -74,8 +75,8 @@ public final class RedisResultBackend implements ResultBackend {
             connector::connectPubSub, connector::addListener, connection.async(), completer);
   }
 
-  private RedisCommands<String, String> redis() {
-    return connection.sync();
+  private BlockingRedis redis() {
+    return blocking;
   }
 
   private String taskKey(String taskId) {

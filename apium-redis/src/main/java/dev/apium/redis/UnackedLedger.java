@@ -5,14 +5,12 @@ import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.MalformedMessageException;
 import io.lettuce.core.MapScanCursor;
 import io.lettuce.core.Range;
-import io.lettuce.core.RedisException;
 import io.lettuce.core.ScanArgs;
 import io.lettuce.core.ScanCursor;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.ZAddArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
-import io.lettuce.core.api.sync.RedisCommands;
 import io.lettuce.core.codec.StringCodec;
 import io.lettuce.core.output.IntegerOutput;
 import io.lettuce.core.protocol.AsyncCommand;
@@ -27,9 +25,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,14 +48,14 @@ final class UnackedLedger {
   private static final int MAX_ACK_ARGS = 4096;
 
   private final StatefulRedisConnection<String, String> connection;
-  private final RedisCommands<String, String> redis;
+  private final BlockingRedis redis;
   private final RedisKeys keys;
   private final Duration visibility;
 
   UnackedLedger(
       StatefulRedisConnection<String, String> connection, RedisKeys keys, Duration visibility) {
     this.connection = connection;
-    this.redis = connection.sync();
+    this.redis = new BlockingRedis(connection);
     this.keys = keys;
     this.visibility = visibility;
   }
@@ -97,8 +92,8 @@ final class UnackedLedger {
                   new IntegerOutput<>(StringCodec.UTF8),
                   new CommandArgs<>(StringCodec.UTF8).addKey(keys.unacked()).addValues(chunk)));
       connection.dispatch(List.of(zrem, hdel));
-      await(zrem);
-      await(hdel);
+      redis.await(zrem);
+      redis.await(hdel);
     }
   }
 
@@ -352,19 +347,6 @@ final class UnackedLedger {
           redis, ScriptOutputType.INTEGER, new String[] {keys.unackedMutex()}, token);
     }
     return restored;
-  }
-
-  private static <T> T await(AsyncCommand<String, String, T> command) {
-    try {
-      return command.get(RedisConnector.COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new RedisException("interrupted", e);
-    } catch (ExecutionException e) {
-      throw e.getCause() instanceof RedisException re ? re : new RedisException(e.getCause());
-    } catch (TimeoutException e) {
-      throw new RedisException("no reply within " + RedisConnector.COMMAND_TIMEOUT, e);
-    }
   }
 
   private static byte[] uuidBytes() {
