@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -136,8 +137,17 @@ class ControlTest {
     try (Worker a = app.worker().nodename("a@test").concurrency(1).start()) {
       AsyncResult<Object> r = app.signature("t.long").delay();
       assertThat(started.await(5, TimeUnit.SECONDS)).isTrue();
+      // Waiting already when the revoke arrives: the first ready state stored is what this sees.
+      CompletableFuture<Object> waiter = r.toCompletableFuture();
       Map<String, JsonNode> replies =
           app.control().revoke(r.id(), true, List.of("a@test"), Duration.ofSeconds(5));
+      assertThat(waiter)
+          .failsWithin(Duration.ofSeconds(5))
+          .withThrowableOfType(java.util.concurrent.ExecutionException.class)
+          .havingCause()
+          .isInstanceOfSatisfying(
+              TaskFailedException.class,
+              e -> assertThat(e.remoteMessage()).isEqualTo("terminated"));
       assertThat(replies.get("a@test").get("ok").asText()).isEqualTo("terminate: " + r.id());
       assertThatThrownBy(() -> r.get(Duration.ofSeconds(5)))
           .isInstanceOfSatisfying(

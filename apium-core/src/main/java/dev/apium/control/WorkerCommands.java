@@ -128,13 +128,29 @@ public final class WorkerCommands {
     }
   }
 
+  /**
+   * Flags the ids as revoked; with {@code terminate}, first stops those running here (and, after
+   * the flags, any that started in between). Terminating first matters: flagging stores REVOKED
+   * {@code revoked} for every id not finished yet (so that waiters learn of a task revoked before
+   * any worker received it), and a waiter that already waits for a running task would take that for
+   * its end instead of REVOKED {@code terminated}.
+   */
   private JsonNode revoke(JsonNode args) {
     List<String> ids = strings(args.path("task_id"));
-    ids.forEach(worker::revoke);
-    if (args.path("terminate").asBoolean(false)) {
-      List<String> terminated = new ArrayList<>();
+    boolean terminate = args.path("terminate").asBoolean(false);
+    List<String> terminated = new ArrayList<>();
+    if (terminate) {
       for (String id : ids) {
         if (worker.terminate(id)) {
+          terminated.add(id);
+        }
+      }
+    }
+    ids.forEach(worker::revoke);
+    if (terminate) {
+      // A task that started between the two steps was not flagged yet when it started.
+      for (String id : ids) {
+        if (!terminated.contains(id) && worker.terminate(id)) {
           terminated.add(id);
         }
       }
