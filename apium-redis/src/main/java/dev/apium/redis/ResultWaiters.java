@@ -25,10 +25,12 @@ import org.slf4j.LoggerFactory;
  * is done or cancelled. Each subscribe confirmation (the first one and Lettuce's resubscribe after
  * a reconnect) triggers a catch-up GET, which closes the race with a result stored before the
  * subscription took effect; a confirmation that disagrees with who waits (subscribed, nobody waits;
- * unsubscribed, someone does) is answered with the opposite command. Futures are completed on
- * Lettuce's event loop (cheap dependents only: AsyncResult hands user callbacks to its own
- * threads); resubscribes run on {@code completer}, never on Lettuce's event loop. {@link #close()}
- * cancels every waiter.
+ * unsubscribed, someone does) is answered with the opposite command, which is also why every
+ * command is written after this object's monitor is released: a sending thread and Lettuce's event
+ * loop (completing results, confirming subscriptions) never wait for each other's writes. Futures
+ * are completed on Lettuce's event loop (cheap dependents only: AsyncResult hands user callbacks to
+ * its own threads); resubscribes run on {@code completer}, never on Lettuce's event loop. {@link
+ * #close()} cancels every waiter.
  */
 final class ResultWaiters implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ResultWaiters.class);
@@ -82,6 +84,7 @@ final class ResultWaiters implements AutoCloseable {
   /** Waits for a ready meta published on {@code key} (the task's meta key). */
   CompletableFuture<ResultMeta> await(String key) {
     CompletableFuture<ResultMeta> future = new CompletableFuture<>();
+    StatefulRedisPubSubConnection<String, String> subscribeOn = null;
     synchronized (this) {
       if (connection == null) {
         connection = opener.get();
@@ -108,11 +111,17 @@ final class ResultWaiters implements AutoCloseable {
         set = ConcurrentHashMap.newKeySet();
         waiting.put(key, set);
         set.add(future);
-        connection.async().subscribe(key);
+        subscribeOn = connection;
       } else {
         set.add(future);
-        catchUp(key);
       }
+    }
+    // Written outside the monitor (Lettuce's event loop takes it to complete results): an
+    // UNSUBSCRIBE for the key written meanwhile by another thread is answered by its confirmation.
+    if (subscribeOn != null) {
+      subscribeOn.async().subscribe(key);
+    } else {
+      catchUp(key);
     }
     future.whenComplete((meta, error) -> done(key, future));
     return future;
@@ -123,9 +132,19 @@ final class ResultWaiters implements AutoCloseable {
    * kept, completed or not, until {@link #takeExpected} hands it out or {@link #EXPECTED_CAP} newer
    * expectations push it out. Its channel is unsubscribed as soon as the result arrives.
    */
-  synchronized void expect(String key) {
-    if (!expected.containsKey(key)) {
-      expected.put(key, await(key));
+  void expect(String key) {
+    synchronized (this) {
+      if (expected.containsKey(key)) {
+        return;
+      }
+    }
+    CompletableFuture<ResultMeta> future = await(key);
+    boolean kept;
+    synchronized (this) {
+      kept = expected.putIfAbsent(key, future) == null;
+    }
+    if (!kept) {
+      future.cancel(false); // expected twice at once: the first one stays
     }
   }
 
@@ -141,10 +160,17 @@ final class ResultWaiters implements AutoCloseable {
    * After a reconnect, SUBSCRIBE again to every waited-for channel: Lettuce resubscribes only the
    * channels whose SUBSCRIBE was confirmed before the drop; each confirmation triggers a catch-up.
    */
-  private synchronized void resubscribe(RedisChannelHandler<?, ?> handler) {
-    if (connection != null && handler == connection && !waiting.isEmpty()) {
-      connection.async().subscribe(waiting.keySet().toArray(String[]::new));
+  private void resubscribe(RedisChannelHandler<?, ?> handler) {
+    StatefulRedisPubSubConnection<String, String> on;
+    String[] keys;
+    synchronized (this) {
+      if (connection == null || handler != connection || waiting.isEmpty()) {
+        return;
+      }
+      on = connection;
+      keys = waiting.keySet().toArray(String[]::new);
     }
+    on.async().subscribe(keys);
   }
 
   /**
@@ -155,22 +181,33 @@ final class ResultWaiters implements AutoCloseable {
    * order.
    */
   private void confirmedSubscribed(String key) {
+    StatefulRedisPubSubConnection<String, String> unsubscribeOn;
     synchronized (this) {
-      if (!waiting.containsKey(key)) {
-        if (connection != null) {
-          connection.async().unsubscribe(key);
-        }
+      if (waiting.containsKey(key)) {
+        unsubscribeOn = null;
+      } else if (connection != null) {
+        unsubscribeOn = connection;
+      } else {
         return;
       }
     }
-    catchUp(key);
+    if (unsubscribeOn != null) {
+      unsubscribeOn.async().unsubscribe(key);
+    } else {
+      catchUp(key);
+    }
   }
 
   /** An UNSUBSCRIBE took effect: SUBSCRIBE again if someone waits (see confirmedSubscribed). */
-  private synchronized void confirmedUnsubscribed(String key) {
-    if (connection != null && waiting.containsKey(key)) {
-      connection.async().subscribe(key);
+  private void confirmedUnsubscribed(String key) {
+    StatefulRedisPubSubConnection<String, String> on;
+    synchronized (this) {
+      if (connection == null || !waiting.containsKey(key)) {
+        return;
+      }
+      on = connection;
     }
+    on.async().subscribe(key);
   }
 
   /**
@@ -247,13 +284,17 @@ final class ResultWaiters implements AutoCloseable {
     }
   }
 
-  private synchronized void done(String key, CompletableFuture<ResultMeta> future) {
-    Set<CompletableFuture<ResultMeta>> set = waiting.get(key);
-    if (set != null && set.remove(future) && set.isEmpty()) {
-      waiting.remove(key);
-      if (connection != null) {
-        connection.async().unsubscribe(key);
+  private void done(String key, CompletableFuture<ResultMeta> future) {
+    StatefulRedisPubSubConnection<String, String> unsubscribeOn = null;
+    synchronized (this) {
+      Set<CompletableFuture<ResultMeta>> set = waiting.get(key);
+      if (set != null && set.remove(future) && set.isEmpty()) {
+        waiting.remove(key);
+        unsubscribeOn = connection;
       }
+    }
+    if (unsubscribeOn != null) {
+      unsubscribeOn.async().unsubscribe(key);
     }
   }
 
