@@ -35,18 +35,10 @@ class PopReplayIT {
           scriptKeys[3 + s] = keys.queue("q", RedisKeys.STEPS[s]);
         }
         String[] args = {"1700000000.5", "4", "1", "q", "abcdef0123456789.", "0"};
-        List<Object> first =
-            LuaScripts.POP.run(
-                new BlockingRedis(redis.getStatefulConnection()),
-                ScriptOutputType.MULTI,
-                scriptKeys,
-                args);
+        BlockingRedis blocking = new BlockingRedis(redis.getStatefulConnection());
+        List<Object> first = LuaScripts.POP.run(blocking, ScriptOutputType.MULTI, scriptKeys, args);
         List<Object> replay =
-            LuaScripts.POP.run(
-                new BlockingRedis(redis.getStatefulConnection()),
-                ScriptOutputType.MULTI,
-                scriptKeys,
-                args);
+            LuaScripts.POP.run(blocking, ScriptOutputType.MULTI, scriptKeys, args);
 
         assertThat(tags(first)).hasSize(4).doesNotContainAnyElementsOf(tags(replay));
         assertThat(tags(replay)).hasSize(4).allMatch(t -> t.contains("~"));

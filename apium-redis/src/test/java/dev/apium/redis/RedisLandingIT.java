@@ -77,18 +77,9 @@ class RedisLandingIT {
     String[] scriptKeys = {keys.unacked(), keys.unackedIndex(), landing};
     String[] args = {"1700000000.5", "0123456789abcdef.7", raw, "[" + raw + ", \"\", \"q\"]"};
 
-    Long first =
-        LuaScripts.HOLD.run(
-            new BlockingRedis(redis.raw.getStatefulConnection()),
-            ScriptOutputType.INTEGER,
-            scriptKeys,
-            args);
-    Long replay =
-        LuaScripts.HOLD.run(
-            new BlockingRedis(redis.raw.getStatefulConnection()),
-            ScriptOutputType.INTEGER,
-            scriptKeys,
-            args);
+    BlockingRedis blocking = new BlockingRedis(redis.raw.getStatefulConnection());
+    Long first = LuaScripts.HOLD.run(blocking, ScriptOutputType.INTEGER, scriptKeys, args);
+    Long replay = LuaScripts.HOLD.run(blocking, ScriptOutputType.INTEGER, scriptKeys, args);
 
     assertThat(first).isEqualTo(1L);
     assertThat(replay).isZero();
