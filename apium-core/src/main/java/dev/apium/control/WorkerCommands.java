@@ -140,26 +140,27 @@ public final class WorkerCommands {
     boolean terminate = args.path("terminate").asBoolean(false);
     List<String> terminated = new ArrayList<>();
     if (terminate) {
-      for (String id : ids) {
-        if (worker.terminate(id)) {
-          terminated.add(id);
-        }
-      }
+      terminateRunning(ids, terminated);
     }
     ids.forEach(worker::revoke);
     if (terminate) {
       // A task that started between the two steps was not flagged yet when it started.
-      for (String id : ids) {
-        if (!terminated.contains(id) && worker.terminate(id)) {
-          terminated.add(id);
-        }
-      }
+      terminateRunning(ids, terminated);
       return terminated.isEmpty()
           ? ok("terminate: tasks unknown")
           : ok("terminate: " + String.join(", ", terminated));
     }
     log.info("Tasks flagged as revoked: {}", String.join(", ", ids));
     return ok("tasks " + String.join(", ", ids) + " flagged as revoked");
+  }
+
+  /** Terminates those of {@code ids} running here and not in {@code terminated}; adds them. */
+  private void terminateRunning(List<String> ids, List<String> terminated) {
+    for (String id : ids) {
+      if (!terminated.contains(id) && worker.terminate(id)) {
+        terminated.add(id);
+      }
+    }
   }
 
   private JsonNode shutdown(JsonNode args) {

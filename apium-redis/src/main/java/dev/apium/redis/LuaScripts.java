@@ -47,6 +47,10 @@ final class LuaScripts {
   static final LuaScripts RATE_LIMIT = new LuaScripts("rate_limit");
   static final LuaScripts REPLAY_DEAD = new LuaScripts("replay_dead");
   static final LuaScripts TRIM_DEAD = new LuaScripts("trim_dead");
+  static final LuaScripts LEASE_ACQUIRE = new LuaScripts("lease_acquire");
+  static final LuaScripts LEASE_RENEW = new LuaScripts("lease_renew");
+  static final LuaScripts FENCED_CLAIM = new LuaScripts("fenced_claim");
+  static final LuaScripts FENCED_PUT = new LuaScripts("fenced_put");
 
   <T> T run(BlockingRedis redis, ScriptOutputType type, String[] keys, String... args) {
     try {

@@ -2,18 +2,10 @@ package dev.apium.redis;
 
 import dev.apium.spi.CoordinationStore;
 import io.lettuce.core.RedisException;
-import io.lettuce.core.RedisNoScriptException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.SetArgs;
 import io.lettuce.core.api.StatefulRedisConnection;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
-import java.util.HexFormat;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -26,12 +18,6 @@ import java.util.function.Function;
  * (Lettuce's shared connection); owns nothing: the backend closes the connection.
  */
 final class RedisCoordinationStore implements CoordinationStore {
-  private static final Script ACQUIRE = new Script("lease_acquire");
-  private static final Script RENEW = new Script("lease_renew");
-  private static final Script RELEASE = new Script("release_lock");
-  private static final Script CLAIM = new Script("fenced_claim");
-  private static final Script PUT = new Script("fenced_put");
-
   private final BlockingRedis blocking;
   private final String prefix;
   private final Function<RedisException, RuntimeException> failure;
@@ -45,8 +31,10 @@ final class RedisCoordinationStore implements CoordinationStore {
     this.failure = failure;
   }
 
-  private BlockingRedis redis() {
-    return blocking;
+  /** One of the lease scripts, INTEGER reply; {@code key2} may be null. */
+  private Long run(LuaScripts script, String key1, String key2, String... args) {
+    String[] keys = key2 == null ? new String[] {key1} : new String[] {key1, key2};
+    return script.run(blocking, ScriptOutputType.INTEGER, keys, args);
   }
 
   private static String value(Lease lease) {
@@ -63,20 +51,27 @@ final class RedisCoordinationStore implements CoordinationStore {
       throw new IllegalArgumentException("a lease owner must not be empty");
     }
     Long token =
-        call(() -> ACQUIRE.run(redis(), prefix + name, prefix + name + ".fence", owner, ms(ttl)));
+        call(
+            () ->
+                run(
+                    LuaScripts.LEASE_ACQUIRE,
+                    prefix + name,
+                    prefix + name + ".fence",
+                    owner,
+                    ms(ttl)));
     return token < 0 ? Optional.empty() : Optional.of(new Lease(name, owner, token));
   }
 
   @Override
   public boolean renew(Lease lease, Duration ttl) {
     Long renewed =
-        call(() -> RENEW.run(redis(), prefix + lease.name(), null, value(lease), ms(ttl)));
+        call(() -> run(LuaScripts.LEASE_RENEW, prefix + lease.name(), null, value(lease), ms(ttl)));
     return renewed == 1;
   }
 
   @Override
   public void release(Lease lease) {
-    call(() -> RELEASE.run(redis(), prefix + lease.name(), null, value(lease)));
+    call(() -> run(LuaScripts.RELEASE_LOCK, prefix + lease.name(), null, value(lease)));
   }
 
   @Override
@@ -84,32 +79,45 @@ final class RedisCoordinationStore implements CoordinationStore {
     Long r =
         call(
             () ->
-                CLAIM.run(
-                    redis(), prefix + lease.name(), prefix + key, value(lease), value, ms(ttl)));
+                run(
+                    LuaScripts.FENCED_CLAIM,
+                    prefix + lease.name(),
+                    prefix + key,
+                    value(lease),
+                    value,
+                    ms(ttl)));
     return r < 0 ? Claim.FENCED : r == 1 ? Claim.CLAIMED : Claim.TAKEN;
   }
 
   @Override
   public boolean setIfAbsent(String key, String value, Duration ttl) {
     String ok =
-        call(() -> redis().set(prefix + key, value, SetArgs.Builder.nx().px(ttl.toMillis())));
+        call(() -> blocking.set(prefix + key, value, SetArgs.Builder.nx().px(ttl.toMillis())));
     return "OK".equals(ok);
   }
 
   @Override
   public Optional<String> get(String key) {
-    return Optional.ofNullable(call(() -> redis().get(prefix + key)));
+    return Optional.ofNullable(call(() -> blocking.get(prefix + key)));
   }
 
   @Override
   public boolean put(Lease lease, String key, String value) {
-    Long r = call(() -> PUT.run(redis(), prefix + lease.name(), prefix + key, value(lease), value));
+    Long r =
+        call(
+            () ->
+                run(
+                    LuaScripts.FENCED_PUT,
+                    prefix + lease.name(),
+                    prefix + key,
+                    value(lease),
+                    value));
     return r == 1;
   }
 
   @Override
   public void delete(String key) {
-    call(() -> redis().del(prefix + key));
+    call(() -> blocking.del(prefix + key));
   }
 
   private <T> T call(java.util.function.Supplier<T> action) {
@@ -117,48 +125,6 @@ final class RedisCoordinationStore implements CoordinationStore {
       return action.get();
     } catch (RedisException e) {
       throw failure.apply(e);
-    }
-  }
-
-  /** One script of {@code dev/apium/redis/lua/}, run with EVALSHA, sent again on NOSCRIPT. */
-  private static final class Script {
-    private final String text;
-    private final String sha;
-
-    Script(String name) {
-      this.text = load(name);
-      this.sha = sha1(text);
-    }
-
-    Long run(BlockingRedis redis, String key1, String key2, String... args) {
-      String[] keys = key2 == null ? new String[] {key1} : new String[] {key1, key2};
-      try {
-        return redis.evalsha(sha, ScriptOutputType.INTEGER, keys, args);
-      } catch (RedisNoScriptException e) {
-        return redis.eval(text, ScriptOutputType.INTEGER, keys, args);
-      }
-    }
-
-    private static String load(String name) {
-      String path = "/dev/apium/redis/lua/" + name + ".lua";
-      try (InputStream in = RedisCoordinationStore.class.getResourceAsStream(path)) {
-        if (in == null) {
-          throw new IllegalStateException("missing resource " + path);
-        }
-        return new String(in.readAllBytes(), StandardCharsets.UTF_8);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + path, e);
-      }
-    }
-
-    private static String sha1(String text) {
-      try {
-        return HexFormat.of()
-            .formatHex(
-                MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8)));
-      } catch (NoSuchAlgorithmException e) {
-        throw new IllegalStateException(e);
-      }
     }
   }
 }
