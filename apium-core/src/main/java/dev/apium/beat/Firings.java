@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * decides what is due (missed runs: once for all, each one, or none), claims the firing's
  * idempotency key, publishes the task as an ordinary Celery message, marks the firing sent, and
  * moves the cursor; a firing claimed but never marked sent (its leader died in between) is sent by
- * the next leader. Every write is fenced by the lease. Called on the beat's tick thread, under the
- * beat's lock.
+ * the next leader. Every write is fenced by the lease but the sent mark, which records a fact.
+ * Called on the beat's tick thread, under the beat's lock.
  */
 final class Firings {
   /** Returned by {@link #run} when the lease was lost: the caller stops firing. */
@@ -208,9 +208,10 @@ final class Firings {
       return Outcome.FAILED;
     }
     log.info("Scheduler: Sending due task {} ({}) for {}", entry.name(), entry.task(), scheduled);
-    if (store.claim(lease, sentKey, "1", keep) == Claim.FENCED) {
-      return Outcome.FENCED;
-    }
+    // Not fenced: the message is out, and that stays true whoever leads now. A leader that stalled
+    // past its lease between claim and here must still record it, or its successor (seeing the
+    // claim but no mark) would send the run a second time.
+    store.setIfAbsent(sentKey, "1", keep);
     return Outcome.SENT;
   }
 

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.apium.Apium;
+import dev.apium.listen.OutgoingTask;
+import dev.apium.listen.TaskListener;
 import dev.apium.protocol.TaskMessage;
 import dev.apium.protocol.TaskMessageCodec;
 import dev.apium.worker.Worker;
@@ -17,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -143,6 +146,66 @@ class BeatTest {
       assertThat(beat.isLeader()).isTrue();
     } finally {
       live.close();
+    }
+  }
+
+  /**
+   * A leader that stalls past its lease while it sends (here: inside the publish, until its 200 ms
+   * lease ran out and beat "b" took it) still records the send, so "b" does not send that run
+   * again.
+   */
+  @Test
+  void aLeaderThatOutlivesItsLeaseWhileSendingStillMarksTheRunSent() {
+    String queue = "beat-stall-" + UUID.randomUUID();
+    var store = app.backend().coordination().orElseThrow();
+    AtomicBoolean stalled = new AtomicBoolean();
+    Apium stalling =
+        Apium.builder()
+            .withoutEnvironment()
+            .broker(url)
+            .backend(url)
+            .clock(clock)
+            .listener(
+                new TaskListener() {
+                  @Override
+                  public void beforePublish(OutgoingTask task) {
+                    if (stalled.compareAndSet(false, true)) {
+                      await()
+                          .atMost(Duration.ofSeconds(5))
+                          .pollInterval(Duration.ofMillis(10))
+                          .until(
+                              () ->
+                                  store
+                                      .acquire(
+                                          "apium.beat.stall.leader", "b", Duration.ofSeconds(15))
+                                      .isPresent());
+                    }
+                  }
+                })
+            .build();
+    try {
+      BeatEntry entry =
+          BeatEntry.of("stall", Schedule.every(Duration.ofSeconds(10)), "beat.stall")
+              .withQueue(queue);
+      Beat first =
+          stalling
+              .beat()
+              .name("stall")
+              .owner("a")
+              .leaseTtl(Duration.ofMillis(200))
+              .entry(entry)
+              .build();
+      Beat second =
+          app.beat().name("stall").owner("b").leaseTtl(Duration.ofSeconds(15)).entry(entry).build();
+      first.tick(T0);
+      first.tick(T0.plusSeconds(10));
+      assertThat(stalled).isTrue();
+      assertThat(first.isLeader()).isFalse();
+      second.tick(T0.plusSeconds(10));
+      assertThat(second.isLeader()).isTrue();
+      assertThat(app.broker().size(queue)).isEqualTo(1);
+    } finally {
+      stalling.close();
     }
   }
 
