@@ -69,7 +69,7 @@ public final class Beat implements AutoCloseable {
     this.grace = b.grace != null ? b.grace : Duration.ofSeconds(5);
     this.clock = app.clock();
     this.store = b.store != null ? b.store : storeOf(app);
-    this.firings = new Firings(app, store, "apium.beat." + name + ".", leaseTtl.dividedBy(3));
+    this.firings = new Firings(app, store, "apium.beat." + name + ".", leaseTtl);
   }
 
   private static CoordinationStore storeOf(Apium app) {

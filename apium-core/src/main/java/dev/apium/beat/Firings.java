@@ -48,17 +48,19 @@ final class Firings {
   private final Apium app;
   private final CoordinationStore store;
   private final String prefix;
+  private final Duration leaseTtl;
   private final Duration renewWithin;
 
   /**
-   * {@code renewWithin}: how long one catch-up under {@link MissedRuns#ALL} may run before it
-   * yields, so the lease is renewed in time (a third of the lease).
+   * {@code leaseTtl}: the beat's lease time; a third of it is how long one catch-up under {@link
+   * MissedRuns#ALL} may run before it yields, so the lease is renewed in time.
    */
-  Firings(Apium app, CoordinationStore store, String prefix, Duration renewWithin) {
+  Firings(Apium app, CoordinationStore store, String prefix, Duration leaseTtl) {
     this.app = app;
     this.store = store;
     this.prefix = prefix;
-    this.renewWithin = renewWithin;
+    this.leaseTtl = leaseTtl;
+    this.renewWithin = leaseTtl.dividedBy(3);
   }
 
   /** Fires the entry if due; returns its next fire time, null when none, or {@link #FENCED}. */
@@ -185,6 +187,11 @@ final class Firings {
           "Beat entry '{}' at {} was claimed by a leader that did not confirm the send: sending it",
           entry.name(),
           scheduled);
+    }
+    // Renewed right before the send: a leader that stalled since its claim (and may have been
+    // replaced, its successor sending this run) sends nothing; the claim stays for the successor.
+    if (!store.renew(lease, leaseTtl)) {
+      return Outcome.FENCED;
     }
     CallOptions options = CallOptions.create().taskId(taskId(key)).header(KEY_HEADER, key);
     if (entry.queue() != null) {

@@ -8,6 +8,9 @@ import dev.apium.listen.OutgoingTask;
 import dev.apium.listen.TaskListener;
 import dev.apium.protocol.TaskMessage;
 import dev.apium.protocol.TaskMessageCodec;
+import dev.apium.spi.CoordinationStore;
+import dev.apium.spi.CoordinationStore.Claim;
+import dev.apium.spi.CoordinationStore.Lease;
 import dev.apium.worker.Worker;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -17,6 +20,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -206,6 +210,97 @@ class BeatTest {
       assertThat(app.broker().size(queue)).isEqualTo(1);
     } finally {
       stalling.close();
+    }
+  }
+
+  /**
+   * A leader that stalls between its claim and its send, long enough for beat "b" to take the lease
+   * and send the run itself, sends nothing when it wakes: it renews its lease right before a send.
+   */
+  @Test
+  void aLeaderReplacedBetweenClaimAndSendDoesNotSendTheRunAgain() {
+    String queue = "beat-replaced-" + UUID.randomUUID();
+    CoordinationStore shared = app.backend().coordination().orElseThrow();
+    BeatEntry entry =
+        BeatEntry.of("late", Schedule.every(Duration.ofSeconds(10)), "beat.late").withQueue(queue);
+    Beat second =
+        app.beat().name("late").owner("b").leaseTtl(Duration.ofSeconds(15)).entry(entry).build();
+    AtomicBoolean stalled = new AtomicBoolean();
+    CoordinationStore stalling =
+        new DelegatingStore(shared) {
+          @Override
+          public Claim claim(Lease lease, String key, String value, Duration ttl) {
+            Claim claim = super.claim(lease, key, value, ttl);
+            if (key.contains(".fired.") && stalled.compareAndSet(false, true)) {
+              await()
+                  .atMost(Duration.ofSeconds(5))
+                  .pollInterval(Duration.ofMillis(10))
+                  .until(() -> second.tick(T0.plusSeconds(10)) != null && second.isLeader());
+            }
+            return claim;
+          }
+        };
+    Beat first =
+        Beat.builder(app)
+            .name("late")
+            .owner("a")
+            .coordination(stalling)
+            .leaseTtl(Duration.ofMillis(200))
+            .entry(entry)
+            .build();
+    first.tick(T0);
+    first.tick(T0.plusSeconds(10));
+    assertThat(stalled).isTrue();
+    assertThat(first.isLeader()).isFalse();
+    assertThat(app.broker().size(queue)).isEqualTo(1);
+  }
+
+  /** A store that forwards every call (tests override the ones they stall). */
+  static class DelegatingStore implements CoordinationStore {
+    private final CoordinationStore delegate;
+
+    DelegatingStore(CoordinationStore delegate) {
+      this.delegate = delegate;
+    }
+
+    @Override
+    public Optional<Lease> acquire(String name, String owner, Duration ttl) {
+      return delegate.acquire(name, owner, ttl);
+    }
+
+    @Override
+    public boolean renew(Lease lease, Duration ttl) {
+      return delegate.renew(lease, ttl);
+    }
+
+    @Override
+    public void release(Lease lease) {
+      delegate.release(lease);
+    }
+
+    @Override
+    public Claim claim(Lease lease, String key, String value, Duration ttl) {
+      return delegate.claim(lease, key, value, ttl);
+    }
+
+    @Override
+    public boolean setIfAbsent(String key, String value, Duration ttl) {
+      return delegate.setIfAbsent(key, value, ttl);
+    }
+
+    @Override
+    public Optional<String> get(String key) {
+      return delegate.get(key);
+    }
+
+    @Override
+    public boolean put(Lease lease, String key, String value) {
+      return delegate.put(lease, key, value);
+    }
+
+    @Override
+    public void delete(String key) {
+      delegate.delete(key);
     }
   }
 
