@@ -49,7 +49,6 @@ final class Firings {
   private final CoordinationStore store;
   private final String prefix;
   private final Duration leaseTtl;
-  private final Duration renewWithin;
 
   /**
    * {@code leaseTtl}: the beat's lease time; a third of it is how long one catch-up under {@link
@@ -60,7 +59,6 @@ final class Firings {
     this.store = store;
     this.prefix = prefix;
     this.leaseTtl = leaseTtl;
-    this.renewWithin = leaseTtl.dividedBy(3);
   }
 
   /** Fires the entry if due; returns its next fire time, null when none, or {@link #FENCED}. */
@@ -116,7 +114,7 @@ final class Firings {
   /**
    * {@link MissedRuns#ALL}: fires every run due by {@code now}, oldest first, each under its own
    * scheduled time, moving the cursor after each; at most {@link #CATCH_UP_PER_TICK} per tick and
-   * for no longer than {@code renewWithin}, so the lease is renewed during long catch-ups.
+   * for no longer than a third of the lease, so the lease is renewed during long catch-ups.
    */
   private Instant runEach(
       BeatEntry entry,
@@ -128,9 +126,10 @@ final class Firings {
     Instant last = cursor.last();
     Optional<Instant> due = cursor.next();
     int fired = 0;
+    long renewWithin = leaseTtl.dividedBy(3).toNanos();
     long started = System.nanoTime();
     while (due.isPresent() && !due.get().isAfter(now) && fired < CATCH_UP_PER_TICK) {
-      if (fired > 0 && System.nanoTime() - started > renewWithin.toNanos()) {
+      if (fired > 0 && System.nanoTime() - started > renewWithin) {
         break; // back to the beat, which renews its lease before it catches up further
       }
       if (fired == 1) {
