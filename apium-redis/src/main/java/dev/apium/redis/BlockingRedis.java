@@ -139,6 +139,12 @@ final class BlockingRedis {
     return await(async.evalsha(sha, type, keys, args));
   }
 
+  /** EVALSHA written now; its reply is read with {@link #await}. */
+  <T> RedisFuture<T> evalshaAsync(
+      String sha, ScriptOutputType type, String[] keys, String... args) {
+    return async.evalsha(sha, type, keys, args);
+  }
+
   <T> T eval(String script, ScriptOutputType type, String[] keys, String... args) {
     return await(async.eval(script, type, keys, args));
   }

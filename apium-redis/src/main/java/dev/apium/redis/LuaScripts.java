@@ -61,6 +61,46 @@ final class LuaScripts {
   }
 
   /**
+   * EVALSHA sent now and read later with {@link Sent#await}, which waits as {@link #run} does and
+   * sends EVAL on NOSCRIPT (a script that was not loaded did nothing, so running it then is the
+   * same call). Lets a caller keep one call in flight while it works on the previous reply.
+   */
+  <T> Sent<T> send(BlockingRedis redis, ScriptOutputType type, String[] keys, String... args) {
+    return new Sent<>(redis, redis.evalshaAsync(sha, type, keys, args), type, keys, args);
+  }
+
+  /** A call {@link #send} wrote; read on the thread that sent it. */
+  final class Sent<T> {
+    private final BlockingRedis redis;
+    private final io.lettuce.core.RedisFuture<T> reply;
+    private final ScriptOutputType type;
+    private final String[] keys;
+    private final String[] args;
+
+    private Sent(
+        BlockingRedis redis,
+        io.lettuce.core.RedisFuture<T> reply,
+        ScriptOutputType type,
+        String[] keys,
+        String[] args) {
+      this.redis = redis;
+      this.reply = reply;
+      this.type = type;
+      this.keys = keys;
+      this.args = args;
+    }
+
+    /** The reply, waited for with the connection's timeout. */
+    T await() {
+      try {
+        return redis.await(reply);
+      } catch (RedisNoScriptException e) {
+        return redis.eval(text, type, keys, args);
+      }
+    }
+  }
+
+  /**
    * EVALSHA without waiting; on NOSCRIPT the script text follows with EVAL. The future completes on
    * a Lettuce event-loop thread: callers must not block in what they chain to it.
    */

@@ -21,7 +21,8 @@ import org.slf4j.LoggerFactory;
 /**
  * One {@code consume(queues, prefetch)}: a thread that pops with {@code pop.lua} (RPOP in priority
  * order and the {@code unacked} bookkeeping in one atomic script) and hands deliveries to the
- * handler, never more than {@code prefetch} outstanding. When every list is empty it waits on its
+ * handler, never more than {@code prefetch} outstanding; while the queues are busy one pop is in
+ * flight while the previous one's messages are dispatched. When every list is empty it waits on its
  * own connection with {@code BLMOVE q landing RIGHT LEFT}, where {@code landing} is this consumer's
  * own list ({@link RedisKeys#landing}): the blocked command itself delivers the message, which is
  * handed to the handler at once while {@code hold.lua}, sent in order on the broker's shared
@@ -57,6 +58,9 @@ final class RedisConsumer implements Subscription {
   private int outstanding;
   private int watch;
   private long nextTag;
+
+  /** The pop sent while the previous batch was dispatched (consumer thread only). */
+  private Pop ahead;
 
   RedisConsumer(
       RedisBroker broker, List<String> queues, int prefetch, Consumer<Delivery> handler, int n) {
@@ -115,6 +119,16 @@ final class RedisConsumer implements Subscription {
     }
   }
 
+  /** Prefetch room left once {@code batch} more messages are outstanding (never waits). */
+  private int roomBeside(int batch) {
+    lock.lock();
+    try {
+      return prefetch - outstanding - batch;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private int freeSlots() throws InterruptedException {
     lock.lock();
     try {
@@ -131,14 +145,19 @@ final class RedisConsumer implements Subscription {
     boolean failing = false;
     while (running) {
       try {
-        int free = freeSlots();
-        if (!running) {
-          break;
+        Pop pop = ahead;
+        ahead = null;
+        if (pop == null) {
+          int free = freeSlots();
+          if (!running) {
+            break;
+          }
+          if (landingSuspect) {
+            giveBackLanded();
+          }
+          pop = sendPop(Math.min(free, MAX_BATCH));
         }
-        if (landingSuspect) {
-          giveBackLanded();
-        }
-        int popped = popAndDispatch(Math.min(free, MAX_BATCH));
+        int popped = receiveAndDispatch(pop);
         if (popped == 0) {
           waitForMessage();
         }
@@ -166,6 +185,36 @@ final class RedisConsumer implements Subscription {
         LOG.error("consumer of {} hit an unexpected error; continuing", queues, e);
         pause();
       }
+    }
+    giveBackAhead();
+  }
+
+  /**
+   * A pop sent ahead when the loop stopped: what it took goes back to the front of its queue (or,
+   * if Redis cannot be reached now, stays in {@code unacked} for the liveness reaper).
+   */
+  private void giveBackAhead() {
+    Pop pop = ahead;
+    ahead = null;
+    if (pop == null) {
+      return;
+    }
+    try {
+      List<Object> out = pop.reply().await();
+      for (int i = 0; i + 3 < out.size(); i += 4) {
+        if (((Number) out.get(i)).intValue() == 1) {
+          String queue = pop.order().get(((Number) out.get(i + 1)).intValue() - 1);
+          broker
+              .ledger()
+              .restoreHeld((String) out.get(i + 2), (String) out.get(i + 3), false, queue);
+        }
+      }
+    } catch (RedisException e) {
+      LOG.warn(
+          "could not give back what the consumer of {} popped last ({}); the liveness reaper"
+              + " gives it back later",
+          queues,
+          e.getMessage());
     }
   }
 
@@ -260,7 +309,14 @@ final class RedisConsumer implements Subscription {
     }
   }
 
-  private int popAndDispatch(int max) {
+  /**
+   * A pop sent and not yet read: how many messages it may take, the queue order its reply's indexes
+   * refer to, and the reply.
+   */
+  private record Pop(int max, List<String> order, LuaScripts.Sent<List<Object>> reply) {}
+
+  /** Sends {@code pop.lua} for at most {@code max} messages, reserving their tags. */
+  private Pop sendPop(int max) {
     int q = queues.size();
     String[] keys = new String[3 + 4 * q];
     keys[0] = broker.keys().unacked();
@@ -281,9 +337,28 @@ final class RedisConsumer implements Subscription {
     args[3 + q] = tagPrefix;
     args[4 + q] = Long.toString(nextTag);
     nextTag += max;
-    List<Object> out = LuaScripts.POP.run(broker.commands(), ScriptOutputType.MULTI, keys, args);
-    List<String> order = new ArrayList<>(queues);
+    return new Pop(
+        max,
+        List.copyOf(queues),
+        LuaScripts.POP.send(broker.commands(), ScriptOutputType.MULTI, keys, args));
+  }
+
+  /**
+   * Reads a pop's reply and hands its messages to the handler. A full reply means the queues hold
+   * more: the next pop is sent first (if prefetch leaves room beside this batch), so Redis works on
+   * it while this thread reads and dispatches these, instead of each round trip waiting for the
+   * dispatch before it and the dispatch for the round trip.
+   */
+  private int receiveAndDispatch(Pop pop) {
+    List<Object> out = pop.reply().await();
+    List<String> order = pop.order();
     int count = out.size() / 4;
+    if (count == pop.max() && running) {
+      int room = roomBeside(count);
+      if (room > 0) {
+        ahead = sendPop(Math.min(room, MAX_BATCH));
+      }
+    }
     for (int i = 0; i + 3 < out.size(); i += 4) {
       boolean ok = ((Number) out.get(i)).intValue() == 1;
       String queue = order.get(((Number) out.get(i + 1)).intValue() - 1);

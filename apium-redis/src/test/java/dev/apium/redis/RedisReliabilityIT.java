@@ -252,6 +252,39 @@ class RedisReliabilityIT {
     }
   }
 
+  /**
+   * With a full batch in hand the consumer has already sent its next pop; closed while handing out
+   * the first message, it gives back both the rest of the batch and everything that pop took.
+   */
+  @Test
+  void closingGivesBackWhatThePopSentAheadTook() throws Exception {
+    String prefix = RedisTestSupport.unique("ahead") + ":";
+    try (RedisBroker broker = broker(prefix)) {
+      for (int i = 0; i < 100; i++) {
+        broker.publish("q", RedisTestSupport.wire("t" + i, 0));
+      }
+      BlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
+      java.util.concurrent.CompletableFuture<Subscription> subscription =
+          new java.util.concurrent.CompletableFuture<>();
+      Subscription s =
+          broker.consume(
+              List.of("q"),
+              64,
+              d -> {
+                got.add(d);
+                if (got.size() == 1) {
+                  subscription.orTimeout(5, TimeUnit.SECONDS).join().close();
+                }
+              });
+      subscription.complete(s);
+      await()
+          .during(Duration.ofMillis(300))
+          .atMost(Duration.ofSeconds(5))
+          .until(() -> broker.size("q") == 99 && redis.raw.hlen(prefix + "unacked") == 1);
+      assertThat(got).hasSize(1);
+    }
+  }
+
   @Test
   void severalQueuesAreServedInTurn() throws Exception {
     String prefix = RedisTestSupport.unique("fair") + ":";
