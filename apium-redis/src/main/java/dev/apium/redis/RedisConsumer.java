@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  */
 final class RedisConsumer implements Subscription {
   private static final Logger LOG = LoggerFactory.getLogger(RedisConsumer.class);
-  private static final int MAX_BATCH = 32;
+  private static final int MAX_BATCH = 64;
   private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
 
   private final RedisBroker broker;

@@ -260,7 +260,7 @@ class RedisReliabilityIT {
   void closingGivesBackWhatThePopSentAheadTook() throws Exception {
     String prefix = RedisTestSupport.unique("ahead") + ":";
     try (RedisBroker broker = broker(prefix)) {
-      for (int i = 0; i < 100; i++) {
+      for (int i = 0; i < 300; i++) {
         broker.publish("q", RedisTestSupport.wire("t" + i, 0));
       }
       BlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
@@ -269,7 +269,7 @@ class RedisReliabilityIT {
       Subscription s =
           broker.consume(
               List.of("q"),
-              64,
+              1000,
               d -> {
                 got.add(d);
                 if (got.size() == 1) {
@@ -280,7 +280,7 @@ class RedisReliabilityIT {
       await()
           .during(Duration.ofMillis(300))
           .atMost(Duration.ofSeconds(5))
-          .until(() -> broker.size("q") == 99 && redis.raw.hlen(prefix + "unacked") == 1);
+          .until(() -> broker.size("q") == 299 && redis.raw.hlen(prefix + "unacked") == 1);
       assertThat(got).hasSize(1);
     }
   }
