@@ -167,6 +167,7 @@ final class RedisConsumer implements Subscription {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+        running = false;
         break;
       } catch (RedisException e) {
         if (!running) {
@@ -190,8 +191,9 @@ final class RedisConsumer implements Subscription {
   }
 
   /**
-   * A pop sent ahead when the loop stopped: what it took goes back to the front of its queue (or,
-   * if Redis cannot be reached now, stays in {@code unacked} for the liveness reaper).
+   * A pop sent ahead when the loop stopped: read as any pop, which with the consumer closed gives
+   * each message back to the front of its queue (if Redis cannot be reached now, they stay in
+   * {@code unacked} for the liveness reaper).
    */
   private void giveBackAhead() {
     Pop pop = ahead;
@@ -200,15 +202,7 @@ final class RedisConsumer implements Subscription {
       return;
     }
     try {
-      List<Object> out = pop.reply().await();
-      for (int i = 0; i + 3 < out.size(); i += 4) {
-        if (((Number) out.get(i)).intValue() == 1) {
-          String queue = pop.order().get(((Number) out.get(i + 1)).intValue() - 1);
-          broker
-              .ledger()
-              .restoreHeld((String) out.get(i + 2), (String) out.get(i + 3), false, queue);
-        }
-      }
+      receiveAndDispatch(pop);
     } catch (RedisException e) {
       LOG.warn(
           "could not give back what the consumer of {} popped last ({}); the liveness reaper"
