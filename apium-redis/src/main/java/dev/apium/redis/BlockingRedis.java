@@ -135,10 +135,6 @@ final class BlockingRedis {
     return await(async.zremrangebyscore(key, range));
   }
 
-  <T> T evalsha(String sha, ScriptOutputType type, String[] keys, String... args) {
-    return await(async.evalsha(sha, type, keys, args));
-  }
-
   /** EVALSHA written now; its reply is read with {@link #await}. */
   <T> RedisFuture<T> evalshaAsync(
       String sha, ScriptOutputType type, String[] keys, String... args) {

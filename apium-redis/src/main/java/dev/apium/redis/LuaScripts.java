@@ -52,18 +52,15 @@ final class LuaScripts {
   static final LuaScripts FENCED_CLAIM = new LuaScripts("fenced_claim");
   static final LuaScripts FENCED_PUT = new LuaScripts("fenced_put");
 
+  /** EVALSHA and its reply (EVAL on NOSCRIPT), waited for with the connection's timeout. */
   <T> T run(BlockingRedis redis, ScriptOutputType type, String[] keys, String... args) {
-    try {
-      return redis.evalsha(sha, type, keys, args);
-    } catch (RedisNoScriptException e) {
-      return redis.eval(text, type, keys, args);
-    }
+    return this.<T>send(redis, type, keys, args).await();
   }
 
   /**
-   * EVALSHA sent now and read later with {@link Sent#await}, which waits as {@link #run} does and
-   * sends EVAL on NOSCRIPT (a script that was not loaded did nothing, so running it then is the
-   * same call). Lets a caller keep one call in flight while it works on the previous reply.
+   * EVALSHA sent now and read later with {@link Sent#await}, which sends EVAL on NOSCRIPT (a script
+   * that was not loaded did nothing, so running it then is the same call). Lets a caller keep one
+   * call in flight while it works on the previous reply; {@link #run} is this, read at once.
    */
   <T> Sent<T> send(BlockingRedis redis, ScriptOutputType type, String[] keys, String... args) {
     return new Sent<>(redis, redis.evalshaAsync(sha, type, keys, args), type, keys, args);

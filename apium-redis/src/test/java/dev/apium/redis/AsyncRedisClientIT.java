@@ -55,7 +55,10 @@ class AsyncRedisClientIT {
             .isInstanceOf(RedisCommandExecutionException.class)
             .hasMessageContaining("WRONGTYPE");
         assertThatThrownBy(
-                () -> redis.evalsha("0".repeat(40), ScriptOutputType.INTEGER, new String[0]))
+                () ->
+                    redis.await(
+                        redis.evalshaAsync(
+                            "0".repeat(40), ScriptOutputType.INTEGER, new String[0])))
             .isInstanceOf(RedisNoScriptException.class);
       } finally {
         client.shutdown();
