@@ -1,6 +1,7 @@
 package dev.apium.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,6 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -23,8 +25,9 @@ import org.junit.jupiter.api.io.TempDir;
  * apium-cli.jar} and {@code lib/} in a temporary root without sources, so it never rebuilds): the
  * first start trains a class-data archive that later starts map, an archive that no longer matches
  * the class path is ignored without a word, {@code APIUM_CDS=off} skips it, the launcher's JVM
- * flags come before {@code APIUM_JAVA_OPTS} so the user's win. Runs in the verify phase, after the
- * jar is packaged; the JVM is this test's ({@code JAVA_HOME}).
+ * flags come before {@code APIUM_JAVA_OPTS} so the user's win; on a JDK with AOT caches (25+) the
+ * same training makes an AOT cache instead. Runs in the verify phase, after the jar is packaged;
+ * the JVM is this test's ({@code JAVA_HOME}), the AOT tests' a JDK 25.
  */
 class LauncherIT {
   @TempDir Path root;
@@ -83,13 +86,71 @@ class LauncherIT {
   }
 
   private List<Path> archives() throws IOException {
+    return archives(".jsa");
+  }
+
+  private List<Path> archives(String suffix) throws IOException {
     Path dir = root.resolve("apium-cli/target/cds");
     if (!Files.isDirectory(dir)) {
       return List.of();
     }
     try (Stream<Path> files = Files.list(dir)) {
-      return files.filter(f -> f.toString().endsWith(".jsa")).toList();
+      return files.filter(f -> f.toString().endsWith(suffix)).toList();
     }
+  }
+
+  /**
+   * A JDK with AOT caches (25+): {@code APIUM_AOT_JAVA_HOME}, else the Temurin 25 this machine kind
+   * has; the AOT tests are skipped where there is none.
+   */
+  private static Path aotJavaHome() {
+    String home = System.getenv("APIUM_AOT_JAVA_HOME");
+    Path path = Path.of(home != null ? home : "/usr/lib/jvm/temurin-25-jdk-amd64");
+    assumeTrue(Files.isExecutable(path.resolve("bin/java")), "no JDK 25+ at " + path);
+    return path;
+  }
+
+  @Test
+  void onAJdkWithAotCachesTheFirstStartTrainsACacheThatLaterStartsUse() throws Exception {
+    Map<String, String> jdk25 = Map.of("JAVA_HOME", aotJavaHome().toString());
+    Run first = apium(jdk25, "--version");
+    assertThat(first.exit()).as(first.err()).isZero();
+    assertThat(first.out()).startsWith("apium ");
+    assertThat(first.err()).contains("preparing the class-data archive");
+    assertThat(archives(".aot")).hasSize(1);
+    assertThat(archives(".jsa")).isEmpty();
+
+    // -XX:AOTMode=on fails the start when the cache cannot be used; the user's flags come last.
+    Map<String, String> strict = new HashMap<>(jdk25);
+    strict.put("APIUM_JAVA_OPTS", "-XX:AOTMode=on -Xlog:class+load=info");
+    Run second = apium(strict, "--version");
+    assertThat(second.exit()).as(second.err()).isZero();
+    assertThat(second.out())
+        .contains("dev.apium.cli.ApiumCommand source: shared objects file")
+        .doesNotContain("preparing the class-data archive");
+    assertThat(second.err()).isEmpty();
+  }
+
+  /** The JDK does not check lib/'s jars against an AOT cache, so the launcher does. */
+  @Test
+  void aChangedDependencyRemakesTheAotCache() throws Exception {
+    Map<String, String> jdk25 = Map.of("JAVA_HOME", aotJavaHome().toString());
+    assertThat(apium(jdk25, "--version").exit()).isZero();
+    Path cache = archives(".aot").get(0);
+    FileTime before = Files.getLastModifiedTime(cache);
+    Path lettuce;
+    try (Stream<Path> jars = Files.list(root.resolve("apium-cli/target/lib"))) {
+      lettuce =
+          jars.filter(j -> j.getFileName().toString().startsWith("lettuce")).findFirst().get();
+    }
+    Files.setLastModifiedTime(lettuce, FileTime.from(before.toInstant().plusSeconds(5)));
+    Run run = apium(jdk25, "--version");
+    assertThat(run.exit()).as(run.err()).isZero();
+    assertThat(run.err()).contains("preparing the class-data archive");
+    assertThat(Files.getLastModifiedTime(cache)).isGreaterThan(before);
+
+    Run next = apium(jdk25, "--version");
+    assertThat(next.err()).as("the remade cache matches").isEmpty();
   }
 
   @Test
