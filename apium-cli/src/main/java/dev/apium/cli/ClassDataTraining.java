@@ -15,14 +15,16 @@ import java.util.function.Consumer;
  * runs this class once per JVM after it builds the CLI, under {@code
  * -XX:ArchiveClassesAtExit=<file>}, and later starts every command with {@code
  * -XX:SharedArchiveFile=<file>}, so a worker maps its classes, already parsed and verified, instead
- * of loading them one by one from ~90 jars. Classes enter the archive when this JVM loads them, so
- * the run loads what a worker start loads: it first loads, without initialising, the classes of
- * {@value #CLASS_LIST} (the classes a Redis worker loaded up to its first task, listed by {@code
- * bench/tools/startup-classes}; the ones not on this classpath are skipped), then starts the CLI's
- * {@code worker} command on the in-JVM {@code memory://} broker, which needs no server, runs a few
- * tasks through it with results (at most 30 s: what is loaded by then still makes an archive), and
- * exits. Not a user command: its main thread sends and waits, the worker runs on one daemon thread
- * and its own pool.
+ * of loading them one by one from ~90 jars (on JDK 25+ under {@code -XX:AOTCacheOutput}: an AOT
+ * cache, which also keeps this run's method profiles, so what it runs is what gets compiled early).
+ * Classes enter the archive when this JVM loads them, so the run loads what a worker start loads:
+ * it first loads, without initialising, the classes of {@value #CLASS_LIST} (the classes a Redis
+ * worker loaded up to its first task, listed by {@code bench/tools/startup-classes}; the ones not
+ * on this classpath are skipped), then starts the CLI's {@code worker} command on the in-JVM {@code
+ * memory://} broker, which needs no server, with task events on ({@code -E}, so their writer is
+ * trained too), runs a few tasks through it with results (at most 30 s: what is loaded by then
+ * still makes an archive), and exits. Not a user command: its main thread sends and waits, the
+ * worker runs on one daemon thread and its own pool.
  */
 public final class ClassDataTraining {
   /** The resource beside this class that names the classes to load. */
@@ -50,6 +52,7 @@ public final class ClassDataTraining {
                         BROKER,
                         "-c",
                         "4",
+                        "-E",
                         "-l",
                         "WARNING"),
             "apium-training-worker");
