@@ -113,22 +113,9 @@ class LauncherIT {
   @Test
   void onAJdkWithAotCachesTheFirstStartTrainsACacheThatLaterStartsUse() throws Exception {
     Map<String, String> jdk25 = Map.of("JAVA_HOME", aotJavaHome().toString());
-    Run first = apium(jdk25, "--version");
-    assertThat(first.exit()).as(first.err()).isZero();
-    assertThat(first.out()).startsWith("apium ");
-    assertThat(first.err()).contains("preparing the class-data archive");
+    assertTheFirstStartTrainsWhatTheNextUses(jdk25, "-XX:AOTMode=on", "shared objects file");
     assertThat(archives(".aot")).hasSize(1);
     assertThat(archives(".jsa")).isEmpty();
-
-    // -XX:AOTMode=on fails the start when the cache cannot be used; the user's flags come last.
-    Map<String, String> strict = new HashMap<>(jdk25);
-    strict.put("APIUM_JAVA_OPTS", "-XX:AOTMode=on -Xlog:class+load=info");
-    Run second = apium(strict, "--version");
-    assertThat(second.exit()).as(second.err()).isZero();
-    assertThat(second.out())
-        .contains("dev.apium.cli.ApiumCommand source: shared objects file")
-        .doesNotContain("preparing the class-data archive");
-    assertThat(second.err()).isEmpty();
   }
 
   /** The JDK does not check lib/'s jars against an AOT cache, so the launcher does. */
@@ -138,12 +125,7 @@ class LauncherIT {
     assertThat(apium(jdk25, "--version").exit()).isZero();
     Path cache = archives(".aot").get(0);
     FileTime before = Files.getLastModifiedTime(cache);
-    Path lettuce;
-    try (Stream<Path> jars = Files.list(root.resolve("apium-cli/target/lib"))) {
-      lettuce =
-          jars.filter(j -> j.getFileName().toString().startsWith("lettuce")).findFirst().get();
-    }
-    Files.setLastModifiedTime(lettuce, FileTime.from(before.toInstant().plusSeconds(5)));
+    Files.setLastModifiedTime(lettuceJar(), FileTime.from(before.toInstant().plusSeconds(5)));
     Run run = apium(jdk25, "--version");
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.err()).contains("preparing the class-data archive");
@@ -153,21 +135,38 @@ class LauncherIT {
     assertThat(next.err()).as("the remade cache matches").isEmpty();
   }
 
-  @Test
-  void firstStartTrainsAnArchiveThatLaterStartsMap() throws Exception {
-    Run first = apium(Map.of(), "--version");
+  /**
+   * The first start with {@code env} trains (and says so); a second one, with {@code strictFlags}
+   * that fail a start whose archive cannot be used (the user's flags come last), loads the CLI from
+   * it without a word.
+   */
+  private void assertTheFirstStartTrainsWhatTheNextUses(
+      Map<String, String> env, String strictFlags, String source) throws Exception {
+    Run first = apium(env, "--version");
     assertThat(first.exit()).as(first.err()).isZero();
     assertThat(first.out()).startsWith("apium ");
     assertThat(first.err()).contains("preparing the class-data archive");
-    assertThat(archives()).hasSize(1);
 
-    // -Xshare:on fails the start when the archive cannot be mapped; the user's flags come last.
-    Run second = apium(Map.of("APIUM_JAVA_OPTS", "-Xshare:on -Xlog:class+load=info"), "--version");
+    Map<String, String> strict = new HashMap<>(env);
+    strict.put("APIUM_JAVA_OPTS", strictFlags + " -Xlog:class+load=info");
+    Run second = apium(strict, "--version");
     assertThat(second.exit()).as(second.err()).isZero();
     assertThat(second.out())
-        .contains("dev.apium.cli.ApiumCommand source: shared objects file (top)")
+        .contains("dev.apium.cli.ApiumCommand source: " + source)
         .doesNotContain("preparing the class-data archive");
     assertThat(second.err()).isEmpty();
+  }
+
+  private Path lettuceJar() throws IOException {
+    try (Stream<Path> jars = Files.list(root.resolve("apium-cli/target/lib"))) {
+      return jars.filter(j -> j.getFileName().toString().startsWith("lettuce")).findFirst().get();
+    }
+  }
+
+  @Test
+  void firstStartTrainsAnArchiveThatLaterStartsMap() throws Exception {
+    assertTheFirstStartTrainsWhatTheNextUses(Map.of(), "-Xshare:on", "shared objects file (top)");
+    assertThat(archives()).hasSize(1);
   }
 
   @Test
@@ -175,12 +174,7 @@ class LauncherIT {
     assertThat(apium(Map.of(), "--version").exit()).isZero();
     Path archive = archives().get(0);
     // A dependency changed after the archive was made (the jar did not): the JVM refuses it.
-    Path lettuce;
-    try (Stream<Path> jars = Files.list(root.resolve("apium-cli/target/lib"))) {
-      lettuce =
-          jars.filter(j -> j.getFileName().toString().startsWith("lettuce")).findFirst().get();
-    }
-    Files.setLastModifiedTime(lettuce, FileTime.from(Instant.now().plusSeconds(5)));
+    Files.setLastModifiedTime(lettuceJar(), FileTime.from(Instant.now().plusSeconds(5)));
     Run run = apium(Map.of("APIUM_JAVA_OPTS", "-Xlog:class+load=info"), "--version");
     assertThat(run.exit()).as(run.err()).isZero();
     assertThat(run.err()).isEmpty();
