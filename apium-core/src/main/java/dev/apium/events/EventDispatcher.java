@@ -174,6 +174,34 @@ public final class EventDispatcher implements AutoCloseable {
     }
   }
 
+  /**
+   * Sends one worker event and waits at most {@code within} for the broker to take it: a worker's
+   * last word ({@code worker-offline}) must not hold its shutdown for a command timeout while the
+   * broker is down. Not taken in time, it is logged and dropped; monitors then see the worker
+   * offline when its heartbeats stop, as after a crash.
+   */
+  public void sendWithin(String type, Map<String, Object> fields, java.time.Duration within) {
+    Pending event = new Pending(type, lamport.incrementAndGet(), micros(), EventFields.of(fields));
+    String routingKey = type.replace('-', '.');
+    WireMessage message = message(routingKey, out -> writeEvent(out, event));
+    if (message == null) {
+      return;
+    }
+    try {
+      broker
+          .publishFanoutAllAsync(EXCHANGE, routingKey, List.of(message))
+          .get(within.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException e) {
+      logFailure(routingKey, e.getCause().getMessage());
+    } catch (TimeoutException e) {
+      logFailure(routingKey, "the broker did not take it within " + within.toMillis() + " ms");
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    } catch (RuntimeException e) {
+      logFailure(routingKey, e.getMessage());
+    }
+  }
+
   /** Now, in microseconds since the epoch (Celery's {@code time.time()}, to the microsecond). */
   private long micros() {
     Instant now = clock.instant();

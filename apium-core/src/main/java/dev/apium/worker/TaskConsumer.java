@@ -224,7 +224,7 @@ final class TaskConsumer {
     giveBack.addAll(pool.drainPending());
     giveBack.forEach(Request::requeue);
     if (!giveBack.isEmpty()) {
-      log.info("Restored {} unacknowledged message(s) to the broker", giveBack.size());
+      log.info("Handed {} prefetched message(s) back to the broker", giveBack.size());
     }
   }
 }

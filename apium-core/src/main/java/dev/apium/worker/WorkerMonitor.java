@@ -48,6 +48,9 @@ final class WorkerMonitor implements WorkerView, TaskObserver {
   /** Setting (and {@code apium worker -E}): send task events. Off by default, as in Celery. */
   static final String SEND_TASK_EVENTS = "worker_send_task_events";
 
+  /** How long a stopping worker waits for the broker to take its {@code worker-offline}. */
+  static final java.time.Duration OFFLINE_WAIT = java.time.Duration.ofSeconds(2);
+
   private final Apium app;
   private final Engine engine;
   private final RevokeOnReceipt revokeOnReceipt;
@@ -142,7 +145,7 @@ final class WorkerMonitor implements WorkerView, TaskObserver {
     addedQueues.clear();
     // The task events still queued go first, then the worker says goodbye.
     events.close();
-    events.send("worker-offline", heartbeatFields());
+    events.sendWithin("worker-offline", heartbeatFields(), OFFLINE_WAIT);
   }
 
   private Map<String, Object> heartbeatFields() {

@@ -34,6 +34,7 @@ final class AckBatcher implements AutoCloseable {
   private boolean idle;
   private boolean stopping;
   private boolean abandoned;
+  private int unwritten;
 
   /**
    * @param writer writes a batch of tags or throws ({@link UnackedLedger#ack}), on the flusher
@@ -107,6 +108,14 @@ final class AckBatcher implements AutoCloseable {
           failing = false;
         }
       } catch (RuntimeException e) {
+        if (abandoned()) {
+          LOG.warn(
+              "{} ack(s) being written when the broker closed with Redis at {} down stay in"
+                  + " unacked; those tasks run again once given back",
+              batch.size(),
+              where);
+          return;
+        }
         if (!failing) {
           LOG.warn(
               "acks could not be written to Redis at {} ({}); retrying every {} ms",
@@ -116,10 +125,12 @@ final class AckBatcher implements AutoCloseable {
           failing = true;
         }
         if (!pauseBeforeRetry()) {
+          int lost = batch.size() + pendingCount();
+          lost(lost);
           LOG.warn(
               "{} ack(s) could not be written before close; those messages stay in unacked and"
-                  + " are redelivered after the visibility timeout",
-              batch.size() + pendingCount());
+                  + " run again once given back",
+              lost);
           return;
         }
       }
@@ -145,6 +156,24 @@ final class AckBatcher implements AutoCloseable {
     }
   }
 
+  private void lost(int count) {
+    lock.lock();
+    try {
+      unwritten = count;
+    } finally {
+      lock.unlock();
+    }
+  }
+
+  private boolean abandoned() {
+    lock.lock();
+    try {
+      return abandoned;
+    } finally {
+      lock.unlock();
+    }
+  }
+
   private int pendingCount() {
     lock.lock();
     try {
@@ -162,6 +191,11 @@ final class AckBatcher implements AutoCloseable {
    */
   @Override
   public void close() {
+    closeAndCount();
+  }
+
+  /** {@link #close()}, returning how many queued acks could not be written. */
+  int closeAndCount() {
     lock.lock();
     try {
       stopping = true;
@@ -174,16 +208,27 @@ final class AckBatcher implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+    lock.lock();
+    try {
+      return thread.isAlive() ? unwritten + pending.size() : unwritten;
+    } finally {
+      lock.unlock();
+    }
   }
 
-  /** Drops what is queued, as {@code kill -9} would: those messages are redelivered later. */
-  void abandon() {
+  /**
+   * Drops what is queued, as {@code kill -9} would: those messages are redelivered later. Returns
+   * how many acks were dropped (a batch being written now is logged by the flusher if it fails).
+   */
+  int abandon() {
     lock.lock();
     try {
       stopping = true;
       abandoned = true;
+      int dropped = pending.size();
       pending.clear();
       queued.signal();
+      return dropped;
     } finally {
       lock.unlock();
     }

@@ -40,6 +40,11 @@ final class ConsumerLiveness {
     this.lostAfter = lostAfter;
   }
 
+  /** How long a consumer's record may go unrefreshed before another broker reaps it. */
+  long lostAfterSeconds() {
+    return lostAfter.toSeconds();
+  }
+
   /** How often {@link #tick()} should run: a tenth of the timeout, between 0.1 and 5 s. */
   Duration period() {
     return Duration.ofMillis(Math.max(100, Math.min(5_000, lostAfter.toMillis() / 10)));

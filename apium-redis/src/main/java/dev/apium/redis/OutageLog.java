@@ -55,6 +55,14 @@ final class OutageLog implements RedisConnectionStateListener {
         : String.valueOf(address);
   }
 
+  /**
+   * Whether every connection of this connector is up now: false from the moment one drops until it
+   * is back (a command sent meanwhile waits for the reconnect, up to the command timeout).
+   */
+  boolean connected() {
+    return down.isEmpty();
+  }
+
   /** Connections closed on purpose are not an outage. */
   void closing() {
     closing = true;

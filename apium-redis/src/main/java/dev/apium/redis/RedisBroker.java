@@ -78,6 +78,7 @@ public final class RedisBroker implements Broker {
   private final FanoutHub fanout;
   private final Duration visibility;
   private final ConsumerLiveness liveness;
+  private volatile boolean givenUp;
   private final RedisDeadLetters deadLetters;
   private final Map<RedisDelivery, Boolean> held = new ConcurrentHashMap<>();
   private final List<RedisConsumer> consumers = new CopyOnWriteArrayList<>();
@@ -381,33 +382,76 @@ public final class RedisBroker implements Broker {
     for (RedisConsumer consumer : consumers) {
       consumer.close();
     }
-    AckBatcher batcher = acks;
-    if (batcher != null) {
-      batcher.close();
-    }
+    int unwritten = closeAcks();
     int restored = 0;
     for (RedisDelivery delivery : List.copyOf(held.keySet())) {
+      if (!givingBackOnClose()) {
+        break;
+      }
       try {
         delivery.restoreOnClose();
         restored++;
       } catch (RedisException e) {
-        LOG.warn(
-            "could not restore message {}; it stays in unacked until the visibility timeout: {}",
-            delivery.deliveryTag(),
-            e.getMessage());
+        giveBackFailed("restore message " + delivery.deliveryTag(), e);
       }
     }
     if (restored > 0) {
       LOG.info("restored {} unacknowledged message(s)", restored);
     }
-    try {
-      liveness.unregisterAll();
-    } catch (RedisException e) {
-      LOG.debug("could not remove this worker's liveness records: {}", e.getMessage());
+    if (givingBackOnClose()) {
+      try {
+        liveness.unregisterAll();
+      } catch (RedisException e) {
+        LOG.debug("could not remove this worker's liveness records: {}", e.getMessage());
+      }
+    } else if (!held.isEmpty() || unwritten > 0) {
+      LOG.warn(
+          "Redis at {} could not be reached while closing: {} prefetched message(s) and {} ack(s)"
+              + " not written stay in unacked; the next worker on these queues gives them back once"
+              + " this one's liveness record is {} s old (tasks whose ack was lost run again)",
+          connector.where(),
+          held.size(),
+          unwritten,
+          liveness.lostAfterSeconds());
     }
     fanout.close();
     connection.close();
     connector.close();
+  }
+
+  /** Writes the queued acks, or drops them when Redis is down; how many were not written. */
+  private int closeAcks() {
+    AckBatcher batcher = acks;
+    if (batcher == null) {
+      return 0;
+    }
+    int unwritten = givingBackOnClose() ? batcher.closeAndCount() : batcher.abandon();
+    if (unwritten > 0) {
+      givenUp = true;
+    }
+    return unwritten;
+  }
+
+  /**
+   * Whether a closing consumer or this broker's close should still give back what it holds: not
+   * once Redis is known down, nor after one give-back of this close failed (a server that hangs
+   * looks connected), so that a worker stopping during an outage waits one command timeout at most,
+   * not one per message. What is not given back stays in {@code unacked} under this broker's
+   * liveness records, which are then left in place for the reaper of the next worker.
+   */
+  boolean givingBackOnClose() {
+    return !givenUp && connector.reachable();
+  }
+
+  /** A give-back during close failed: the rest are skipped ({@link #givingBackOnClose}). */
+  void giveBackFailed(String what, RuntimeException e) {
+    if (!givenUp) {
+      givenUp = true;
+      LOG.warn(
+          "could not {} while closing ({}); what is left stays in unacked for the liveness reaper",
+          what,
+          e.getMessage());
+    }
   }
 
   /** Drops everything without restoring, as {@code kill -9} would (tests). */

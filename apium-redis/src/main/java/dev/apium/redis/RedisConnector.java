@@ -122,6 +122,15 @@ final class RedisConnector implements AutoCloseable {
     return done;
   }
 
+  /**
+   * Whether Redis can be reached now, as far as the connections know: false while one of them is
+   * lost and reconnecting. Closing paths ask it so that a worker stopping during an outage does not
+   * wait a command timeout for each thing it would give back (the liveness reaper restores those).
+   */
+  boolean reachable() {
+    return outages.connected();
+  }
+
   /** How long a command waits for its reply. */
   Duration timeout() {
     return timeout;

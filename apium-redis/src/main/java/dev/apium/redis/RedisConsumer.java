@@ -11,6 +11,7 @@ import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -183,6 +184,10 @@ final class RedisConsumer implements Subscription {
         }
         pause();
       } catch (RuntimeException e) {
+        if (!running) {
+          break; // close() cancelled the blocked wait (CancellationException): the end, not an
+          // error
+        }
         LOG.error("consumer of {} hit an unexpected error; continuing", queues, e);
         pause();
       }
@@ -198,12 +203,12 @@ final class RedisConsumer implements Subscription {
   private void giveBackAhead() {
     Pop pop = ahead;
     ahead = null;
-    if (pop == null) {
-      return;
+    if (pop == null || !broker.givingBackOnClose()) {
+      return; // with Redis down, what it popped stays in unacked for the liveness reaper
     }
     try {
       receiveAndDispatch(pop);
-    } catch (RedisException e) {
+    } catch (RedisException | CancellationException e) {
       LOG.warn(
           "could not give back what the consumer of {} popped last ({}); the liveness reaper"
               + " gives it back later",
@@ -444,15 +449,19 @@ final class RedisConsumer implements Subscription {
         Thread.currentThread().interrupt();
       }
     }
-    try {
-      giveBackLanded();
-    } catch (RedisException e) {
-      LOG.warn(
-          "could not give back what {} holds ({}); the liveness reaper gives it back later",
-          landing,
-          e.getMessage());
+    if (broker.givingBackOnClose()) {
+      try {
+        giveBackLanded();
+      } catch (RedisException e) {
+        broker.giveBackFailed("give back what " + landing + " holds", e);
+      }
     }
     broker.consumerClosed(this);
+  }
+
+  /** Whether {@link #close()} was called (or the consuming thread stopped). */
+  boolean closed() {
+    return !running;
   }
 
   /** Stops without waiting or restoring anything, as a killed process would (tests). */

@@ -2,6 +2,7 @@ package dev.apium.redis;
 
 import dev.apium.protocol.WireMessage;
 import dev.apium.spi.SettledOnce;
+import io.lettuce.core.RedisException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,6 +21,12 @@ final class RedisDelivery extends SettledOnce {
   private final String tag;
   private final String queue;
   private final String raw;
+
+  /**
+   * Requeued after its consumer closed, while Redis was down: still in {@code unacked}, still held,
+   * so that the broker's close gives it back or leaves it to the liveness reaper.
+   */
+  private volatile boolean leftBehind;
 
   RedisDelivery(
       RedisBroker broker,
@@ -51,6 +58,21 @@ final class RedisDelivery extends SettledOnce {
 
   @Override
   protected void settleReject(boolean requeue) {
+    if (requeue && consumer.closed()) {
+      // A stopping worker gives back its prefetched messages while Redis answers; after the
+      // first failure it leaves them held for the broker's close (and the liveness reaper).
+      if (broker.givingBackOnClose()) {
+        try {
+          broker.ledger().restoreHeld(tag, raw, true, queue);
+          released();
+          return;
+        } catch (RedisException e) {
+          broker.giveBackFailed("requeue " + tag, e);
+        }
+      }
+      leftBehind = true;
+      return;
+    }
     released();
     if (requeue) {
       broker.run("requeue " + tag, () -> broker.ledger().restoreHeld(tag, raw, true, queue));
@@ -81,7 +103,8 @@ final class RedisDelivery extends SettledOnce {
 
   /** Restores the message to the consuming end of its queue (warm shutdown); not an ack. */
   void restoreOnClose() {
-    if (claim()) {
+    if (claim() || leftBehind) {
+      leftBehind = false;
       released();
       broker.ledger().restoreHeld(tag, raw, false, queue);
     }

@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * A redis-server of a test's own: a free port, AOF with fsync always, a temporary data directory,
  * so the test may stop it (SIGTERM), kill it (SIGKILL) and start it again on the same port and
- * data. Never touches a shared server. Driven from the test thread; {@link #close()} stops it.
+ * data, or pause it (SIGSTOP) to hang it. Never touches a shared server. Driven from the test
+ * thread; {@link #close()} stops it.
  */
 public final class PrivateRedisServer implements AutoCloseable {
   private final int port;
@@ -77,6 +78,26 @@ public final class PrivateRedisServer implements AutoCloseable {
   /** SIGKILL: the server dies mid-flight, as in a crash. */
   public void kill() throws InterruptedException {
     process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /**
+   * SIGSTOP: the server hangs with every connection open, as behind a network partition; commands
+   * time out instead of failing at once. {@link #resume()} lets it carry on.
+   */
+  public void pause() throws IOException, InterruptedException {
+    signal("STOP");
+  }
+
+  /** SIGCONT after {@link #pause()}. */
+  public void resume() throws IOException, InterruptedException {
+    signal("CONT");
+  }
+
+  private void signal(String name) throws IOException, InterruptedException {
+    Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start();
+    if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+      throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed");
+    }
   }
 
   @Override
