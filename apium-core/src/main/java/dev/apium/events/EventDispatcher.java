@@ -3,6 +3,7 @@ package dev.apium.events;
 import dev.apium.protocol.JsonBytes;
 import dev.apium.protocol.WireMessage;
 import dev.apium.spi.Broker;
+import dev.apium.spi.Threads;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Instant;
@@ -188,8 +189,12 @@ public final class EventDispatcher implements AutoCloseable {
       return;
     }
     try {
-      broker
-          .publishFanoutAllAsync(EXCHANGE, routingKey, List.of(message))
+      // Sent from a thread of its own: a transport whose publish blocks while it reconnects
+      // (RabbitMQ waits for its connection's recovery) must not hold the caller past the bound.
+      CompletableFuture.supplyAsync(
+              () -> broker.publishFanoutAllAsync(EXCHANGE, routingKey, List.of(message)),
+              task -> Threads.daemon("apium-events-last", task).start())
+          .thenCompose(taken -> taken)
           .get(within.toMillis(), TimeUnit.MILLISECONDS);
     } catch (ExecutionException e) {
       logFailure(routingKey, e.getCause().getMessage());
