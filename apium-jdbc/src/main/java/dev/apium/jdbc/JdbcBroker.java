@@ -55,6 +55,7 @@ final class JdbcBroker implements Broker {
   private final Set<String> declared = ConcurrentHashMap.newKeySet();
   private final JdbcDeadLetters deadLetters;
   private volatile boolean closed;
+  private volatile boolean givenUp;
 
   JdbcBroker(Database db, Settings config, Clock clock) {
     this.db = db;
@@ -311,6 +312,39 @@ final class JdbcBroker implements Broker {
                 }));
   }
 
+  /**
+   * A prefetched row handed back by a stopping worker (its consumer closed): requeued while the
+   * database answers; after the first failure, or while the notifier knows the database is down,
+   * left owned by this broker, whose close returns it or, with the database still down, the
+   * liveness reaper of the next worker. A stop during an outage thus waits one connection timeout
+   * at most, not one per message.
+   */
+  void requeueOnStop(MessageStore.Row row) {
+    if (!givingBackOnClose()) {
+      return;
+    }
+    try {
+      settleRequeue(row);
+    } catch (BrokerException e) {
+      giveBackFailed("requeue message " + row.id(), e);
+    }
+  }
+
+  private boolean givingBackOnClose() {
+    return !givenUp && notifier.connected();
+  }
+
+  private void giveBackFailed(String what, BrokerException e) {
+    if (!givenUp) {
+      givenUp = true;
+      log.warn(
+          "could not {} while stopping ({}); what this worker still holds stays claimed by it"
+              + " until the next worker's liveness reaper returns it",
+          what,
+          e.getMessage());
+    }
+  }
+
   void settleDead(MessageStore.Row row, String reason) {
     settle(() -> db.relaxed(c -> store.deadLetter(c, row.id(), row.deliveries(), reason)));
   }
@@ -359,6 +393,15 @@ final class JdbcBroker implements Broker {
     List.copyOf(consumers).forEach(JdbcConsumer::close);
     fanout.close();
     closed = true;
+    if (!givingBackOnClose()) {
+      log.warn(
+          "{} could not be reached while closing: the messages this worker holds stay claimed by"
+              + " it until the next worker's liveness reaper returns them",
+          describe());
+      notifier.close();
+      db.close();
+      return;
+    }
     try {
       int returned =
           db.call(

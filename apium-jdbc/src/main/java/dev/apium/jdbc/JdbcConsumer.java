@@ -156,4 +156,9 @@ final class JdbcConsumer implements Subscription {
       }
     }
   }
+
+  /** Whether {@link #close()} was called. */
+  boolean closed() {
+    return !running;
+  }
 }

@@ -40,7 +40,9 @@ final class JdbcDelivery extends SettledOnce {
 
   @Override
   protected void settleReject(boolean requeue) {
-    if (requeue) {
+    if (requeue && consumer.closed()) {
+      settle(() -> broker.requeueOnStop(row));
+    } else if (requeue) {
       settle(() -> broker.settleRequeue(row));
     } else {
       settle(() -> broker.settleAck(row));

@@ -21,6 +21,14 @@ interface Notifier extends AutoCloseable {
    */
   Runnable listen(String channel, Consumer<String> listener);
 
+  /**
+   * False while the notifier knows the database cannot be reached (PostgreSQL: its LISTEN
+   * connection is lost and reconnecting); true otherwise.
+   */
+  default boolean connected() {
+    return true;
+  }
+
   /** True when notifications reach other processes; false where consumers must also poll. */
   boolean crossProcess();
 

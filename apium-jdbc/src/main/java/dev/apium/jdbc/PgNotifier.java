@@ -33,6 +33,7 @@ final class PgNotifier implements Notifier {
   private final Object startLock = new Object();
   private volatile CountDownLatch pending = new CountDownLatch(0);
   private volatile boolean running = true;
+  private volatile boolean connected = true;
   private Thread thread;
 
   PgNotifier(Database db) {
@@ -89,6 +90,7 @@ final class PgNotifier implements Notifier {
         }
         listenNew(connection);
         PGNotification[] notes = connection.unwrap(PGConnection.class).getNotifications(250);
+        connected = true;
         backoff = 200;
         if (notes != null) {
           for (PGNotification note : notes) {
@@ -102,6 +104,7 @@ final class PgNotifier implements Notifier {
         if (!running) {
           break;
         }
+        connected = false;
         log.warn("LISTEN connection to {} failed, retrying: {}", db.describe(), e.getMessage());
         closeQuietly(connection);
         connection = null;
@@ -139,6 +142,11 @@ final class PgNotifier implements Notifier {
         // already broken
       }
     }
+  }
+
+  @Override
+  public boolean connected() {
+    return connected;
   }
 
   @Override
