@@ -18,12 +18,13 @@ import javax.net.ssl.SSLException;
 /**
  * Opens RabbitMQ connections for one URL with automatic connection, channel, topology and consumer
  * recovery, and turns the failures a user can cause (broker down, wrong password, missing vhost)
- * into a one-line {@link BrokerException}. Stateless after construction; called by whichever thread
- * first needs a connection. Closing the connections is the caller's job.
+ * into a one-line {@link BrokerException}; its connections share one {@link AmqpOutageLog}. Called
+ * by whichever thread first needs a connection. Closing the connections is the caller's job.
  */
 final class AmqpConnector {
   private final AmqpUrl url;
   private final ConnectionFactory factory = new ConnectionFactory();
+  private final AmqpOutageLog outages;
 
   AmqpConnector(AmqpUrl url) {
     this(url, Settings.of(Map.of()));
@@ -31,6 +32,7 @@ final class AmqpConnector {
 
   AmqpConnector(AmqpUrl url, Settings config) {
     this.url = url;
+    this.outages = new AmqpOutageLog(url.address());
     factory.setHost(url.host());
     factory.setPort(url.port());
     factory.setUsername(url.user());
@@ -77,7 +79,9 @@ final class AmqpConnector {
   /** A new recovering connection; {@code purpose} names it in the RabbitMQ management UI. */
   Connection open(String purpose) {
     try {
-      return factory.newConnection(url.addresses(), "apium " + purpose);
+      Connection connection = factory.newConnection(url.addresses(), "apium " + purpose);
+      outages.watch(connection);
+      return connection;
     } catch (PossibleAuthenticationFailureException e) {
       throw new BrokerException(
           "RabbitMQ refused user '"

@@ -3,6 +3,10 @@ package dev.apium.amqp;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import ch.qos.logback.classic.Level;
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 import dev.apium.ApiumConfig;
 import dev.apium.protocol.WireMessage;
 import dev.apium.spi.Delivery;
@@ -15,6 +19,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 
 /**
  * Connection loss without touching the shared node: RabbitMQ force-closes this test's own
@@ -55,6 +60,12 @@ class AmqpRecoveryIT {
 
   @Test
   void consumerAndPublisherResumeAndUnackedMessageIsRedelivered() {
+    ListAppender<ILoggingEvent> logs = new ListAppender<>();
+    logs.start();
+    Logger outages = (Logger) LoggerFactory.getLogger(AmqpOutageLog.class);
+    Level level = outages.getLevel();
+    outages.setLevel(Level.INFO);
+    outages.addAppender(logs);
     List<Delivery> got = new CopyOnWriteArrayList<>();
     try (Subscription s = broker.consume(List.of("work"), 2, got::add)) {
       broker.publish("work", WireMessage.json(Map.of("n", 1), Map.of(), new byte[] {'1'}));
@@ -76,5 +87,31 @@ class AmqpRecoveryIT {
       got.subList(1, got.size()).forEach(Delivery::ack);
     }
     await().atMost(Duration.ofSeconds(5)).until(() -> broker.size("work") == 0);
+    // Each loss and each recovery is one line (rabbitmqctl closes the two connections one after
+    // the other, so the log may tell of one outage or of two); the last recovery is reported once
+    // its listeners ran, which may be after traffic resumed.
+    await()
+        .atMost(Duration.ofSeconds(10))
+        .until(
+            () -> {
+              List<String> lines = lines(logs);
+              return !lines.isEmpty() && lines.get(lines.size() - 1).startsWith("INFO");
+            });
+    outages.detachAppender(logs);
+    outages.setLevel(level);
+    List<String> lines = lines(logs);
+    assertThat(lines).hasSizeBetween(2, 4);
+    for (int i = 0; i < lines.size(); i += 2) {
+      assertThat(lines.get(i))
+          .startsWith("WARN lost RabbitMQ at 127.0.0.1:5672 (")
+          .contains("CONNECTION_FORCED");
+      assertThat(lines.get(i + 1)).isEqualTo("INFO reconnected to RabbitMQ at 127.0.0.1:5672");
+    }
+  }
+
+  private static List<String> lines(ListAppender<ILoggingEvent> logs) {
+    return List.copyOf(logs.list).stream()
+        .map(e -> e.getLevel() + " " + e.getFormattedMessage())
+        .toList();
   }
 }
