@@ -52,6 +52,10 @@ final class AmqpConsumption implements Subscription {
   private final boolean globalQos;
   private final List<String> consumerTags = new ArrayList<>();
   private final AtomicInteger outstanding = new AtomicInteger();
+
+  /** Settlements a closed channel could not take: the first is logged, the rest counted. */
+  private final AtomicInteger unsettleable = new AtomicInteger();
+
   private final Object lock = new Object();
   private final AckTracker acks = new AckTracker(GAP_NANOS); // guarded by lock
   private int batch; // guarded by lock
@@ -198,8 +202,12 @@ final class AmqpConsumption implements Subscription {
         channel.basicAck(tag, false);
       }
     } catch (IOException | AlreadyClosedException e) {
-      AmqpBroker.LOG.warn(
-          "cannot settle delivery {}: channel closed, RabbitMQ returns it to the queue", tag);
+      if (unsettleable.incrementAndGet() == 1) {
+        AmqpBroker.LOG.warn(
+            "cannot settle delivery {}: channel closed, RabbitMQ returns it to the queue (others"
+                + " on this channel are counted when it closes)",
+            tag);
+      }
     }
   }
 
@@ -295,6 +303,13 @@ final class AmqpConsumption implements Subscription {
     synchronized (lock) {
       flushLocked(1);
       broker.forget(this);
+      int lost = unsettleable.get();
+      if (lost > 1) {
+        AmqpBroker.LOG.warn(
+            "{} deliveries could not be settled on a closed channel; RabbitMQ returned them to"
+                + " their queues",
+            lost);
+      }
       if (channel.isOpen()) {
         try {
           channel.close();
