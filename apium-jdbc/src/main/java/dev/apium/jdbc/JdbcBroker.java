@@ -247,6 +247,7 @@ final class JdbcBroker implements Broker {
             store.seen(c, owner, wall);
             return null;
           });
+      givenUp = false; // the database answers again: a later close gives back as usual
       if (healthySince < 0) {
         healthySince = wall;
       }

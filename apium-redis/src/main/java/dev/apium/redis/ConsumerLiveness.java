@@ -71,7 +71,9 @@ final class ConsumerLiveness {
   void tick() {
     long now = System.currentTimeMillis();
     try {
-      refresh();
+      if (refresh()) {
+        broker.redisAnswered();
+      }
       if (healthySinceMillis < 0) {
         healthySinceMillis = now;
       }
@@ -84,9 +86,10 @@ final class ConsumerLiveness {
     }
   }
 
-  private void refresh() {
+  /** Writes this broker's records; false when it has none (nothing was sent). */
+  private boolean refresh() {
     if (own.isEmpty()) {
-      return;
+      return false;
     }
     double now = UnackedLedger.now();
     List<ScoredValue<String>> records = new ArrayList<>(own.size());
@@ -105,6 +108,7 @@ final class ConsumerLiveness {
               + " back to their queues, so tasks it still runs may run twice",
           lostAfter.toSeconds());
     }
+    return true;
   }
 
   private void reap() {

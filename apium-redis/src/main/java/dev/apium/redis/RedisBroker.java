@@ -443,6 +443,14 @@ public final class RedisBroker implements Broker {
     return !givenUp && connector.reachable();
   }
 
+  /**
+   * Redis answered a later call (the liveness tick): a consumer closed during an outage (say by
+   * {@code cancel_consumer}) no longer makes this broker's close skip its give-backs.
+   */
+  void redisAnswered() {
+    givenUp = false;
+  }
+
   /** A give-back during close failed: the rest are skipped ({@link #givingBackOnClose}). */
   void giveBackFailed(String what, RuntimeException e) {
     if (!givenUp) {

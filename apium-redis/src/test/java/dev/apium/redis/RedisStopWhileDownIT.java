@@ -1,5 +1,6 @@
 package dev.apium.redis;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.apium.Apium;
@@ -58,5 +59,35 @@ class RedisStopWhileDownIT {
   @Test
   void aWarmStopWhileRedisHangsWaitsOneTimeoutNotOnePerMessage() throws Exception {
     StopDuringOutage.check(this::app, first -> server.pause(), first -> server.resume(), this::app);
+  }
+
+  /**
+   * A consumer closed during a hang (as by {@code cancel_consumer}) gives up its give-backs; once
+   * Redis answers the liveness beat again, the broker's own close gives back what it holds as usual
+   * instead of leaving it to the reaper.
+   */
+  @Test
+  void aGiveUpDuringAnOutageEndsWhenRedisAnswersAgain() throws Exception {
+    dev.apium.ApiumConfig config =
+        dev.apium.ApiumConfig.of(
+            java.util.Map.of("worker_lost_timeout", "2", "redis_socket_timeout", "1"));
+    java.util.List<dev.apium.spi.Delivery> held = new java.util.concurrent.CopyOnWriteArrayList<>();
+    RedisBroker broker = new RedisBroker(server.url(0), config);
+    for (int i = 0; i < 5; i++) {
+      broker.publish("q", RedisTestSupport.wire("t" + i, 0));
+    }
+    dev.apium.spi.Subscription consuming = broker.consume(java.util.List.of("q"), 10, held::add);
+    await().atMost(Duration.ofSeconds(10)).until(() -> held.size() == 5);
+
+    server.pause();
+    consuming.close(); // its landing list's give-back times out: the broker gives up
+    assertThat(broker.givingBackOnClose()).isFalse();
+    server.resume();
+    await().atMost(Duration.ofSeconds(10)).until(broker::givingBackOnClose);
+    broker.close();
+
+    try (RedisBroker after = new RedisBroker(server.url(0), config)) {
+      assertThat(after.size("q")).isEqualTo(5);
+    }
   }
 }
