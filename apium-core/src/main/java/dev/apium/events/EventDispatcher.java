@@ -182,28 +182,19 @@ public final class EventDispatcher implements AutoCloseable {
    * offline when its heartbeats stop, as after a crash.
    */
   public void sendWithin(String type, Map<String, Object> fields, java.time.Duration within) {
-    Pending event = new Pending(type, lamport.incrementAndGet(), micros(), EventFields.of(fields));
-    String routingKey = type.replace('-', '.');
-    WireMessage message = message(routingKey, out -> writeEvent(out, event));
-    if (message == null) {
-      return;
-    }
+    // Sent as any worker event, from a thread of its own: a transport whose publish blocks while
+    // it reconnects (RabbitMQ waits for its connection's recovery) must not hold the caller.
+    Thread sender = Threads.daemon("apium-events-last", () -> send(type, fields));
+    sender.start();
     try {
-      // Sent from a thread of its own: a transport whose publish blocks while it reconnects
-      // (RabbitMQ waits for its connection's recovery) must not hold the caller past the bound.
-      CompletableFuture.supplyAsync(
-              () -> broker.publishFanoutAllAsync(EXCHANGE, routingKey, List.of(message)),
-              task -> Threads.daemon("apium-events-last", task).start())
-          .thenCompose(taken -> taken)
-          .get(within.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (ExecutionException e) {
-      logFailure(routingKey, e.getCause().getMessage());
-    } catch (TimeoutException e) {
-      logFailure(routingKey, "the broker did not take it within " + within.toMillis() + " ms");
+      sender.join(within.toMillis());
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (RuntimeException e) {
-      logFailure(routingKey, e.getMessage());
+      return;
+    }
+    if (sender.isAlive()) {
+      logFailure(
+          type.replace('-', '.'), "the broker did not take it within " + within.toMillis() + " ms");
     }
   }
 
