@@ -49,6 +49,7 @@ public final class AmqpBroker implements Broker {
   private final Connection publishing;
   private final Publisher publisher;
   private final Publisher broadcaster;
+  private final StopWaits stopWaits = new StopWaits();
   private final Topology topology;
   private final DelayLadder ladder;
   private final Map<String, Object> deadLetterCaps;
@@ -273,7 +274,7 @@ public final class AmqpBroker implements Broker {
       String exchange, String bindingKey, Consumer<WireMessage> listener) {
     String type = exchangeType(exchange);
     topology.declareExchange(exchange, type, exchange.equals("celeryev"));
-    return FanoutListener.start(consumerChannel(), exchange, type, bindingKey, listener);
+    return FanoutListener.start(consumerChannel(), stopWaits, exchange, type, bindingKey, listener);
   }
 
   /**
@@ -353,10 +354,19 @@ public final class AmqpBroker implements Broker {
     return connector.url().masked();
   }
 
+  /** The bound on what closing consumers, listeners and this broker waits for from RabbitMQ. */
+  StopWaits stopWaits() {
+    return stopWaits;
+  }
+
   @Override
   public void close() {
-    publisher.close();
-    broadcaster.close();
+    stopWaits.within(
+        "the close of the publishing channels",
+        () -> {
+          publisher.close();
+          broadcaster.close();
+        });
     consumptions.forEach(AmqpConsumption::flushAcks);
     Connection consumer;
     ScheduledExecutorService timer;
@@ -371,9 +381,14 @@ public final class AmqpBroker implements Broker {
     closeQuietly(publishing);
   }
 
-  private static void closeQuietly(Connection connection) {
+  /** Closes, or aborts without waiting long for RabbitMQ once it left a call unanswered. */
+  private void closeQuietly(Connection connection) {
     if (connection != null && connection.isOpen()) {
       try {
+        if (stopWaits.unanswered()) {
+          connection.abort(500);
+          return;
+        }
         connection.close(5000);
       } catch (IOException | AlreadyClosedException e) {
         LOG.debug("closing a RabbitMQ connection failed", e);

@@ -17,6 +17,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
@@ -32,9 +33,9 @@ import java.util.function.Consumer;
  * window waits, otherwise the broker's ack timer sends them within {@link #LINGER_MICROS} (acks
  * behind a still unsettled delivery wait up to {@link #GAP_NANOS}, or until half the window waits);
  * rejects go out at once. amqp-client re-creates the channel, qos and consumers after a connection
- * loss. {@link #close()} cancels the consumers and, once every handed-out delivery is settled,
- * sends the waiting acks and closes the channel; {@link #flushAcks()} sends them early (broker
- * close).
+ * loss. {@link #close()} cancels the consumers (waiting for RabbitMQ within {@link StopWaits}) and,
+ * once every handed-out delivery is settled and the cancel answered, sends the waiting acks and
+ * closes the channel; {@link #flushAcks()} sends them early (broker close).
  */
 final class AmqpConsumption implements Subscription {
   /** How long a settled ack may wait for others to share its frame. */
@@ -62,6 +63,11 @@ final class AmqpConsumption implements Subscription {
   private int urgent; // guarded by lock
   private boolean flushScheduled; // guarded by lock
   private volatile boolean closed;
+
+  /** Set once RabbitMQ answered the consumers' cancel, or the channel was already gone. */
+  private volatile boolean cancelled;
+
+  private final AtomicBoolean channelClosing = new AtomicBoolean();
 
   private AmqpConsumption(
       AmqpBroker broker,
@@ -285,21 +291,41 @@ final class AmqpConsumption implements Subscription {
   @Override
   public void close() {
     closed = true;
-    synchronized (lock) {
-      for (String tag : consumerTags) {
-        try {
-          channel.basicCancel(tag);
-        } catch (IOException | AlreadyClosedException e) {
-          // the channel is already gone, and with it the consumer
-        }
-      }
+    // A hung RabbitMQ would hold the cancel for the channel's RPC timeout, and the stop with it:
+    // the deliveries handed out are settled or handed back meanwhile (acks and rejects need no
+    // answer), and what stays unacknowledged RabbitMQ requeues when the connection closes.
+    if (!broker
+        .stopWaits()
+        .within("the cancel of consumers " + consumerTags, this::cancelConsumers)) {
+      return; // the cancel's thread closes the channel if RabbitMQ ever answers
     }
     if (outstanding.get() <= 0) {
       closeChannel();
     }
   }
 
+  private void cancelConsumers() {
+    for (String tag : consumerTags) {
+      try {
+        channel.basicCancel(tag);
+      } catch (IOException | AlreadyClosedException e) {
+        // the channel is already gone, and with it the consumer
+      }
+    }
+    cancelled = true;
+    if (outstanding.get() <= 0) {
+      closeChannel(); // after a late answer, the stop did not wait for this
+    }
+  }
+
+  /**
+   * Once the cancel was answered (closing before would wait for RabbitMQ as the cancel does) and
+   * only once: the last settlement and a late cancel's thread may both get here.
+   */
   private void closeChannel() {
+    if (!cancelled || !channelClosing.compareAndSet(false, true)) {
+      return;
+    }
     synchronized (lock) {
       flushLocked(1);
       broker.forget(this);

@@ -19,13 +19,15 @@ import java.util.function.Consumer;
  * declares it (auto-delete, not durable, with Celery's {@code x-expires}/{@code x-message-ttl}),
  * consuming without acks as kombu's event receivers do. The listener runs on amqp-client's consumer
  * thread; amqp-client re-declares the queue and consumer after a connection loss. {@link #close()}
- * cancels the consumer and closes the channel, and RabbitMQ deletes the queue.
+ * closes the channel (within {@link StopWaits}), and RabbitMQ deletes the queue.
  */
 final class FanoutListener implements Subscription {
   private final Channel channel;
+  private final StopWaits stopWaits;
 
-  private FanoutListener(Channel channel) {
+  private FanoutListener(Channel channel, StopWaits stopWaits) {
     this.channel = channel;
+    this.stopWaits = stopWaits;
   }
 
   /** Queue name and arguments Celery uses for a listener on {@code exchange}. */
@@ -48,6 +50,7 @@ final class FanoutListener implements Subscription {
 
   static FanoutListener start(
       Channel channel,
+      StopWaits stopWaits,
       String exchange,
       String type,
       String bindingKey,
@@ -59,7 +62,7 @@ final class FanoutListener implements Subscription {
           case "fanout" -> "";
           default -> bindingKey;
         };
-    FanoutListener subscription = new FanoutListener(channel);
+    FanoutListener subscription = new FanoutListener(channel, stopWaits);
     try {
       channel.exchangeDeclare(exchange, type, exchange.equals("celeryev"));
       channel.queueDeclare(plan.name(), false, false, true, plan.arguments());
@@ -89,11 +92,15 @@ final class FanoutListener implements Subscription {
   @Override
   public void close() {
     if (channel.isOpen()) {
-      try {
-        channel.close();
-      } catch (IOException | TimeoutException | AlreadyClosedException e) {
-        // already closing with its connection
-      }
+      stopWaits.within("the close of a listener's channel", this::closeChannel);
+    }
+  }
+
+  private void closeChannel() {
+    try {
+      channel.close();
+    } catch (IOException | TimeoutException | AlreadyClosedException e) {
+      // already closing with its connection
     }
   }
 }

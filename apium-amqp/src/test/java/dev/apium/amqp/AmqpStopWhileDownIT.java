@@ -5,10 +5,12 @@ import dev.apium.testing.StopDuringOutage;
 import org.junit.jupiter.api.Test;
 
 /**
- * A worker told to stop while its RabbitMQ is down (a private node, SIGKILLed) stops within
- * seconds: its {@code worker-offline} event gets a bounded wait instead of the publisher's wait for
- * the connection's recovery (30 s), and its prefetched messages are left to RabbitMQ, which
- * requeues them with the lost connection. Once the node is back, the next worker runs every task.
+ * A worker told to stop while its RabbitMQ is down (a private node, SIGKILLed) or hung (SIGSTOP)
+ * stops within seconds: its {@code worker-offline} event gets a bounded wait instead of the
+ * publisher's wait for the connection's recovery (30 s), the consumers' cancel and the channels'
+ * closes are bounded by {@link StopWaits} instead of waiting for a missed heartbeat, and its
+ * prefetched messages are left to RabbitMQ, which requeues them with the lost or aborted
+ * connection. Once the node is back, the next worker runs every task.
  */
 class AmqpStopWhileDownIT {
   @Test
@@ -17,6 +19,19 @@ class AmqpStopWhileDownIT {
       node.start();
       StopDuringOutage.check(
           () -> app(node), first -> node.kill(), first -> node.start(), () -> app(node));
+    }
+  }
+
+  /**
+   * A hung node (SIGSTOP): the connections stay open and nothing answers, so the consumer's cancel
+   * and the connection's close would wait for replies that do not come.
+   */
+  @Test
+  void aWarmStopWhileRabbitMqHangsIsQuickAndLosesNothing() throws Exception {
+    try (PrivateRabbitNode node = new PrivateRabbitNode()) {
+      node.start();
+      StopDuringOutage.check(
+          () -> app(node), first -> node.pause(), first -> node.resume(), () -> app(node));
     }
   }
 

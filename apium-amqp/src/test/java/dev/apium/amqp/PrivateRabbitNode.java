@@ -113,6 +113,20 @@ final class PrivateRabbitNode implements AutoCloseable {
     await().atMost(Duration.ofSeconds(30)).until(() -> !accepting());
   }
 
+  /**
+   * SIGSTOP of the node's Erlang VM: it hangs with every connection open, as behind a network
+   * partition, so the clients' calls wait for their timeouts instead of failing at once; {@link
+   * #resume()} lets it carry on.
+   */
+  void pause() throws IOException {
+    run("kill", "-STOP", Files.readString(dir.resolve("pid")).trim());
+  }
+
+  /** SIGCONT after {@link #pause()}. */
+  void resume() throws IOException {
+    run("kill", "-CONT", Files.readString(dir.resolve("pid")).trim());
+  }
+
   /** Boots the node and waits until it accepts AMQP connections. */
   void start() throws IOException {
     new ProcessBuilder("su", "rabbitmq", "-s", "/bin/sh", "-c", script.toString())

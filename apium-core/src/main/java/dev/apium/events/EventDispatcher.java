@@ -184,15 +184,8 @@ public final class EventDispatcher implements AutoCloseable {
   public void sendWithin(String type, Map<String, Object> fields, java.time.Duration within) {
     // Sent as any worker event, from a thread of its own: a transport whose publish blocks while
     // it reconnects (RabbitMQ waits for its connection's recovery) must not hold the caller.
-    Thread sender = Threads.daemon("apium-events-last", () -> send(type, fields));
-    sender.start();
-    try {
-      sender.join(within.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      return;
-    }
-    if (sender.isAlive()) {
+    if (!Threads.finishesWithin("apium-events-last", within, () -> send(type, fields))
+        && !Thread.currentThread().isInterrupted()) {
       logFailure(
           type.replace('-', '.'), "the broker did not take it within " + within.toMillis() + " ms");
     }

@@ -1,11 +1,13 @@
 package dev.apium.spi;
 
+import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
 
 /**
  * Daemon threads with a fixed name, for the housekeeping executors (ETA timer, time-limit watchdog,
- * rate limits, mailbox, consumers): they never keep the JVM alive, and a thread dump names them.
- * Shared by core and the transports (their consumer and housekeeping threads). Stateless.
+ * rate limits, mailbox, consumers): they never keep the JVM alive, and a thread dump names them;
+ * and bounded waits for a call that may block on a hung broker ({@link #finishesWithin}). Shared by
+ * core and the transports (their consumer and housekeeping threads). Stateless.
  */
 public final class Threads {
   private Threads() {}
@@ -20,5 +22,23 @@ public final class Threads {
     Thread t = new Thread(body, name);
     t.setDaemon(true);
     return t;
+  }
+
+  /**
+   * Runs {@code body} on a daemon thread called {@code name} and waits for it at most {@code
+   * bound}: true when it ended in time, false when it still runs (it goes on, on its own thread) or
+   * the caller was interrupted (the interrupt is kept). For a stop's call that a hung broker would
+   * hold for its own, much longer timeout.
+   */
+  public static boolean finishesWithin(String name, Duration bound, Runnable body) {
+    Thread thread = daemon(name, body);
+    thread.start();
+    try {
+      thread.join(bound.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return false;
+    }
+    return !thread.isAlive();
   }
 }

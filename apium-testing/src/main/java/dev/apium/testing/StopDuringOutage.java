@@ -14,6 +14,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
+import org.awaitility.core.ConditionTimeoutException;
 
 /**
  * The transports' shared check that a worker stopped during a broker outage stops within {@link
@@ -65,13 +66,12 @@ public final class StopDuringOutage {
             });
     // The prefetched messages are handed back (or left for the broker or the reaper) before the
     // running task is let finish.
-    await().atMost(STOP_BOUND).until(() -> worker.reserved() == 0);
-    gate.countDown();
     try {
+      await().atMost(STOP_BOUND).until(() -> worker.reserved() == 0);
+      gate.countDown();
       stopping.get(STOP_BOUND.toSeconds(), TimeUnit.SECONDS);
-    } catch (TimeoutException e) {
-      Thread.getAllStackTraces()
-          .forEach((t, stack) -> System.err.println(t + "\n  " + java.util.Arrays.toString(stack)));
+    } catch (TimeoutException | ConditionTimeoutException e) {
+      printThreads();
       throw e;
     }
 
@@ -80,6 +80,18 @@ public final class StopDuringOutage {
         Worker again = second.worker().concurrency(2).start()) {
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ran).containsAll(sent));
     }
+  }
+
+  /** Where every thread of this JVM waits, for a stop that overran its bound. */
+  private static void printThreads() {
+    Thread.getAllStackTraces()
+        .forEach(
+            (thread, stack) -> {
+              System.err.println("\"" + thread.getName() + "\" " + thread.getState());
+              for (StackTraceElement frame : stack) {
+                System.err.println("    at " + frame);
+              }
+            });
   }
 
   private static Apium gated(Apium app, Set<String> ran, CountDownLatch gate) {

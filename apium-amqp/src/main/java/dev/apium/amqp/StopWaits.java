@@ -1,0 +1,58 @@
+package dev.apium.amqp;
+
+import com.rabbitmq.client.ShutdownSignalException;
+import dev.apium.spi.Threads;
+import java.time.Duration;
+
+/**
+ * The bound on what a stop waits for from RabbitMQ: a hung node (connections open, nothing
+ * answering, as behind a partition) would hold each cancel and each channel close for the channel's
+ * RPC timeout (10 minutes), one after another. Each such call runs through {@link #within}, on a
+ * thread of its own, and is waited for at most {@link #BOUND}; once one went unanswered, the rest
+ * of the stop does not wait at all (the connections are then aborted, and RabbitMQ requeues what
+ * they held unacknowledged), until a late answer shows RabbitMQ is back. One per {@link
+ * AmqpBroker}; called from the threads that stop a worker or close the broker.
+ */
+final class StopWaits {
+  /** How long one call of a stop is waited for. */
+  static final Duration BOUND = Duration.ofSeconds(2);
+
+  private volatile boolean unanswered;
+
+  /**
+   * Runs {@code call} and waits for it at most {@link #BOUND}, or not at all once an earlier call
+   * went unanswered (then the call still runs, on its own thread); true when it ended in time.
+   */
+  boolean within(String what, Runnable call) {
+    Runnable answered =
+        () -> {
+          try {
+            call.run();
+            unanswered = false;
+          } catch (ShutdownSignalException e) {
+            // the connection was closed under the call (the stop's abort, or a missed heartbeat)
+            AmqpBroker.LOG.debug("{} ended with its connection: {}", what, e.getMessage());
+          }
+        };
+    if (unanswered) {
+      Threads.daemon("apium-amqp-stop", answered).start();
+      AmqpBroker.LOG.debug("not waiting for {}: RabbitMQ left an earlier call unanswered", what);
+      return false;
+    }
+    if (Threads.finishesWithin("apium-amqp-stop", BOUND, answered)) {
+      return true;
+    }
+    unanswered = true;
+    AmqpBroker.LOG.warn(
+        "RabbitMQ did not answer {} within {} ms (hung or cut off?); the stop goes on without"
+            + " waiting: RabbitMQ requeues the unacknowledged messages when the connection closes",
+        what,
+        BOUND.toMillis());
+    return false;
+  }
+
+  /** Whether a call of this stop went unanswered and RabbitMQ has not answered since. */
+  boolean unanswered() {
+    return unanswered;
+  }
+}
