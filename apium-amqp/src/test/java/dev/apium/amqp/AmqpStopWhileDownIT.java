@@ -15,23 +15,28 @@ import org.junit.jupiter.api.Test;
 class AmqpStopWhileDownIT {
   @Test
   void aWarmStopAfterRabbitMqCrashedIsQuickAndLosesNothing() throws Exception {
-    try (PrivateRabbitNode node = new PrivateRabbitNode()) {
-      node.start();
-      StopDuringOutage.check(
-          () -> app(node), first -> node.kill(), first -> node.start(), () -> app(node));
-    }
+    stopDuring(PrivateRabbitNode::kill, PrivateRabbitNode::start);
   }
 
   /**
-   * A hung node (SIGSTOP): the connections stay open and nothing answers, so the consumer's cancel
-   * and the connection's close would wait for replies that do not come.
+   * A hung node (SIGSTOP): the connections stay open and nothing answers, so the consumers' cancel
+   * and the channels' closes would wait for replies that do not come.
    */
   @Test
   void aWarmStopWhileRabbitMqHangsIsQuickAndLosesNothing() throws Exception {
+    stopDuring(PrivateRabbitNode::pause, PrivateRabbitNode::resume);
+  }
+
+  /** What a test does to its private node. */
+  private interface NodeStep {
+    void run(PrivateRabbitNode node) throws Exception;
+  }
+
+  private static void stopDuring(NodeStep outage, NodeStep recovery) throws Exception {
     try (PrivateRabbitNode node = new PrivateRabbitNode()) {
       node.start();
       StopDuringOutage.check(
-          () -> app(node), first -> node.pause(), first -> node.resume(), () -> app(node));
+          () -> app(node), first -> outage.run(node), first -> recovery.run(node), () -> app(node));
     }
   }
 

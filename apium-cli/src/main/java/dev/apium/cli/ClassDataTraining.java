@@ -1,6 +1,7 @@
 package dev.apium.cli;
 
 import dev.apium.Apium;
+import dev.apium.spi.Threads;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
@@ -68,14 +69,7 @@ public final class ClassDataTraining {
       // The classes loaded so far make a good archive still: say why (the launcher keeps this
       // output beside the archive) and exit normally.
       System.err.println("training stopped early: " + e);
-      Thread.getAllStackTraces()
-          .forEach(
-              (thread, stack) -> {
-                System.err.println("\"" + thread.getName() + "\" " + thread.getState());
-                for (StackTraceElement frame : stack) {
-                  System.err.println("    at " + frame);
-                }
-              });
+      Threads.printAll(System.err);
     }
     // Exit here: the archive is written as the JVM exits, the worker thread needs no stop.
     System.exit(0);

@@ -1,13 +1,15 @@
 package dev.apium.spi;
 
+import java.io.PrintStream;
 import java.time.Duration;
 import java.util.concurrent.ThreadFactory;
 
 /**
  * Daemon threads with a fixed name, for the housekeeping executors (ETA timer, time-limit watchdog,
  * rate limits, mailbox, consumers): they never keep the JVM alive, and a thread dump names them;
- * and bounded waits for a call that may block on a hung broker ({@link #finishesWithin}). Shared by
- * core and the transports (their consumer and housekeeping threads). Stateless.
+ * bounded waits for a call that may block on a hung broker ({@link #finishesWithin}); and a dump of
+ * every thread for a run that got stuck ({@link #printAll}). Shared by core and the transports
+ * (their consumer and housekeeping threads). Stateless.
  */
 public final class Threads {
   private Threads() {}
@@ -40,5 +42,17 @@ public final class Threads {
       return false;
     }
     return !thread.isAlive();
+  }
+
+  /** Every live thread's name, state and stack, to {@code out}: where a stuck run waits. */
+  public static void printAll(PrintStream out) {
+    Thread.getAllStackTraces()
+        .forEach(
+            (thread, stack) -> {
+              out.println("\"" + thread.getName() + "\" " + thread.getState());
+              for (StackTraceElement frame : stack) {
+                out.println("    at " + frame);
+              }
+            });
   }
 }

@@ -5,6 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.apium.Apium;
 import dev.apium.TaskOptions;
+import dev.apium.spi.Threads;
 import dev.apium.worker.Worker;
 import java.time.Duration;
 import java.util.Set;
@@ -71,7 +72,7 @@ public final class StopDuringOutage {
       gate.countDown();
       stopping.get(STOP_BOUND.toSeconds(), TimeUnit.SECONDS);
     } catch (TimeoutException | ConditionTimeoutException e) {
-      printThreads();
+      Threads.printAll(System.err);
       throw e;
     }
 
@@ -80,18 +81,6 @@ public final class StopDuringOutage {
         Worker again = second.worker().concurrency(2).start()) {
       await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(ran).containsAll(sent));
     }
-  }
-
-  /** Where every thread of this JVM waits, for a stop that overran its bound. */
-  private static void printThreads() {
-    Thread.getAllStackTraces()
-        .forEach(
-            (thread, stack) -> {
-              System.err.println("\"" + thread.getName() + "\" " + thread.getState());
-              for (StackTraceElement frame : stack) {
-                System.err.println("    at " + frame);
-              }
-            });
   }
 
   private static Apium gated(Apium app, Set<String> ran, CountDownLatch gate) {
