@@ -20,8 +20,8 @@ import java.util.regex.Pattern;
  * ({@code ~} expanded, parent directories created; {@code sqlite:///abs} also accepted) or {@code
  * postgresql://user:pass@host:port/db} ({@code postgres://} and {@code jdbc:postgresql://} too).
  * The schema comes from the URL's {@code schema} parameter or the {@code jdbc_schema} setting
- * (PostgreSQL only), the table prefix from {@code jdbc_table_prefix} (default {@code apium_}).
- * Immutable value.
+ * (PostgreSQL only), the table prefix from {@code jdbc_table_prefix} (default {@code apium_}), how
+ * long a PostgreSQL query may wait for an answer from {@code jdbc_socket_timeout}. Immutable value.
  */
 record JdbcLocation(
     Dialect dialect,
@@ -37,6 +37,14 @@ record JdbcLocation(
   static final String SCHEMA = "jdbc_schema";
   static final String TABLE_PREFIX = "jdbc_table_prefix";
   static final String POOL_SIZE = "jdbc_pool_size";
+
+  /**
+   * Seconds a PostgreSQL query waits for the server's answer (pgjdbc's {@code socketTimeout}),
+   * unless the URL sets {@code socketTimeout} itself; 0 waits forever.
+   */
+  static final String SOCKET_TIMEOUT = "jdbc_socket_timeout";
+
+  static final int DEFAULT_SOCKET_TIMEOUT_SECONDS = 20;
   private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,40}");
 
   static JdbcLocation parse(String url, Settings config) {
@@ -161,6 +169,12 @@ record JdbcLocation(
     }
     if (user == null) {
       user = "postgres";
+    }
+    // A hung server (connections open, nothing answering) must not hold a query for ever: a
+    // worker's stop would wait on it. pgjdbc's own parameter in the URL wins.
+    int socketTimeout = config.getInt(SOCKET_TIMEOUT, DEFAULT_SOCKET_TIMEOUT_SECONDS);
+    if (socketTimeout > 0 && params.stream().noneMatch(p -> p.startsWith("socketTimeout="))) {
+      params.add("socketTimeout=" + socketTimeout);
     }
     schema = schema == null || schema.isBlank() ? null : identifier(schema, SCHEMA, false);
     String jdbc =

@@ -37,14 +37,16 @@ class JdbcLocationTest {
     JdbcLocation pg =
         JdbcLocation.parse(
             "postgresql://bob:s%40cret@db.example:6543/tasks?sslmode=require&schema=jobs", NONE);
-    assertThat(pg.jdbcUrl()).isEqualTo("jdbc:postgresql://db.example:6543/tasks?sslmode=require");
+    assertThat(pg.jdbcUrl())
+        .isEqualTo("jdbc:postgresql://db.example:6543/tasks?sslmode=require&socketTimeout=20");
     assertThat(pg.user()).isEqualTo("bob");
     assertThat(pg.password()).isEqualTo("s@cret");
     assertThat(pg.schema()).isEqualTo("jobs");
     assertThat(pg.table("messages")).isEqualTo("\"jobs\".apium_messages");
     assertThat(pg.display()).doesNotContain("s@cret");
     JdbcLocation short_ = JdbcLocation.parse("postgres://localhost/test", NONE);
-    assertThat(short_.jdbcUrl()).isEqualTo("jdbc:postgresql://localhost:5432/test");
+    assertThat(short_.jdbcUrl())
+        .isEqualTo("jdbc:postgresql://localhost:5432/test?socketTimeout=20");
     assertThat(short_.user()).isEqualTo("postgres");
     JdbcLocation jdbc =
         JdbcLocation.parse(
@@ -59,6 +61,26 @@ class JdbcLocationTest {
                 JdbcLocation.parse(
                     "postgresql://h/db", ApiumConfig.of(Map.of("jdbc_schema", "a;drop"))))
         .hasMessageContaining("jdbc_schema='a;drop' is not a plain SQL name");
+  }
+
+  @Test
+  void aQueryWaitsForTheServerAtMostTheSocketTimeoutUnlessTheUrlSaysOtherwise() {
+    assertThat(
+            JdbcLocation.parse(
+                    "postgresql://h/db", ApiumConfig.of(Map.of("jdbc_socket_timeout", "3")))
+                .jdbcUrl())
+        .isEqualTo("jdbc:postgresql://h:5432/db?socketTimeout=3");
+    assertThat(
+            JdbcLocation.parse(
+                    "postgresql://h/db", ApiumConfig.of(Map.of("jdbc_socket_timeout", "0")))
+                .jdbcUrl())
+        .isEqualTo("jdbc:postgresql://h:5432/db");
+    assertThat(
+            JdbcLocation.parse(
+                    "postgresql://h/db?socketTimeout=60",
+                    ApiumConfig.of(Map.of("jdbc_socket_timeout", "3")))
+                .jdbcUrl())
+        .isEqualTo("jdbc:postgresql://h:5432/db?socketTimeout=60");
   }
 
   @Test

@@ -32,6 +32,22 @@ class PostgresStopWhileDownIT {
     }
   }
 
+  /**
+   * A hung database (the proxy forwards nothing, connections stay open): a query the stop sends
+   * would wait for an answer that does not come.
+   */
+  @Test
+  void aWarmStopWhileTheDatabaseHangsIsQuickAndLosesNothing() throws Exception {
+    try (TcpProxy proxy = new TcpProxy("127.0.0.1", 5432)) {
+      String viaProxy = "postgresql://postgres@127.0.0.1:" + proxy.port() + "/test";
+      StopDuringOutage.check(
+          () -> app(viaProxy),
+          first -> proxy.pause(),
+          first -> proxy.resume(),
+          () -> app(PgTestSchema.URL));
+    }
+  }
+
   private static Apium app(String url) {
     return Apium.builder()
         .withoutEnvironment()
@@ -39,6 +55,7 @@ class PostgresStopWhileDownIT {
         .backend(url)
         .config("jdbc_schema", SCHEMA)
         .config("worker_lost_timeout", "2")
+        .config("jdbc_socket_timeout", "2")
         .build();
   }
 }

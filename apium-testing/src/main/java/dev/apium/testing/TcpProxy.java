@@ -13,8 +13,10 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * A TCP proxy on a free local port in front of a shared server (PostgreSQL, RabbitMQ), so that a
  * test can make the server vanish for its own clients only: {@link #cut()} drops every connection
- * and refuses new ones, {@link #restore()} listens again on the same port. Each connection is piped
- * by two daemon threads; driven from the test thread.
+ * and refuses new ones, {@link #restore()} listens again on the same port; or make it hang: {@link
+ * #pause()} keeps every connection open and forwards nothing (new ones are accepted and left
+ * waiting) until {@link #resume()}. Each connection is piped by two daemon threads; driven from the
+ * test thread.
  */
 public final class TcpProxy implements AutoCloseable {
   private final String targetHost;
@@ -22,6 +24,8 @@ public final class TcpProxy implements AutoCloseable {
   private final int port;
   private final Set<Socket> open = ConcurrentHashMap.newKeySet();
   private volatile ServerSocket listener;
+  private final Object gate = new Object();
+  private boolean paused; // guarded by gate
 
   public TcpProxy(String targetHost, int targetPort) throws IOException {
     this.targetHost = targetHost;
@@ -51,12 +55,13 @@ public final class TcpProxy implements AutoCloseable {
     while (!server.isClosed()) {
       try {
         Socket client = server.accept();
+        awaitResumed();
         Socket target = new Socket(targetHost, targetPort);
         open.add(client);
         open.add(target);
         pipe(client, target);
         pipe(target, client);
-      } catch (IOException e) {
+      } catch (IOException | InterruptedException e) {
         return; // closed by cut()
       }
     }
@@ -70,9 +75,10 @@ public final class TcpProxy implements AutoCloseable {
               try (InputStream in = from.getInputStream();
                   OutputStream out = to.getOutputStream()) {
                 for (int n; (n = in.read(buffer)) >= 0; ) {
+                  awaitResumed();
                   out.write(buffer, 0, n);
                 }
-              } catch (IOException e) {
+              } catch (IOException | InterruptedException e) {
                 // one side went away: close both below
               }
               close(from);
@@ -81,6 +87,29 @@ public final class TcpProxy implements AutoCloseable {
             "tcp-proxy-pipe-" + port);
     t.setDaemon(true);
     t.start();
+  }
+
+  /** Forwards nothing more, in either direction, until {@link #resume()}; connections stay open. */
+  public void pause() {
+    synchronized (gate) {
+      paused = true;
+    }
+  }
+
+  /** Forwards again what {@link #pause()} held back. */
+  public void resume() {
+    synchronized (gate) {
+      paused = false;
+      gate.notifyAll();
+    }
+  }
+
+  private void awaitResumed() throws InterruptedException {
+    synchronized (gate) {
+      while (paused) {
+        gate.wait();
+      }
+    }
   }
 
   /** Drops every connection through the proxy and refuses new ones until {@link #restore()}. */
