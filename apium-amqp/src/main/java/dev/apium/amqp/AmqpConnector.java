@@ -4,6 +4,7 @@ import com.rabbitmq.client.Connection;
 import com.rabbitmq.client.ConnectionFactory;
 import com.rabbitmq.client.PossibleAuthenticationFailureException;
 import com.rabbitmq.client.ShutdownSignalException;
+import com.rabbitmq.client.impl.ForgivingExceptionHandler;
 import com.rabbitmq.client.impl.recovery.RecordedBinding;
 import com.rabbitmq.client.impl.recovery.RecordedExchange;
 import com.rabbitmq.client.impl.recovery.RecordedQueue;
@@ -44,9 +45,26 @@ final class AmqpConnector {
     factory.setNetworkRecoveryInterval(1000);
     factory.setConnectionTimeout(5000);
     factory.setRequestedHeartbeat(30);
+    factory.setExceptionHandler(new QuietWhenClosing());
     if (url.tls()) {
       factory.useSslProtocol(AmqpTls.context(config));
       factory.enableHostnameVerification();
+    }
+  }
+
+  /**
+   * amqp-client's default handler, except that the read error of a connection this process is
+   * already closing (a stop that aborts its connections while RabbitMQ hangs) is not reported as an
+   * unexpected error: it is the abort itself. Called on the connection's own thread.
+   */
+  private static final class QuietWhenClosing extends ForgivingExceptionHandler {
+    @Override
+    public void handleUnexpectedConnectionDriverException(Connection conn, Throwable exception) {
+      if (!conn.isOpen()) {
+        AmqpBroker.LOG.debug("connection closed under its reader: {}", exception.getMessage());
+        return;
+      }
+      super.handleUnexpectedConnectionDriverException(conn, exception);
     }
   }
 
