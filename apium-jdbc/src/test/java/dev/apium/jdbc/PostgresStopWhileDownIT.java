@@ -22,28 +22,30 @@ class PostgresStopWhileDownIT {
 
   @Test
   void aWarmStopWhileTheDatabaseIsUnreachableIsQuickAndLosesNothing() throws Exception {
-    try (TcpProxy proxy = new TcpProxy("127.0.0.1", 5432)) {
-      String viaProxy = "postgresql://postgres@127.0.0.1:" + proxy.port() + "/test";
-      StopDuringOutage.check(
-          () -> app(viaProxy),
-          first -> proxy.cut(),
-          first -> proxy.restore(),
-          () -> app(PgTestSchema.URL));
-    }
+    stopDuring(TcpProxy::cut, TcpProxy::restore);
   }
 
   /**
    * A hung database (the proxy forwards nothing, connections stay open): a query the stop sends
-   * would wait for an answer that does not come.
+   * would wait for an answer that does not come, but for {@code jdbc_socket_timeout}.
    */
   @Test
   void aWarmStopWhileTheDatabaseHangsIsQuickAndLosesNothing() throws Exception {
+    stopDuring(TcpProxy::pause, TcpProxy::resume);
+  }
+
+  /** What a test does to the proxy in front of the database. */
+  private interface ProxyStep {
+    void run(TcpProxy proxy) throws Exception;
+  }
+
+  private static void stopDuring(ProxyStep outage, ProxyStep recovery) throws Exception {
     try (TcpProxy proxy = new TcpProxy("127.0.0.1", 5432)) {
       String viaProxy = "postgresql://postgres@127.0.0.1:" + proxy.port() + "/test";
       StopDuringOutage.check(
           () -> app(viaProxy),
-          first -> proxy.pause(),
-          first -> proxy.resume(),
+          first -> outage.run(proxy),
+          first -> recovery.run(proxy),
           () -> app(PgTestSchema.URL));
     }
   }
