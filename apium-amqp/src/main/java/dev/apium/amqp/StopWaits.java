@@ -21,7 +21,9 @@ final class StopWaits {
 
   /**
    * Runs {@code call} and waits for it at most {@link #BOUND}, or not at all once an earlier call
-   * went unanswered (then the call still runs, on its own thread); true when it ended in time.
+   * went unanswered or the calling thread is interrupted (then the call still runs, on its own
+   * thread); true when it ended in time. Only a call that outlasts the bound marks RabbitMQ as not
+   * answering.
    */
   boolean within(String what, Runnable call) {
     Runnable answered =
@@ -41,6 +43,11 @@ final class StopWaits {
     }
     if (Threads.finishesWithin("apium-amqp-stop", BOUND, answered)) {
       return true;
+    }
+    if (Thread.currentThread().isInterrupted()) {
+      // The stop itself was cut short, which says nothing about RabbitMQ: not marked unanswered.
+      AmqpBroker.LOG.debug("not waiting for {}: the stop was interrupted", what);
+      return false;
     }
     unanswered = true;
     AmqpBroker.LOG.warn(

@@ -1,0 +1,75 @@
+package dev.apium.amqp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link StopWaits} without a broker: a call that answers, one that outlasts the bound (RabbitMQ
+ * hung), and an interrupted stop, which must not be taken for a hung RabbitMQ.
+ */
+class StopWaitsTest {
+  private final CountDownLatch release = new CountDownLatch(1);
+
+  @AfterEach
+  void releaseHeldCalls() {
+    release.countDown();
+    Thread.interrupted(); // the interrupted-stop test leaves the flag for the JUnit thread
+  }
+
+  @Test
+  void aCallThatAnswersInTimeIsWaitedFor() {
+    StopWaits waits = new StopWaits();
+    CountDownLatch ran = new CountDownLatch(1);
+
+    assertThat(waits.within("cancel", ran::countDown)).isTrue();
+    assertThat(ran.getCount()).isZero();
+    assertThat(waits.unanswered()).isFalse();
+  }
+
+  @Test
+  void aCallThatOutlastsTheBoundMarksRabbitUnansweredAndLaterCallsAreNotWaitedFor()
+      throws InterruptedException {
+    StopWaits waits = new StopWaits();
+
+    assertThat(waits.within("cancel", this::holdUntilReleased)).isFalse();
+    assertThat(waits.unanswered()).isTrue();
+
+    CountDownLatch laterRan = new CountDownLatch(1);
+    assertThat(waits.within("channel close", laterRan::countDown)).isFalse();
+    assertThat(laterRan.await(10, TimeUnit.SECONDS)).as("the later call still runs").isTrue();
+  }
+
+  @Test
+  void anInterruptedStopIsNotTakenForAHungRabbit() throws InterruptedException {
+    StopWaits waits = new StopWaits();
+    CountDownLatch finished = new CountDownLatch(1);
+
+    Thread.currentThread().interrupt();
+    boolean inTime =
+        waits.within(
+            "cancel",
+            () -> {
+              holdUntilReleased();
+              finished.countDown();
+            });
+
+    assertThat(inTime).isFalse();
+    assertThat(Thread.currentThread().isInterrupted()).as("the interrupt is kept").isTrue();
+    assertThat(waits.unanswered()).isFalse();
+    Thread.interrupted();
+    release.countDown();
+    assertThat(finished.await(10, TimeUnit.SECONDS)).as("the call itself goes on").isTrue();
+  }
+
+  private void holdUntilReleased() {
+    try {
+      release.await(30, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}
