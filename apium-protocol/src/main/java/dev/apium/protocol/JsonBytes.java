@@ -150,6 +150,10 @@ public final class JsonBytes {
   // ---- values ----
 
   public void number(long value) {
+    if (value >= 0 && value < 10) { // retries, flags, most counters: one digit
+      put((byte) ('0' + value));
+      return;
+    }
     if (value == Long.MIN_VALUE) {
       put(Long.toString(value).getBytes(StandardCharsets.US_ASCII));
       return;
@@ -166,12 +170,37 @@ public final class JsonBytes {
     for (long bound = 10; digits < 19 && rest >= bound; bound *= 10) {
       digits++;
     }
-    int end = size + digits;
-    for (int at = end - 1; at >= size; at--) {
-      buf[at] = (byte) ('0' + rest % 10);
-      rest /= 10;
+    size += digits;
+    digitsBefore(size, digits, rest);
+  }
+
+  /**
+   * Writes the lowest {@code count} decimal digits of {@code value} (zero-padded) to end just
+   * before {@code end}, two digits per division: an event's clock and timestamp are 10 to 16 digits
+   * long.
+   */
+  private void digitsBefore(int end, int count, long value) {
+    int at = end;
+    long rest = value;
+    for (; count >= 2; count -= 2) {
+      int pair = (int) (rest % 100) * 2;
+      rest /= 100;
+      buf[--at] = DIGIT_PAIRS[pair + 1];
+      buf[--at] = DIGIT_PAIRS[pair];
     }
-    size = end;
+    if (count == 1) {
+      buf[--at] = (byte) ('0' + rest % 10);
+    }
+  }
+
+  /** {@code "000102...99"}: the two digits of every number below 100. */
+  private static final byte[] DIGIT_PAIRS = new byte[200];
+
+  static {
+    for (int i = 0; i < 100; i++) {
+      DIGIT_PAIRS[2 * i] = (byte) ('0' + i / 10);
+      DIGIT_PAIRS[2 * i + 1] = (byte) ('0' + i % 10);
+    }
   }
 
   public void decimal(long units, int scale) {
@@ -191,12 +220,8 @@ public final class JsonBytes {
     number(whole);
     if (scale > 0) {
       put((byte) '.');
-      int end = size + scale;
-      for (int at = end - 1; at >= size; at--) {
-        buf[at] = (byte) ('0' + fraction % 10);
-        fraction /= 10;
-      }
-      size = end;
+      size += scale;
+      digitsBefore(size, scale, fraction);
     }
   }
 

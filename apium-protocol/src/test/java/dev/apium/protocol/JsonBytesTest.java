@@ -81,8 +81,31 @@ class JsonBytesTest {
 
   static LongStream numbers() {
     return LongStream.concat(
-        LongStream.of(0, 1, -1, 9, 10, 99, 100, Long.MAX_VALUE, Long.MIN_VALUE, 999_999_999_999L),
+        LongStream.concat(
+            LongStream.of(
+                0, 1, -1, 9, 10, 99, 100, Long.MAX_VALUE, Long.MIN_VALUE, 999_999_999_999L),
+            powerOfTenEdges()),
         new Random(20261205).longs(200));
+  }
+
+  /** 10^k - 1, 10^k and 10^k + 1 for every k, both signs: every digit count, odd and even. */
+  static LongStream powerOfTenEdges() {
+    LongStream.Builder edges = LongStream.builder();
+    for (long p = 10; p > 0 && p <= 1_000_000_000_000_000_000L; p *= 10) {
+      for (long n : new long[] {p - 1, p, p + 1}) {
+        edges.add(n).add(-n);
+      }
+    }
+    return edges.build();
+  }
+
+  @ParameterizedTest
+  @MethodSource("numbers")
+  void numbersAreWrittenAsJavaWritesThem(long n) {
+    JsonBytes out = new JsonBytes(4);
+    out.number(n);
+    assertThat(new String(out.toByteArray(), StandardCharsets.US_ASCII))
+        .isEqualTo(Long.toString(n));
   }
 
   @ParameterizedTest
@@ -98,7 +121,11 @@ class JsonBytesTest {
     "3524634, 9, 0.003524634",
     "0, 6, 0.000000",
     "-1500000, 6, -1.500000",
-    "7, 0, 7"
+    "7, 0, 7",
+    "123456789, 9, 0.123456789",
+    "1234567890, 9, 1.234567890",
+    "5, 3, 0.005",
+    "-5, 1, -0.5"
   })
   void decimalsAreTheQuotientWithTheirScale(long units, int scale, String expected) {
     JsonBytes out = new JsonBytes(4);
