@@ -1,6 +1,8 @@
 package dev.apium.cli;
 
 import dev.apium.Apium;
+import dev.apium.AsyncResult;
+import dev.apium.TaskOptions;
 import dev.apium.spi.Threads;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -8,7 +10,11 @@ import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
@@ -23,22 +29,59 @@ import java.util.function.Consumer;
  * worker loaded up to its first task, listed by {@code bench/tools/startup-classes}; the ones not
  * on this classpath are skipped), then starts the CLI's {@code worker} command on the in-JVM {@code
  * memory://} broker, which needs no server, with task events on ({@code -E}, so their writer is
- * trained too), runs a few tasks through it with results (at most 30 s: what is loaded by then
- * still makes an archive), and exits. Not a user command: its main thread sends and waits, the
- * worker runs on one daemon thread and its own pool.
+ * trained too), runs a few tasks through it with results; then, when a redis-server is installed,
+ * the same on a private one ({@link TrainingRedis}) with enough tasks, with results and fire and
+ * forget, for the Redis transport's hot paths to be profiled (a new Redis worker then drains about
+ * a fifth faster, docs/benchmarks.md); at most 30 s in all (what is loaded by then still makes an
+ * archive), and exits. Not a user command: its main thread sends and waits, each worker runs on a
+ * daemon thread and its own pool.
  */
 public final class ClassDataTraining {
   /** The resource beside this class that names the classes to load. */
   static final String CLASS_LIST = "startup-classes.txt";
 
   static final String TASK = "apium.training.echo";
+  static final String NOOP = "apium.training.noop";
   private static final String BROKER = "memory://apium-class-data-training";
   private static final int TASKS = 50;
+
+  /** Echo tasks with results on the training's own Redis. */
+  private static final int REDIS_TASKS = 5_000;
+
+  /** Fire-and-forget tasks on the training's own Redis (a drain's hot path). */
+  private static final int REDIS_NOOPS = 20_000;
+
+  /** Results waited for together; fire-and-forget tasks sent together. */
+  private static final int WAVE = 256;
 
   private ClassDataTraining() {}
 
   public static void main(String[] args) throws Exception {
     preload(ClassDataTraining.class.getClassLoader());
+    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+    try {
+      train(BROKER, BROKER, TASKS, 0, deadline);
+      Optional<TrainingRedis> redis = TrainingRedis.start();
+      if (redis.isPresent()) {
+        train(redis.get().url(0), redis.get().url(1), REDIS_TASKS, REDIS_NOOPS, deadline);
+      }
+    } catch (RuntimeException e) {
+      // The classes loaded so far make a good archive still: say why (the launcher keeps this
+      // output beside the archive) and exit normally.
+      System.err.println("training stopped early: " + e);
+      Threads.printAll(System.err);
+    }
+    // Exit here: the archive is written as the JVM exits; the worker threads need no stop, the
+    // training's redis-server is stopped by its shutdown hook.
+    System.exit(0);
+  }
+
+  /**
+   * Starts the CLI's {@code worker} command on {@code broker} with task events on, sends it {@code
+   * tasks} echo tasks in waves of {@value #WAVE} and waits for their results, then {@code noops}
+   * fire-and-forget tasks in batches and one more echo behind them; by {@code deadline} at most.
+   */
+  private static void train(String broker, String backend, int tasks, int noops, long deadline) {
     Thread worker =
         new Thread(
             () ->
@@ -48,9 +91,9 @@ public final class ClassDataTraining {
                         "-A",
                         Tasks.class.getName(),
                         "-b",
-                        BROKER,
+                        broker,
                         "--backend",
-                        BROKER,
+                        backend,
                         "-c",
                         "4",
                         "-E",
@@ -59,20 +102,32 @@ public final class ClassDataTraining {
             "apium-training-worker");
     worker.setDaemon(true);
     worker.start();
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    try (Apium client = Apium.builder().broker(BROKER).backend(BROKER).build()) {
-      for (int i = 0; i < TASKS; i++) {
-        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
-        client.signature(TASK, Map.of("n", i, "name", "training")).delay(Map.class).get(left);
+    try (Apium client = Apium.builder().broker(broker).backend(backend).build()) {
+      List<AsyncResult<Map>> wave = new ArrayList<>(WAVE);
+      for (int i = 0; i < tasks; i++) {
+        wave.add(client.signature(TASK, Map.of("n", i, "name", "training")).delay(Map.class));
+        if (wave.size() == WAVE || i == tasks - 1) {
+          for (AsyncResult<Map> result : wave) {
+            result.get(left(deadline));
+          }
+          wave.clear();
+        }
       }
-    } catch (RuntimeException e) {
-      // The classes loaded so far make a good archive still: say why (the launcher keeps this
-      // output beside the archive) and exit normally.
-      System.err.println("training stopped early: " + e);
-      Threads.printAll(System.err);
+      List<List<?>> batch = Collections.nCopies(WAVE, List.of());
+      for (int sent = 0; sent < noops; sent += WAVE) {
+        client.sendAll(NOOP, batch.subList(0, Math.min(WAVE, noops - sent)), null);
+      }
+      if (noops > 0) { // behind the fire-and-forget tasks: most of them have run when it has
+        client
+            .signature(TASK, Map.of("n", noops, "name", "last"))
+            .delay(Map.class)
+            .get(left(deadline));
+      }
     }
-    // Exit here: the archive is written as the JVM exits, the worker thread needs no stop.
-    System.exit(0);
+  }
+
+  private static Duration left(long deadline) {
+    return Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
   }
 
   /**
@@ -107,6 +162,7 @@ public final class ClassDataTraining {
     @Override
     public void accept(Apium app) {
       app.register(TASK, Map.class, argument -> argument);
+      app.register(NOOP, TaskOptions.DEFAULTS.withIgnoreResult(true), call -> null);
     }
   }
 }
