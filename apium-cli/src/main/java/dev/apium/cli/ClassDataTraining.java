@@ -51,6 +51,9 @@ public final class ClassDataTraining {
   /** Fire-and-forget tasks on the training's own Redis (a drain's hot path). */
   private static final int REDIS_NOOPS = 20_000;
 
+  /** How long the switch of task events on is waited for (one worker answers). */
+  private static final Duration EVENTS_SWITCH = Duration.ofSeconds(1);
+
   /** Results waited for together; fire-and-forget tasks sent together. */
   private static final int WAVE = 256;
 
@@ -60,10 +63,18 @@ public final class ClassDataTraining {
     preload(ClassDataTraining.class.getClassLoader());
     long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
     try {
-      train(BROKER, BROKER, TASKS, 0, deadline);
+      try (Apium client = startWorker(BROKER, BROKER, true)) {
+        run(client, TASKS, 0, deadline);
+      }
       Optional<TrainingRedis> redis = TrainingRedis.start();
       if (redis.isPresent()) {
-        train(redis.get().url(0), redis.get().url(1), REDIS_TASKS, REDIS_NOOPS, deadline);
+        // Half with task events off (a worker's default), half with them on: both ways through
+        // the worker's event sites are profiled, so neither meets code compiled for the other.
+        try (Apium client = startWorker(redis.get().url(0), redis.get().url(1), false)) {
+          run(client, REDIS_TASKS / 2, REDIS_NOOPS / 2, deadline);
+          client.control().events(true, null, EVENTS_SWITCH);
+          run(client, REDIS_TASKS / 2, REDIS_NOOPS / 2, deadline);
+        }
       }
     } catch (RuntimeException e) {
       // The classes loaded so far make a good archive still: say why (the launcher keeps this
@@ -77,52 +88,61 @@ public final class ClassDataTraining {
   }
 
   /**
-   * Starts the CLI's {@code worker} command on {@code broker} with task events on, sends it {@code
-   * tasks} echo tasks in waves of {@value #WAVE} and waits for their results, then {@code noops}
-   * fire-and-forget tasks in batches and one more echo behind them; by {@code deadline} at most.
+   * Starts the CLI's {@code worker} command on {@code broker} (task events on when {@code events}),
+   * on a daemon thread, and returns a client of the same broker.
    */
-  private static void train(String broker, String backend, int tasks, int noops, long deadline) {
+  private static Apium startWorker(String broker, String backend, boolean events) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "worker",
+                "-A",
+                Tasks.class.getName(),
+                "-b",
+                broker,
+                "--backend",
+                backend,
+                "-c",
+                "4",
+                "-l",
+                "WARNING"));
+    if (events) {
+      args.add("-E");
+    }
     Thread worker =
         new Thread(
-            () ->
-                ApiumCommand.commandLine()
-                    .execute(
-                        "worker",
-                        "-A",
-                        Tasks.class.getName(),
-                        "-b",
-                        broker,
-                        "--backend",
-                        backend,
-                        "-c",
-                        "4",
-                        "-E",
-                        "-l",
-                        "WARNING"),
+            () -> ApiumCommand.commandLine().execute(args.toArray(String[]::new)),
             "apium-training-worker");
     worker.setDaemon(true);
     worker.start();
-    try (Apium client = Apium.builder().broker(broker).backend(backend).build()) {
-      List<AsyncResult<Map>> wave = new ArrayList<>(WAVE);
-      for (int i = 0; i < tasks; i++) {
-        wave.add(client.signature(TASK, Map.of("n", i, "name", "training")).delay(Map.class));
-        if (wave.size() == WAVE || i == tasks - 1) {
-          for (AsyncResult<Map> result : wave) {
-            result.get(left(deadline));
-          }
-          wave.clear();
+    return Apium.builder().broker(broker).backend(backend).build();
+  }
+
+  /**
+   * Sends {@code tasks} echo tasks in waves of {@value #WAVE} and waits for their results, then
+   * {@code noops} fire-and-forget tasks in batches and one more echo behind them; by {@code
+   * deadline} at most.
+   */
+  private static void run(Apium client, int tasks, int noops, long deadline) {
+    List<AsyncResult<Map>> wave = new ArrayList<>(WAVE);
+    for (int i = 0; i < tasks; i++) {
+      wave.add(client.signature(TASK, Map.of("n", i, "name", "training")).delay(Map.class));
+      if (wave.size() == WAVE || i == tasks - 1) {
+        for (AsyncResult<Map> result : wave) {
+          result.get(left(deadline));
         }
+        wave.clear();
       }
-      List<List<?>> batch = Collections.nCopies(WAVE, List.of());
-      for (int sent = 0; sent < noops; sent += WAVE) {
-        client.sendAll(NOOP, batch.subList(0, Math.min(WAVE, noops - sent)), null);
-      }
-      if (noops > 0) { // behind the fire-and-forget tasks: most of them have run when it has
-        client
-            .signature(TASK, Map.of("n", noops, "name", "last"))
-            .delay(Map.class)
-            .get(left(deadline));
-      }
+    }
+    List<List<?>> batch = Collections.nCopies(WAVE, List.of());
+    for (int sent = 0; sent < noops; sent += WAVE) {
+      client.sendAll(NOOP, batch.subList(0, Math.min(WAVE, noops - sent)), null);
+    }
+    if (noops > 0) { // behind the fire-and-forget tasks: most of them have run when it has
+      client
+          .signature(TASK, Map.of("n", noops, "name", "last"))
+          .delay(Map.class)
+          .get(left(deadline));
     }
   }
 
