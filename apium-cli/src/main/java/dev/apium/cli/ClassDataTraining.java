@@ -75,6 +75,10 @@ public final class ClassDataTraining {
           client.control().events(true, null, EVENTS_SWITCH);
           run(client, REDIS_TASKS / 2, REDIS_NOOPS / 2, deadline);
         }
+        System.err.println(
+            "training: the Redis transport trained on a private redis-server ("
+                + (REDIS_TASKS + REDIS_NOOPS)
+                + " tasks)");
       }
     } catch (RuntimeException e) {
       // The classes loaded so far make a good archive still: say why (the launcher keeps this

@@ -21,11 +21,14 @@ import java.util.concurrent.TimeUnit;
  * {@code PATH}): on a free loopback port, keeping nothing on disk, stopped when the training ends.
  * With it the training runs a worker over the Redis transport too, so the archive holds that
  * transport's classes and (on an AOT cache) its method profiles; the user's own servers are never
- * touched. Used by {@link ClassDataTraining}'s main thread; a daemon thread reads the server's
- * output.
+ * touched, and {@code APIUM_TRAINING_REDIS=off} leaves it out. Used by {@link ClassDataTraining}'s
+ * main thread; a daemon thread reads the server's output.
  */
 final class TrainingRedis implements AutoCloseable {
   private static final Duration READY_WITHIN = Duration.ofSeconds(5);
+
+  /** The environment variable that, set to {@code off}, leaves this server out of the training. */
+  static final String SWITCH = "APIUM_TRAINING_REDIS";
 
   private final Process process;
   private final int port;
@@ -45,6 +48,10 @@ final class TrainingRedis implements AutoCloseable {
    * #READY_WITHIN}; empty otherwise (why is printed: the launcher keeps the training's output).
    */
   static Optional<TrainingRedis> start() {
+    if ("off".equals(System.getenv(SWITCH))) {
+      System.err.println("training: " + SWITCH + "=off; the Redis transport is not trained");
+      return Optional.empty();
+    }
     Optional<Path> binary = onPath("redis-server");
     if (binary.isEmpty()) {
       System.err.println(

@@ -74,6 +74,8 @@ class LauncherIT {
     builder.environment().remove("APIUM_CDS");
     builder.environment().remove("CLASSPATH");
     builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+    // The training's Redis part (seconds per training) only where a test asks for it.
+    builder.environment().put(TrainingRedis.SWITCH, "off");
     builder.environment().putAll(env);
     Path out = root.resolve("out.txt");
     Path err = root.resolve("err.txt");
@@ -110,12 +112,18 @@ class LauncherIT {
     return path;
   }
 
+  /** With redis-server installed (here and in CI) the training also runs over Redis. */
   @Test
   void onAJdkWithAotCachesTheFirstStartTrainsACacheThatLaterStartsUse() throws Exception {
-    Map<String, String> jdk25 = Map.of("JAVA_HOME", aotJavaHome().toString());
+    Map<String, String> jdk25 =
+        Map.of("JAVA_HOME", aotJavaHome().toString(), TrainingRedis.SWITCH, "on");
     assertTheFirstStartTrainsWhatTheNextUses(jdk25, "-XX:AOTMode=on", "shared objects file");
     assertThat(archives(".aot")).hasSize(1);
     assertThat(archives(".jsa")).isEmpty();
+    Path log =
+        archives(".aot").get(0).resolveSibling(archives(".aot").get(0).getFileName() + ".log");
+    assertThat(Files.readString(log))
+        .contains("the Redis transport trained on a private redis-server");
   }
 
   /** The JDK does not check lib/'s jars against an AOT cache, so the launcher does. */
