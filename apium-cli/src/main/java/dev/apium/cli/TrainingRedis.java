@@ -2,14 +2,11 @@ package dev.apium.cli;
 
 import dev.apium.spi.Threads;
 import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -44,27 +41,23 @@ final class TrainingRedis implements AutoCloseable {
   }
 
   /**
-   * Starts a private redis-server if one is on the {@code PATH} and it answers within {@link
-   * #READY_WITHIN}; empty otherwise (why is printed: the launcher keeps the training's output).
+   * Starts a private redis-server if one is on the {@code PATH} and it says it is ready within
+   * {@link #READY_WITHIN}; empty otherwise (why is printed: the launcher keeps the training's
+   * output).
    */
   static Optional<TrainingRedis> start() {
     if ("off".equals(System.getenv(SWITCH))) {
       System.err.println("training: " + SWITCH + "=off; the Redis transport is not trained");
       return Optional.empty();
     }
-    Optional<Path> binary = onPath("redis-server");
-    if (binary.isEmpty()) {
-      System.err.println(
-          "training: no redis-server on the PATH; the Redis transport is not trained");
-      return Optional.empty();
-    }
-    Process process = null;
+    Process process;
+    int port;
     try {
-      int port = freePort();
+      port = freePort();
       process =
           new ProcessBuilder(
                   List.of(
-                      binary.get().toString(),
+                      "redis-server", // looked up on the PATH
                       "--port",
                       Integer.toString(port),
                       "--bind",
@@ -77,19 +70,19 @@ final class TrainingRedis implements AutoCloseable {
                       System.getProperty("java.io.tmpdir")))
               .redirectErrorStream(true)
               .start();
-      if (ready(process)) {
-        TrainingRedis redis = new TrainingRedis(process, port);
-        Runtime.getRuntime().addShutdownHook(new Thread(redis::close, "apium-training-redis-stop"));
-        return Optional.of(redis);
-      }
-      System.err.println("training: " + binary.get() + " did not start; Redis is not trained");
     } catch (IOException e) {
-      System.err.println("training: could not start " + binary.get() + ": " + e.getMessage());
+      System.err.println(
+          "training: no redis-server to start (" + e.getMessage() + "); Redis is not trained");
+      return Optional.empty();
     }
-    if (process != null) {
+    if (!ready(process)) {
+      System.err.println("training: redis-server did not start; Redis is not trained");
       process.destroyForcibly();
+      return Optional.empty();
     }
-    return Optional.empty();
+    TrainingRedis redis = new TrainingRedis(process, port);
+    Runtime.getRuntime().addShutdownHook(new Thread(redis::close, "apium-training-redis-stop"));
+    return Optional.of(redis);
   }
 
   /**
@@ -129,20 +122,6 @@ final class TrainingRedis implements AutoCloseable {
     try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return socket.getLocalPort();
     }
-  }
-
-  private static Optional<Path> onPath(String name) {
-    String path = System.getenv("PATH");
-    if (path == null) {
-      return Optional.empty();
-    }
-    for (String dir : path.split(File.pathSeparator)) {
-      Path candidate = Path.of(dir.isEmpty() ? "." : dir, name);
-      if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) {
-        return Optional.of(candidate);
-      }
-    }
-    return Optional.empty();
   }
 
   /** Whether the server still runs. */
