@@ -170,25 +170,25 @@ public final class JsonBytes {
     for (long bound = 10; digits < 19 && rest >= bound; bound *= 10) {
       digits++;
     }
-    size += digits;
-    digitsBefore(size, digits, rest);
+    appendDigits(digits, rest);
   }
 
   /**
-   * Writes the lowest {@code count} decimal digits of {@code value} (zero-padded) to end just
-   * before {@code end}, two digits per division: an event's clock and timestamp are 10 to 16 digits
-   * long.
+   * Appends the lowest {@code count} decimal digits of {@code value} (zero-padded; room already
+   * made), two digits per division: an event's clock and timestamp are 10 to 16 digits long.
    */
-  private void digitsBefore(int end, int count, long value) {
-    int at = end;
+  private void appendDigits(int count, long value) {
+    size += count;
+    int at = size;
     long rest = value;
-    for (; count >= 2; count -= 2) {
+    int left = count;
+    for (; left >= 2; left -= 2) {
       int pair = (int) (rest % 100) * 2;
       rest /= 100;
       buf[--at] = DIGIT_PAIRS[pair + 1];
       buf[--at] = DIGIT_PAIRS[pair];
     }
-    if (count == 1) {
+    if (left == 1) {
       buf[--at] = (byte) ('0' + rest % 10);
     }
   }
@@ -220,8 +220,7 @@ public final class JsonBytes {
     number(whole);
     if (scale > 0) {
       put((byte) '.');
-      size += scale;
-      digitsBefore(size, scale, fraction);
+      appendDigits(scale, fraction);
     }
   }
 
