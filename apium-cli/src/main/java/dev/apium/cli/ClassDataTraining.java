@@ -51,7 +51,10 @@ public final class ClassDataTraining {
   /** Fire-and-forget tasks on the training's own Redis (a drain's hot path). */
   private static final int REDIS_NOOPS = 20_000;
 
-  /** How long the switch of task events on is waited for (one worker answers). */
+  /** The training workers' name: the events switch is sent to it and returns on its reply. */
+  private static final String HOSTNAME = "training@apium";
+
+  /** How long the switch of task events on is waited for at most. */
   private static final Duration EVENTS_SWITCH = Duration.ofSeconds(1);
 
   /** Results waited for together; fire-and-forget tasks sent together. */
@@ -72,7 +75,9 @@ public final class ClassDataTraining {
         // the worker's event sites are profiled, so neither meets code compiled for the other.
         try (Apium client = startWorker(redis.get().url(0), redis.get().url(1), false)) {
           run(client, REDIS_TASKS / 2, REDIS_NOOPS / 2, deadline);
-          client.control().events(true, null, EVENTS_SWITCH);
+          if (client.control().events(true, List.of(HOSTNAME), EVENTS_SWITCH).isEmpty()) {
+            System.err.println("training: the Redis worker did not switch task events on");
+          }
           run(client, REDIS_TASKS / 2, REDIS_NOOPS / 2, deadline);
         }
         System.err.println(
@@ -106,6 +111,8 @@ public final class ClassDataTraining {
                 broker,
                 "--backend",
                 backend,
+                "-n",
+                HOSTNAME,
                 "-c",
                 "4",
                 "-l",
