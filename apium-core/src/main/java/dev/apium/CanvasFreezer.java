@@ -9,11 +9,11 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.apium.protocol.CanvasForms;
 import dev.apium.protocol.Signature;
+import dev.apium.protocol.Uuid4;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * Gives every task of a canvas its id before anything is sent (Celery's {@code freeze}) and turns a
@@ -68,7 +68,7 @@ final class CanvasFreezer {
       ObjectNode options = sig.options().deepCopy();
       String gid = CanvasForms.text(options, "task_id");
       if (gid == null) {
-        gid = groupId != null ? groupId : UUID.randomUUID().toString();
+        gid = groupId != null ? groupId : Uuid4.next();
         options.put("task_id", gid);
       }
       List<Signature> members = CanvasForms.unrolled(sig);
@@ -97,7 +97,7 @@ final class CanvasFreezer {
     }
     ObjectNode options = sig.options().deepCopy();
     if (!options.hasNonNull("task_id")) {
-      options.put("task_id", id != null ? id : UUID.randomUUID().toString());
+      options.put("task_id", id != null ? id : Uuid4.next());
     }
     if (rootId != null) {
       options.put("root_id", rootId);

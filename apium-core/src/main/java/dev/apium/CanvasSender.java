@@ -10,10 +10,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.apium.protocol.CanvasForms;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.Signature;
+import dev.apium.protocol.Uuid4;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.UUID;
 
 /**
  * Sends a canvas of any kind, given as Celery's signature dict, the way Celery 5.2 does: a chain
@@ -50,7 +50,7 @@ final class CanvasSender {
     ArrayNode args = sig.immutable() ? sig.args() : CanvasForms.concat(a.partial, sig.args());
     CallOptions o = Publisher.fromSignature(sig.options());
     if (o.taskId == null) {
-      o.taskId = a.taskId != null ? a.taskId : UUID.randomUUID().toString();
+      o.taskId = a.taskId != null ? a.taskId : Uuid4.next();
     }
     o.parentId = a.parentId;
     o.rootId = a.rootId;
@@ -119,7 +119,7 @@ final class CanvasSender {
     }
     String gid = a.taskId != null ? a.taskId : sig.taskId();
     if (gid == null) {
-      gid = UUID.randomUUID().toString();
+      gid = Uuid4.next();
     }
     ArrayNode partial = CanvasForms.concat(a.partial, sig.args());
     List<Signature> members = CanvasForms.unrolled(sig);
@@ -188,7 +188,7 @@ final class CanvasSender {
     }
     CanvasApply h = new CanvasApply();
     h.partial = partial;
-    h.taskId = header.taskId() != null ? header.taskId() : UUID.randomUUID().toString();
+    h.taskId = header.taskId() != null ? header.taskId() : Uuid4.next();
     h.chord = body;
     h.rootId = a.rootId;
     h.parentId = a.parentId;
@@ -216,7 +216,7 @@ final class CanvasSender {
     }
     CanvasFreezer.Prepared frozenBody = prepareBody(bodySig, a.taskId, a);
     Signature body = frozenBody.sig();
-    String gid = UUID.randomUUID().toString();
+    String gid = Uuid4.next();
     app.backend().chordSetSize(gid, size);
     int sent = 0;
     for (int index = 0; header.hasNext(); index++) {
@@ -262,7 +262,7 @@ final class CanvasSender {
       bodyId = fallbackId;
     }
     if (bodyId == null) {
-      bodyId = UUID.randomUUID().toString();
+      bodyId = Uuid4.next();
     }
     ObjectNode options = body.options().deepCopy();
     if (a.rootId != null) {

@@ -77,7 +77,7 @@ public final class Group implements Canvas {
           app,
           options != null && options.taskId != null
               ? options.taskId
-              : java.util.UUID.randomUUID().toString(),
+              : dev.apium.protocol.Uuid4.next(),
           List.of());
     }
     return new CanvasSender(app).apply(data(), CanvasApply.from(options)).toGroupResult(app);

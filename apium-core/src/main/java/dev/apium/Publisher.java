@@ -12,13 +12,13 @@ import dev.apium.protocol.Embed;
 import dev.apium.protocol.Signature;
 import dev.apium.protocol.TaskMessage;
 import dev.apium.protocol.TaskMessageCodec;
+import dev.apium.protocol.Uuid4;
 import dev.apium.protocol.WireMessage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -120,7 +120,7 @@ final class Publisher {
   /** Builds the message a call would send, without sending it. */
   TaskMessage build(String taskName, ArrayNode args, ObjectNode kwargs, CallOptions o) {
     Instant now = app.clock().instant();
-    String id = o.taskId != null ? o.taskId : UUID.randomUUID().toString();
+    String id = o.taskId != null ? o.taskId : Uuid4.next();
     TaskContext current = TaskContext.current();
     String parent = o.parentId != null ? o.parentId : current == null ? null : current.id();
     String root = o.rootId != null ? o.rootId : current == null ? id : current.rootId();

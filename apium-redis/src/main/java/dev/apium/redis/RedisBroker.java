@@ -134,20 +134,18 @@ public final class RedisBroker implements Broker {
           routingKey);
       return;
     }
-    String envelope = Envelopes.write(message, exchange, routingKey);
+    byte[] envelope = Envelopes.writeUtf8(message, exchange, routingKey);
     Object priority = message.property("priority");
-    if (queues.size() == 1) {
-      String queue = queues.iterator().next();
-      run("publish to " + queue, () -> commands().lpush(keys.queue(queue, priority), envelope));
-      return;
-    }
-    RedisAsyncCommands<String, String> async = connection.async();
     List<RedisFuture<Long>> pushes = new ArrayList<>();
     for (String queue : queues) {
-      pushes.add(async.lpush(keys.queue(queue, priority), envelope));
+      pushes.add(lpush(keys.queue(queue, priority), List.of(envelope)));
     }
+    String what =
+        queues.size() == 1
+            ? "publish to " + queues.iterator().next()
+            : "publish to exchange " + exchange;
     for (RedisFuture<Long> push : pushes) {
-      run("publish to exchange " + exchange, () -> await(push));
+      run(what, () -> await(push));
     }
   }
 
@@ -163,10 +161,25 @@ public final class RedisBroker implements Broker {
     if (!exchange.isEmpty() || routingKey.isEmpty()) {
       return Broker.super.publishAsync(exchange, routingKey, message);
     }
-    String envelope = Envelopes.write(message, exchange, routingKey);
+    byte[] envelope = Envelopes.writeUtf8(message, exchange, routingKey);
     String list = keys.queue(routingKey, message.property("priority"));
-    return connector.replied(
-        "publish to " + routingKey, () -> connection.async().lpush(list, envelope));
+    return connector.replied("publish to " + routingKey, () -> lpush(list, List.of(envelope)));
+  }
+
+  /**
+   * LPUSH of envelopes as the UTF-8 bytes they were written as: Lettuce copies them into its buffer
+   * as they are (a String value would be encoded again, a character at a time, on the event loop).
+   */
+  private RedisFuture<Long> lpush(String list, List<byte[]> envelopes) {
+    CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).addKey(list);
+    for (byte[] envelope : envelopes) {
+      args.add(envelope);
+    }
+    AsyncCommand<String, String, Long> push =
+        new AsyncCommand<>(
+            new Command<>(CommandType.LPUSH, new IntegerOutput<>(StringCodec.UTF8), args));
+    connection.dispatch(push);
+    return push;
   }
 
   /**
@@ -187,18 +200,16 @@ public final class RedisBroker implements Broker {
           routingKey);
       return;
     }
-    Map<String, List<String>> byList = new LinkedHashMap<>();
+    Map<String, List<byte[]>> byList = new LinkedHashMap<>();
     for (WireMessage message : messages) {
-      String envelope = Envelopes.write(message, exchange, routingKey);
+      byte[] envelope = Envelopes.writeUtf8(message, exchange, routingKey);
       Object priority = message.property("priority");
       for (String queue : queues) {
         byList.computeIfAbsent(keys.queue(queue, priority), k -> new ArrayList<>()).add(envelope);
       }
     }
-    RedisAsyncCommands<String, String> async = connection.async();
     List<RedisFuture<Long>> pushes = new ArrayList<>();
-    byList.forEach(
-        (list, envelopes) -> pushes.add(async.lpush(list, envelopes.toArray(String[]::new))));
+    byList.forEach((list, envelopes) -> pushes.add(lpush(list, envelopes)));
     for (RedisFuture<Long> push : pushes) {
       run("publish batch to exchange '" + exchange + "'", () -> await(push));
     }
