@@ -17,6 +17,7 @@ import io.lettuce.core.protocol.AsyncCommand;
 import io.lettuce.core.protocol.Command;
 import io.lettuce.core.protocol.CommandArgs;
 import io.lettuce.core.protocol.CommandType;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
@@ -77,24 +78,28 @@ final class UnackedLedger {
   void ack(List<String> tags) {
     for (int from = 0; from < tags.size(); from += MAX_ACK_ARGS) {
       List<String> chunk = tags.subList(from, Math.min(tags.size(), from + MAX_ACK_ARGS));
+      // The tags as bytes, made once here for both commands: Lettuce copies a byte[] argument as
+      // it is, where a String value is encoded through a scratch buffer on the event loop.
+      byte[][] members = new byte[chunk.size()][];
+      for (int i = 0; i < members.length; i++) {
+        members[i] = chunk.get(i).getBytes(StandardCharsets.UTF_8);
+      }
       AsyncCommand<String, String, Long> zrem =
-          new AsyncCommand<>(
-              new Command<>(
-                  CommandType.ZREM,
-                  new IntegerOutput<>(StringCodec.UTF8),
-                  new CommandArgs<>(StringCodec.UTF8)
-                      .addKey(keys.unackedIndex())
-                      .addValues(chunk)));
-      AsyncCommand<String, String, Long> hdel =
-          new AsyncCommand<>(
-              new Command<>(
-                  CommandType.HDEL,
-                  new IntegerOutput<>(StringCodec.UTF8),
-                  new CommandArgs<>(StringCodec.UTF8).addKey(keys.unacked()).addValues(chunk)));
+          removal(CommandType.ZREM, keys.unackedIndex(), members);
+      AsyncCommand<String, String, Long> hdel = removal(CommandType.HDEL, keys.unacked(), members);
       connection.dispatch(List.of(zrem, hdel));
       redis.await(zrem);
       redis.await(hdel);
     }
+  }
+
+  private static AsyncCommand<String, String, Long> removal(
+      CommandType type, String key, byte[][] members) {
+    CommandArgs<String, String> args = new CommandArgs<>(StringCodec.UTF8).addKey(key);
+    for (byte[] member : members) {
+      args.add(member);
+    }
+    return new AsyncCommand<>(new Command<>(type, new IntegerOutput<>(StringCodec.UTF8), args));
   }
 
   /**
