@@ -1,7 +1,6 @@
 package dev.apium.protocol;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -28,8 +27,8 @@ public record WireMessage(
   public static final String JSON = "application/json";
 
   public WireMessage {
-    headers = Collections.unmodifiableMap(new LinkedHashMap<>(headers));
-    properties = Collections.unmodifiableMap(new LinkedHashMap<>(properties));
+    headers = FrozenMap.of(headers);
+    properties = FrozenMap.of(properties);
   }
 
   /** A JSON message with the given body. */
@@ -44,23 +43,23 @@ public record WireMessage(
 
   /** A copy with one property replaced (or added). */
   public WireMessage withProperty(String key, Object value) {
-    Map<String, Object> copy = new LinkedHashMap<>(properties);
+    LinkedHashMap<String, Object> copy = new LinkedHashMap<>(properties);
     copy.put(key, value);
-    return new WireMessage(headers, copy, contentType, contentEncoding, body);
+    return new WireMessage(headers, FrozenMap.own(copy), contentType, contentEncoding, body);
   }
 
   /** A copy with one header replaced (or added). */
   public WireMessage withHeader(String key, Object value) {
-    Map<String, Object> copy = new LinkedHashMap<>(headers);
+    LinkedHashMap<String, Object> copy = new LinkedHashMap<>(headers);
     copy.put(key, value);
-    return new WireMessage(copy, properties, contentType, contentEncoding, body);
+    return new WireMessage(FrozenMap.own(copy), properties, contentType, contentEncoding, body);
   }
 
   /** A copy without one header. */
   public WireMessage withoutHeader(String key) {
-    Map<String, Object> copy = new LinkedHashMap<>(headers);
+    LinkedHashMap<String, Object> copy = new LinkedHashMap<>(headers);
     copy.remove(key);
-    return new WireMessage(copy, properties, contentType, contentEncoding, body);
+    return new WireMessage(FrozenMap.own(copy), properties, contentType, contentEncoding, body);
   }
 
   public Object property(String key) {
