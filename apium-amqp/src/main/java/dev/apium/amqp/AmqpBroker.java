@@ -4,6 +4,7 @@ import com.rabbitmq.client.AMQP;
 import com.rabbitmq.client.AlreadyClosedException;
 import com.rabbitmq.client.Channel;
 import com.rabbitmq.client.Connection;
+import com.rabbitmq.client.ShutdownSignalException;
 import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.MalformedMessageException;
 import dev.apium.protocol.WireMessage;
@@ -392,6 +393,11 @@ public final class AmqpBroker implements Broker {
         connection.close(5000);
       } catch (IOException | AlreadyClosedException e) {
         LOG.debug("closing a RabbitMQ connection failed", e);
+      } catch (ShutdownSignalException e) {
+        // close(timeout) throws this when RabbitMQ did not answer the close in time (a hung node
+        // whose earlier silence a later local call seemed to end): abort it instead.
+        LOG.debug("RabbitMQ did not answer a connection close in time; aborting it", e);
+        connection.abort(500);
       }
     }
   }
