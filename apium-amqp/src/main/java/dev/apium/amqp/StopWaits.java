@@ -3,6 +3,7 @@ package dev.apium.amqp;
 import com.rabbitmq.client.ShutdownSignalException;
 import dev.apium.spi.Threads;
 import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The bound on what a stop waits for from RabbitMQ: a hung node (connections open, nothing
@@ -10,7 +11,9 @@ import java.time.Duration;
  * RPC timeout (10 minutes), one after another. Each such call runs through {@link #within}, on a
  * thread of its own, and is waited for at most {@link #BOUND}; once one went unanswered, the rest
  * of the stop does not wait at all (the connections are then aborted, and RabbitMQ requeues what
- * they held unacknowledged), until a late answer shows RabbitMQ is back. One per {@link
+ * they held unacknowledged), until the call that outlasted the bound answers after all, which shows
+ * RabbitMQ is back. A call started while the mark is set proves nothing when it ends: closing a
+ * channel that is already closed ends at once without asking RabbitMQ anything. One per {@link
  * AmqpBroker}; called from the threads that stop a worker or close the broker.
  */
 final class StopWaits {
@@ -23,14 +26,18 @@ final class StopWaits {
    * Runs {@code call} and waits for it at most {@link #BOUND}, or not at all once an earlier call
    * went unanswered or the calling thread is interrupted (then the call still runs, on its own
    * thread); true when it ended in time. Only a call that outlasts the bound marks RabbitMQ as not
-   * answering.
+   * answering, and only its own late answer clears the mark.
    */
   boolean within(String what, Runnable call) {
+    AtomicBoolean outlasted = new AtomicBoolean();
     Runnable answered =
         () -> {
           try {
             call.run();
-            unanswered = false;
+            if (outlasted.getAndSet(false)) {
+              unanswered = false;
+              AmqpBroker.LOG.debug("RabbitMQ answered {} after all", what);
+            }
           } catch (ShutdownSignalException e) {
             // the connection was closed under the call (the stop's abort, or a missed heartbeat)
             AmqpBroker.LOG.debug("{} ended with its connection: {}", what, e.getMessage());
@@ -50,6 +57,7 @@ final class StopWaits {
       return false;
     }
     unanswered = true;
+    outlasted.set(true);
     AmqpBroker.LOG.warn(
         "RabbitMQ did not answer {} within {} ms (hung or cut off?); the stop goes on without"
             + " waiting: RabbitMQ requeues the unacknowledged messages when the connection closes",
