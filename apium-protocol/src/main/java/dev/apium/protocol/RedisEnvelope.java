@@ -31,18 +31,11 @@ public final class RedisEnvelope {
   }
 
   /**
-   * The envelope of a publish, in kombu's property order: the message's own properties (less the
-   * four below), then {@code delivery_info {exchange, routing_key}}, {@code priority} (the
-   * message's, else 0), {@code body_encoding: base64} and {@code delivery_tag}.
-   */
-  public static String encodeForPublish(
-      WireMessage message, String exchange, String routingKey, String deliveryTag) {
-    return new String(write(message, exchange, routingKey, deliveryTag), StandardCharsets.UTF_8);
-  }
-
-  /**
-   * {@link #encodeForPublish} as UTF-8 bytes, for a transport that sends bytes: the body's base64
-   * copied once into the output, with no map copied, no string built and no object serializer.
+   * The envelope of a publish as the UTF-8 bytes that are sent, in kombu's property order: the
+   * message's own properties (less the four below), then {@code delivery_info {exchange,
+   * routing_key}}, {@code priority} (the message's, else 0), {@code body_encoding: base64} and
+   * {@code delivery_tag}. The body's base64 is copied once into the output, with no map copied, no
+   * string built and no object serializer.
    */
   public static byte[] encodeForPublishUtf8(
       WireMessage message, String exchange, String routingKey, String deliveryTag) {

@@ -3,6 +3,7 @@ package dev.apium.protocol;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -50,7 +51,10 @@ class JsonBytesAgainstMapperTest {
       random.nextBytes(body);
       WireMessage message = new WireMessage(headers, properties, "application/json", "utf-8", body);
 
-      String streamed = RedisEnvelope.encodeForPublish(message, "celery", "rk", "tag-1");
+      String streamed =
+          new String(
+              RedisEnvelope.encodeForPublishUtf8(message, "celery", "rk", "tag-1"),
+              StandardCharsets.UTF_8);
 
       Map<String, Object> props = new LinkedHashMap<>();
       properties.forEach(

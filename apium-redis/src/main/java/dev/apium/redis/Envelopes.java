@@ -6,7 +6,6 @@ import dev.apium.protocol.CeleryJson;
 import dev.apium.protocol.RedisEnvelope;
 import dev.apium.protocol.Uuid4;
 import dev.apium.protocol.WireMessage;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
 /**
@@ -17,14 +16,10 @@ import java.util.Map;
 final class Envelopes {
   private Envelopes() {}
 
-  /** A new envelope for a publish, with a fresh UUID4 {@code delivery_tag}. */
-  static String write(WireMessage message, String exchange, String routingKey) {
-    return new String(writeUtf8(message, exchange, routingKey), StandardCharsets.UTF_8);
-  }
-
   /**
-   * {@link #write} as the UTF-8 bytes that are sent: LPUSH takes them as they are, with no string
-   * decoded here and encoded again, a character at a time, on the connection's event loop.
+   * A new envelope for a publish, with a fresh UUID4 {@code delivery_tag}, as the UTF-8 bytes that
+   * are sent: LPUSH takes them as they are, with no string decoded here and encoded again, a
+   * character at a time, on the connection's event loop.
    */
   static byte[] writeUtf8(WireMessage message, String exchange, String routingKey) {
     return RedisEnvelope.encodeForPublishUtf8(message, exchange, routingKey, Uuid4.next());

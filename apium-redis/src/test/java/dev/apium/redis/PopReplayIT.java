@@ -7,6 +7,7 @@ import io.lettuce.core.RedisClient;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.sync.RedisCommands;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,11 @@ class PopReplayIT {
         RedisCommands<String, String> redis = c.sync();
         RedisKeys keys = new RedisKeys("", 0);
         for (int i = 0; i < 8; i++) {
-          redis.lpush("q", Envelopes.write(RedisTestSupport.wire("m-" + i, 0), "", "q"));
+          redis.lpush(
+              "q",
+              new String(
+                  Envelopes.writeUtf8(RedisTestSupport.wire("m-" + i, 0), "", "q"),
+                  StandardCharsets.UTF_8));
         }
         String[] scriptKeys = new String[3 + 4];
         scriptKeys[0] = keys.unacked();

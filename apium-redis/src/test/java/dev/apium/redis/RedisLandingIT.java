@@ -8,6 +8,7 @@ import dev.apium.protocol.CeleryJson;
 import dev.apium.spi.Delivery;
 import dev.apium.spi.Settings;
 import io.lettuce.core.ScriptOutputType;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -72,7 +73,9 @@ class RedisLandingIT {
     redis.prefixes.add(prefix);
     RedisKeys keys = new RedisKeys(prefix, RedisTestSupport.DB);
     String landing = keys.landing("0123456789abcdef.");
-    String raw = Envelopes.write(RedisTestSupport.wire("once", 0), "", "q");
+    String raw =
+        new String(
+            Envelopes.writeUtf8(RedisTestSupport.wire("once", 0), "", "q"), StandardCharsets.UTF_8);
     redis.raw.lpush(landing, raw);
     String[] scriptKeys = {keys.unacked(), keys.unackedIndex(), landing};
     String[] args = {"1700000000.5", "0123456789abcdef.7", raw, "[" + raw + ", \"\", \"q\"]"};
@@ -95,7 +98,10 @@ class RedisLandingIT {
     RedisKeys keys = new RedisKeys(prefix, RedisTestSupport.DB);
     String dead = "fedcba9876543210.";
     redis.raw.lpush(
-        keys.landing(dead), Envelopes.write(RedisTestSupport.wire("stranded", 0), "", "q"));
+        keys.landing(dead),
+        new String(
+            Envelopes.writeUtf8(RedisTestSupport.wire("stranded", 0), "", "q"),
+            StandardCharsets.UTF_8));
     redis.raw.lpush(keys.landing(dead), "not json");
     redis.raw.zadd(keys.consumers(), 1.0, dead);
     var config =
