@@ -167,6 +167,24 @@ class RedisReliabilityIT {
   }
 
   @Test
+  void aPopAfterRedisForgotItsScriptsSendsTheScriptAgain() throws Exception {
+    String prefix = RedisTestSupport.unique("noscript") + ":";
+    try (RedisBroker broker = broker(prefix)) {
+      broker.publish("q", RedisTestSupport.wire("before-flush", 0));
+      broker.publish("q", RedisTestSupport.wire("é-utf8 ✓", 0));
+      redis.raw.scriptFlush(); // as a restarted or failed-over Redis: EVALSHA answers NOSCRIPT
+      BlockingQueue<Delivery> got = new LinkedBlockingQueue<>();
+      broker.consume(List.of("q"), 2, got::add);
+      Delivery first = poll(got);
+      Delivery second = poll(got);
+      assertThat(List.of(first.message().header("id"), second.message().header("id")))
+          .containsExactlyInAnyOrder("before-flush", "é-utf8 ✓");
+      first.ack();
+      second.ack();
+    }
+  }
+
+  @Test
   void malformedEnvelopesAreDeadLetteredAndConsumptionContinues() throws Exception {
     String prefix = RedisTestSupport.unique("dead") + ":";
     String good = "{\"task\": \"spec.add\", \"id\": \"bad\"}";
