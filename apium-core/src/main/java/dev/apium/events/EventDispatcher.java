@@ -68,6 +68,7 @@ public final class EventDispatcher implements AutoCloseable {
   private final AtomicLong lamport = new AtomicLong();
   private final ConcurrentLinkedQueue<Pending> queue;
   private final AtomicInteger queued = new AtomicInteger();
+  private final AtomicLong dropped = new AtomicLong();
   private final Thread writer;
   private final Map<String, Object> headers;
   private volatile boolean writerIdle;
@@ -132,6 +133,11 @@ public final class EventDispatcher implements AutoCloseable {
   /** The current value of this dispatcher's Lamport clock. */
   public long clockValue() {
     return lamport.get();
+  }
+
+  /** Task events dropped so far because {@link #BUFFER_CAPACITY} were already waiting. */
+  public long droppedEvents() {
+    return dropped.get();
   }
 
   /** Whether {@code task-*} events are sent now. */
@@ -200,6 +206,7 @@ public final class EventDispatcher implements AutoCloseable {
   private void enqueue(Pending event) {
     if (queued.incrementAndGet() > BUFFER_CAPACITY) {
       queued.decrementAndGet();
+      dropped.incrementAndGet();
       logFailure(event.type(), "the broker does not keep up; " + BUFFER_CAPACITY + " events wait");
       return;
     }
@@ -404,6 +411,11 @@ public final class EventDispatcher implements AutoCloseable {
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
       }
+    }
+    long lost = dropped.get();
+    if (lost > 0) {
+      log.warn(
+          "{} task events were dropped: the broker did not take them as fast as tasks ran", lost);
     }
   }
 }

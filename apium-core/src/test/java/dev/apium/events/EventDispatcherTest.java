@@ -261,6 +261,48 @@ class EventDispatcherTest {
     assertThat(rounds).hasValue(2);
   }
 
+  /**
+   * A broker that does not keep up: past {@link EventDispatcher#BUFFER_CAPACITY} waiting, task
+   * events are dropped, and every event is either delivered or counted as dropped.
+   */
+  @Test
+  void eventsBeyondTheBufferAreDroppedAndCounted() {
+    List<WireMessage> multi = listen("task.multi");
+    CompletableFuture<Void> firstRound = new CompletableFuture<>();
+    java.util.concurrent.atomic.AtomicInteger rounds =
+        new java.util.concurrent.atomic.AtomicInteger();
+    Broker slowFirst =
+        (Broker)
+            java.lang.reflect.Proxy.newProxyInstance(
+                Broker.class.getClassLoader(),
+                new Class<?>[] {Broker.class},
+                (proxy, method, args) -> {
+                  try {
+                    Object sent = method.invoke(broker, args);
+                    if (method.getName().equals("publishFanoutAllAsync")
+                        && rounds.incrementAndGet() == 1) {
+                      return firstRound; // taken, but not confirmed until released below
+                    }
+                    return sent;
+                  } catch (java.lang.reflect.InvocationTargetException e) {
+                    throw e.getCause();
+                  }
+                });
+    int total = EventDispatcher.BUFFER_CAPACITY + 2_001;
+    long dropped;
+    try (EventDispatcher events = new EventDispatcher(slowFirst, "spec@vm", clock, true, true)) {
+      events.send("task-started", TaskEvents.started("first"));
+      await().atMost(Duration.ofSeconds(5)).until(() -> rounds.get() == 1);
+      for (int i = 1; i < total; i++) {
+        events.send("task-started", TaskEvents.started("t" + i));
+      }
+      dropped = events.droppedEvents();
+      firstRound.complete(null);
+    }
+    assertThat(dropped).isPositive();
+    assertThat(batched(multi, (int) (total - dropped))).hasSize((int) (total - dropped));
+  }
+
   @Test
   void failuresAndRevokesCarryCeleryFields() {
     assertThat(TaskEvents.failed("id", "ValueError('boom')", "Traceback").keySet())
