@@ -15,7 +15,8 @@ import java.util.TreeMap;
 
 /**
  * The bigger inspect replies in Celery 5.2.6's shapes: {@code stats} ({@code total, pid, clock,
- * uptime, pool, broker, prefetch_count, rusage}, plus a {@code jvm} section), {@code conf}, {@code
+ * uptime, pool, broker, prefetch_count, rusage}, plus {@code jvm} and {@code events}: whether task
+ * events are on and how many were dropped because the broker fell behind), {@code conf}, {@code
  * report} and the queue dicts of {@code active_queues}. {@code rusage} comes from {@code
  * /proc/self} where there is one (Linux), else from the JVM's MXBeans. Stateless.
  */
@@ -42,6 +43,9 @@ final class WorkerStats {
     o.put("prefetch_count", w.prefetchCount());
     o.set("rusage", rusage());
     o.set("jvm", jvm());
+    ObjectNode events = o.putObject("events");
+    events.put("task_events", w.events().taskEventsEnabled());
+    events.put("dropped", w.events().droppedEvents());
     return o;
   }
 

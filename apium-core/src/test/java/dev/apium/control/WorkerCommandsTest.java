@@ -126,6 +126,8 @@ class WorkerCommandsTest {
     assertThat(stats.path("broker").toString()).doesNotContain("secret");
     assertThat(stats.path("prefetch_count").asInt()).isEqualTo(4);
     assertThat(stats.path("rusage").path("maxrss").asLong()).isPositive();
+    assertThat(stats.path("events").path("dropped").isIntegralNumber()).isTrue();
+    assertThat(stats.path("events").path("task_events").isBoolean()).isTrue();
     assertThat(run("conf", "{}").path("broker_url").asText())
         .isEqualTo("amqp://guest:********@rabbit:5672/v1");
     assertThat(run("report", "{}").path("ok").asText()).contains("software -> apium:");
