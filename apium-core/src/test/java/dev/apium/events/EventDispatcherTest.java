@@ -226,6 +226,34 @@ class EventDispatcherTest {
   }
 
   /**
+   * The test's memory broker, but the first {@code task.multi} round's reply is {@code answer}'s
+   * (that round is still handed to the memory broker unless the answer fails it); counts rounds.
+   */
+  private Broker firstRoundAnsweredBy(
+      java.util.concurrent.atomic.AtomicInteger rounds,
+      java.util.function.Supplier<CompletableFuture<Void>> answer) {
+    return (Broker)
+        java.lang.reflect.Proxy.newProxyInstance(
+            Broker.class.getClassLoader(),
+            new Class<?>[] {Broker.class},
+            (proxy, method, args) -> {
+              boolean round = method.getName().equals("publishFanoutAllAsync");
+              if (round && rounds.incrementAndGet() == 1) {
+                CompletableFuture<Void> reply = answer.get();
+                if (!reply.isCompletedExceptionally()) {
+                  method.invoke(broker, args);
+                }
+                return reply;
+              }
+              try {
+                return method.invoke(broker, args);
+              } catch (java.lang.reflect.InvocationTargetException e) {
+                throw e.getCause();
+              }
+            });
+  }
+
+  /**
    * The writer keeps one round in flight: a round the broker refuses is logged and lost, and the
    * rounds after it still go out.
    */
@@ -235,21 +263,8 @@ class EventDispatcherTest {
     java.util.concurrent.atomic.AtomicInteger rounds =
         new java.util.concurrent.atomic.AtomicInteger();
     Broker refusingFirst =
-        (Broker)
-            java.lang.reflect.Proxy.newProxyInstance(
-                Broker.class.getClassLoader(),
-                new Class<?>[] {Broker.class},
-                (proxy, method, args) -> {
-                  if (method.getName().equals("publishFanoutAllAsync")
-                      && rounds.incrementAndGet() == 1) {
-                    return CompletableFuture.failedFuture(new BrokerException("refused"));
-                  }
-                  try {
-                    return method.invoke(broker, args);
-                  } catch (java.lang.reflect.InvocationTargetException e) {
-                    throw e.getCause();
-                  }
-                });
+        firstRoundAnsweredBy(
+            rounds, () -> CompletableFuture.failedFuture(new BrokerException("refused")));
     try (EventDispatcher events =
         new EventDispatcher(refusingFirst, "spec@vm", clock, true, true)) {
       events.send("task-started", TaskEvents.started("lost"));
@@ -271,23 +286,8 @@ class EventDispatcherTest {
     CompletableFuture<Void> firstRound = new CompletableFuture<>();
     java.util.concurrent.atomic.AtomicInteger rounds =
         new java.util.concurrent.atomic.AtomicInteger();
-    Broker slowFirst =
-        (Broker)
-            java.lang.reflect.Proxy.newProxyInstance(
-                Broker.class.getClassLoader(),
-                new Class<?>[] {Broker.class},
-                (proxy, method, args) -> {
-                  try {
-                    Object sent = method.invoke(broker, args);
-                    if (method.getName().equals("publishFanoutAllAsync")
-                        && rounds.incrementAndGet() == 1) {
-                      return firstRound; // taken, but not confirmed until released below
-                    }
-                    return sent;
-                  } catch (java.lang.reflect.InvocationTargetException e) {
-                    throw e.getCause();
-                  }
-                });
+    // the first round is taken, but not confirmed until it is released below
+    Broker slowFirst = firstRoundAnsweredBy(rounds, () -> firstRound);
     int total = EventDispatcher.BUFFER_CAPACITY + 2_001;
     long dropped;
     try (EventDispatcher events = new EventDispatcher(slowFirst, "spec@vm", clock, true, true)) {
