@@ -394,8 +394,8 @@ public final class AmqpBroker implements Broker {
       } catch (IOException | AlreadyClosedException e) {
         LOG.debug("closing a RabbitMQ connection failed", e);
       } catch (ShutdownSignalException e) {
-        // close(timeout) throws this when RabbitMQ did not answer the close in time (a hung node
-        // whose earlier silence a later local call seemed to end): abort it instead.
+        // close(timeout) throws this when RabbitMQ did not answer the close in time (a node that
+        // went silent during the close itself, after every earlier call was answered): abort it.
         LOG.debug("RabbitMQ did not answer a connection close in time; aborting it", e);
         connection.abort(500);
       }

@@ -26,15 +26,6 @@ final class Envelopes {
   }
 
   /**
-   * The delivery tag of a fan-out publish: a UUID4 like every other tag. (Monitoring events too
-   * carry their body in base64, as Celery's do: the JDK's base64 encoder, a CPU intrinsic, is 2-20
-   * times faster than escaping the JSON into a JSON string.)
-   */
-  static String deliveryTag() {
-    return Uuid4.next();
-  }
-
-  /**
    * Reads a popped envelope. Besides what {@link RedisEnvelope#decode} rejects, an envelope without
    * a {@code headers} object is malformed.
    */
