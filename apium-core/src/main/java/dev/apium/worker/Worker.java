@@ -160,6 +160,15 @@ public final class Worker implements AutoCloseable {
     return p == null ? 0 : p.active();
   }
 
+  /**
+   * Task events ({@code -E}) dropped since start because the broker did not take them as fast as
+   * tasks ran (at most 10,000 wait to be sent; {@code inspect stats} shows the same count).
+   */
+  public long droppedEvents() {
+    WorkerMonitor m = monitor;
+    return m == null ? 0 : m.events().droppedEvents();
+  }
+
   /** ETA tasks held in memory now. */
   public int scheduled() {
     TaskConsumer c = consumer;

@@ -9,6 +9,7 @@ import dev.apium.protocol.ExceptionInfo;
 import dev.apium.worker.Worker;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
@@ -26,11 +27,12 @@ import java.util.concurrent.atomic.AtomicInteger;
  * celery_worker_up{hostname}}, {@code celery_worker_tasks_active{hostname}} and {@code
  * celery_queue_length{queue_name}} (the worker's queues, read from the broker at scrape time); and
  * beyond the exporter's set the {@code celery_task_queue_wait_time} histogram ({@link QueueWait})
- * and the {@code celery_worker_tasks_prefetched} / {@code celery_worker_tasks_scheduled} gauges.
- * See docs/metrics.md. Register it with {@code Apium.builder().listener(...)} (sends too, and
- * stamps each message with its publish time) or {@code app.worker().listener(...)}; called from the
- * threads named on {@link TaskListener}; thread-safe. Per task it only bumps counters and records
- * histograms; the gauges are read at scrape time.
+ * the {@code celery_worker_tasks_prefetched} / {@code celery_worker_tasks_scheduled} gauges and the
+ * {@code celery_worker_events_dropped_total} counter. See docs/metrics.md. Register it with {@code
+ * Apium.builder().listener(...)} (sends too, and stamps each message with its publish time) or
+ * {@code app.worker().listener(...)}; called from the threads named on {@link TaskListener};
+ * thread-safe. Per task it only bumps counters and records histograms; the gauges are read at
+ * scrape time.
  */
 public final class CeleryMetrics implements TaskListener {
   /** The exporter's runtime buckets (prometheus_client's defaults), in seconds. */
@@ -237,6 +239,12 @@ public final class CeleryMetrics implements TaskListener {
         .register(registry);
     Gauge.builder("celery.worker.tasks.scheduled", worker, Worker::scheduled)
         .description("The number of tasks the worker holds until their ETA")
+        .tag("hostname", host)
+        .register(registry);
+    FunctionCounter.builder("celery.worker.events.dropped", worker, Worker::droppedEvents)
+        .description(
+            "Task events the worker dropped because the broker did not take them as fast as tasks"
+                + " ran")
         .tag("hostname", host)
         .register(registry);
     Apium broker = app;

@@ -105,6 +105,7 @@ class MetricsEndpointIT {
             .containsEntry("celery_task_sent_total", "counter")
             .containsEntry("celery_task_runtime", "histogram")
             .containsEntry("celery_worker_up", "gauge")
+            .containsEntry("celery_worker_events_dropped_total", "counter")
             .containsEntry("celery_queue_length", "gauge");
         // sent: counted by the client (its own hostname) and by the worker for the retry
         assertThat(text.sum("celery_task_sent_total", Map.of("name", ok))).isEqualTo(3);
@@ -148,6 +149,8 @@ class MetricsEndpointIT {
         assertThat(text.sum("celery_worker_tasks_active", Map.of("hostname", host))).isZero();
         assertThat(text.sum("celery_worker_tasks_prefetched", Map.of("hostname", host))).isZero();
         assertThat(text.sum("celery_worker_tasks_scheduled", Map.of("hostname", host))).isZero();
+        assertThat(text.sum("celery_worker_events_dropped_total", Map.of("hostname", host)))
+            .isZero();
         assertThat(text.sum("celery_queue_length", Map.of("queue_name", queue))).isZero();
         w.stop(Duration.ofSeconds(10));
         PrometheusText after = PrometheusText.parse(scrape(server.port()));
