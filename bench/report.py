@@ -141,9 +141,12 @@ def targets22(s):
     for key, label, issue in OBSERVE:
         fresh = paired(s, ("apium", "redis", key), ("apium", "redis", "drain_plain"))
         warm = paired(s, ("apium", "redis", key + "_warm"), ("apium", "redis", "drain_plain_warm"))
+        steady = paired(s, ("apium", "redis", key + "_steady"), ("apium", "redis", "drain_plain_steady"))
         shown = "n/a" if warm is None else f"{100 * warm['median']:.0f}% warm"
-        if fresh is not None:
-            shown += f" ({100 * fresh['median']:.0f}% fresh)"
+        others = [f"{100 * r['median']:.0f}% {name}" for r, name in ((fresh, "fresh"), (steady, "steady"))
+                  if r is not None]
+        if others:
+            shown += f" ({', '.join(others)})"
         both = [r for r in (fresh, warm) if r is not None]
         rows.append((f"drain with {label} ({issue})", "≥ 90% of plain, fresh and warm worker", shown,
                      "n/a" if not both else ("met" if len(both) == 2 and min(r["median"] for r in both) >= 0.9
@@ -259,7 +262,8 @@ def markdown(facts, s, when):
             lines.append(f"| {k} | {cell(v, 'tasks/s')} | "
                          f"{'n/a' if v is None else format(v['median'] / base['median'], '.2f') + '×'} |")
         lines.append("")
-    for suffix, window in (("", "fresh worker"), ("_warm", "warm worker")):
+    for suffix, window in (("", "fresh worker"), ("_warm", "warm worker"),
+                           ("_steady", "steady worker (its JIT done)")):
         plain = s.get(("apium", "redis", "drain_plain" + suffix))
         if not plain:
             continue
