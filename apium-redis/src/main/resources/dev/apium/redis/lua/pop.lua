@@ -62,13 +62,27 @@ else
   end
 end
 
+-- The same call can run twice (a client replays a command whose reply a dropped connection lost):
+-- the first run's entries stay under their tags, the replay takes suffixed ones. One HMGET of the
+-- tags this call would use (tags[n] for the n-th message) tells whether any is taken; only then is
+-- each one checked.
+local replayed, tags = false, {}
+if #raws > 0 then
+  for n = 1, #raws do tags[n] = prefix .. string.format('%d', first + n - 1) end
+  for _, entry in ipairs(redis.call('HMGET', KEYS[1], unpack(tags))) do
+    if entry then replayed = true break end
+  end
+end
+
 -- hold them under fresh tags, or dead-letter what is not a JSON object
 local out, scored, held = {}, {}, {}
 for n = 1, #raws do
   local raw, qi = raws[n], from[n]
   local tail, _, ex, rk = nil
   if string.byte(raw, 1) == 123 then
-    local at = string.find(raw, '"delivery_info":', math.max(1, #raw - 1023), true)
+    -- properties' delivery_info is near the end: looked for in the last 256 bytes, then 1,024
+    local at = string.find(raw, '"delivery_info":', math.max(1, #raw - 255), true)
+      or string.find(raw, '"delivery_info":', math.max(1, #raw - 1023), true)
     if at then _, _, ex, rk = string.find(raw, usual, at) end
   end
   if ex then
@@ -90,10 +104,8 @@ for n = 1, #raws do
   end
   local o = #out
   if tail then
-    local tag = prefix .. string.format('%d', first + n - 1)
-    -- The same call can run twice (a client replays a command whose reply a dropped connection
-    -- lost): the first run's entries stay under their tags, the replay takes suffixed ones.
-    if redis.call('HEXISTS', KEYS[1], tag) == 1 then
+    local tag = tags[n]
+    if replayed and redis.call('HEXISTS', KEYS[1], tag) == 1 then
       local k = 1
       while redis.call('HEXISTS', KEYS[1], tag .. '~' .. k) == 1 do k = k + 1 end
       tag = tag .. '~' .. k
